@@ -1,0 +1,54 @@
+"""The root ``boaudit`` command; sub-commands are composed here explicitly."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from boaudit import __version__
+from boaudit.cli import assess, questionnaires
+from boaudit.cli.common import State
+
+app = typer.Typer(
+    name="boaudit",
+    help=(
+        "Back-office audits: score an organisation against the well-known back-office "
+        "mistakes from interview answers and system exports, and rank what to fix first."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"boaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback behind an error.")
+    ] = False,
+) -> None:
+    """Back-office audits from interviews and exports."""
+    State.debug = debug
+
+
+app.add_typer(questionnaires.app, name="questionnaires")
+app.command("template")(assess.template)
+app.command("assess")(assess.assess)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,191 @@
+"""``boaudit template`` and ``boaudit assess``: answer sheets out, scores back in."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from boaudit.cli.common import handles_errors, stdout_console, write_output
+from boaudit.errors import AnswersError, UsageError
+from boaudit.questionnaire import load_questionnaire
+from boaudit.questionnaire.answers import check_answers, read_answer_files
+from boaudit.questionnaire.infer import infer_questionnaire
+from boaudit.questionnaire.render import assessment_csv, assessment_json, assessment_markdown
+from boaudit.questionnaire.scoring import Assessment, round_score, score
+from boaudit.questionnaire.template import csv_template, xlsx_template
+
+BAND_STYLES = {"critical": "bold red", "needs work": "yellow", "healthy": "green"}
+
+
+class AssessFormat(StrEnum):
+    """Formats of ``boaudit assess``."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+QuestionnaireOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        help="A bundled id or a .toml path; inferred from the question ids when omitted.",
+    ),
+]
+
+
+@handles_errors
+def template(
+    questionnaire: Annotated[str, typer.Argument(help="A bundled id or a path to a .toml file.")],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The sheet to write: .csv (long format) or .xlsx."),
+    ],
+    respondent: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--respondent", "-r", help="A respondent's name; repeat for several respondents."
+        ),
+    ] = None,
+) -> None:
+    """Write a blank answer sheet for a questionnaire.
+
+    .csv: long format respondent,question_id,answer,comment with one row per respondent and
+    question. .xlsx: an Instructions sheet, a Roster sheet and one answer sheet per respondent,
+    with the question text and rubric visible and answers restricted to 1-5 and n/a.
+    """
+    loaded = load_questionnaire(questionnaire)
+    names = [name.strip() for name in respondent or [] if name.strip()]
+    suffix = output.suffix.lower()
+    if suffix == ".csv":
+        write_output(csv_template(loaded, names), output)
+    elif suffix == ".xlsx":
+        write_output(xlsx_template(loaded, names), output)
+    else:
+        raise UsageError(f"{output}: unknown sheet type '{suffix or '(none)'}'; use .csv or .xlsx")
+    typer.echo(
+        f"wrote {output}: {len(loaded.questions)} questions x {max(len(names), 1)} respondent(s)",
+        err=True,
+    )
+
+
+@handles_errors
+def assess(
+    answers: Annotated[
+        list[Path],
+        typer.Argument(help="Answer files: long-format CSV or the XLSX template, mixed."),
+    ],
+    questionnaire: QuestionnaireOpt = None,
+    format: Annotated[AssessFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        AssessFormat.table
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Score interview answers per pitfall and overall, across respondents.
+
+    \b
+    Scoring (redo it by hand):
+    - question score = (answer - 1) / 4 x 100; n/a and blank are unanswered, never zero
+    - several respondents: a question's answer is the mean of the answers given
+    - pitfall score = weighted mean of its answered questions' scores (weights 1-3)
+    - overall score = mean of the assessed pitfall scores
+    - bands (on the score rounded to one decimal): below 40 critical, 40 to below 70
+      needs work, 70 and above healthy
+    - coverage = answered questions / questions asked; a pitfall with no answer is
+      not assessed (null), never 0
+    - a question whose answers differ by 2 points or more is flagged as disagreement
+    - agreement: Krippendorff's alpha (ordinal) with 2+ respondents; 0.8 and above
+      reliable, below 0.667 needs follow-up interviews
+    """
+    assessment = run_assessment(answers, questionnaire)
+    if format is AssessFormat.json:
+        write_output(assessment_json(assessment), output)
+    elif format is AssessFormat.markdown:
+        write_output(assessment_markdown(assessment), output)
+    elif format is AssessFormat.csv:
+        write_output(assessment_csv(assessment), output)
+    else:
+        console = stdout_console(width=100 if output is not None else None)
+        if output is None:
+            print_assessment(assessment, console)
+        else:
+            with console.capture() as capture:
+                print_assessment(assessment, console)
+            write_output(capture.get(), output)
+
+
+def run_assessment(answers: list[Path], questionnaire: str | None) -> Assessment:
+    """Read, check and score answer files: the whole of ``boaudit assess`` but the output."""
+    records = read_answer_files(answers)
+    loaded = load_questionnaire(questionnaire) if questionnaire else infer_questionnaire(records)
+    problems = check_answers(loaded, records)
+    if problems:
+        raise AnswersError(problems[0], problems[1:])
+    return score(loaded, records)
+
+
+def _score_text(value: float | None, band: str | None) -> Text:
+    if value is None:
+        return Text("n/a", style="dim")
+    return Text(f"{value:.1f}", style=BAND_STYLES.get(band or "", ""))
+
+
+def print_assessment(assessment: Assessment, console: object) -> None:
+    """Print the assessment as rich tables on ``console``."""
+    from rich.console import Console
+
+    assert isinstance(console, Console)
+    table = Table(
+        title=f"{assessment.questionnaire_title} ({assessment.questionnaire_id})",
+        caption=(
+            f"{len(assessment.respondents)} respondent(s); scores 0-100, "
+            "below 40 critical, 70+ healthy"
+        ),
+    )
+    table.add_column("pitfall")
+    table.add_column("score", justify="right")
+    table.add_column("band")
+    table.add_column("coverage", justify="right")
+    table.add_column("disagree", justify="right")
+    for pitfall in assessment.pitfalls:
+        share = pitfall.disagreement_share
+        table.add_row(
+            f"{pitfall.title} ({pitfall.id})",
+            _score_text(round_score(pitfall.score), pitfall.band),
+            Text(pitfall.band or "not assessed", style=BAND_STYLES.get(pitfall.band or "", "dim")),
+            f"{pitfall.answered}/{pitfall.asked}",
+            "-" if share is None else f"{share * 100:.0f}%",
+        )
+    overall = round_score(assessment.score)
+    table.add_section()
+    table.add_row(
+        Text("Overall", style="bold"),
+        _score_text(overall, assessment.band),
+        Text(assessment.band or "not assessed", style=BAND_STYLES.get(assessment.band or "", "")),
+        f"{assessment.answered}/{assessment.asked}",
+        "",
+    )
+    console.print(table)
+    alpha = assessment.agreement_alpha
+    console.print(
+        "Agreement (Krippendorff's alpha, ordinal): "
+        + ("n/a" if alpha is None else f"{alpha:.3f} ({assessment.agreement})")
+    )
+    for problem in assessment.problems:
+        if problem.code in {"disagreement", "unanswered-question"}:
+            continue
+        console.print(f"- {problem.message}", markup=False)
+    flagged = sum(1 for p in assessment.problems if p.code == "disagreement")
+    if flagged:
+        console.print(
+            f"- {flagged} question(s) with answers 2+ points apart; see --format json or markdown"
+        )

@@ -1,0 +1,119 @@
+"""``boaudit questionnaires``: list, show and validate questionnaires."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from boaudit.cli.common import handles_errors, stdout_console, write_output
+from boaudit.errors import QuestionnaireError
+from boaudit.fileio import dumps_json
+from boaudit.questionnaire import bundled_ids, load_bundled, load_questionnaire, validate_file
+from boaudit.questionnaire.render import (
+    questionnaire_dict,
+    questionnaire_markdown,
+    questionnaire_summary,
+)
+from boaudit.taxonomy import load_taxonomy
+
+app = typer.Typer(
+    help="List, show and validate questionnaires (bundled ones by id, your own by path).",
+    no_args_is_help=True,
+)
+
+
+class ListFormat(StrEnum):
+    """Formats of ``questionnaires list``."""
+
+    table = "table"
+    json = "json"
+
+
+class ShowFormat(StrEnum):
+    """Formats of ``questionnaires show``."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command("list")
+@handles_errors
+def list_(
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ListFormat.table
+    ),
+) -> None:
+    """List the bundled questionnaires: id, title, source, pitfalls and questions."""
+    summaries = [questionnaire_summary(load_bundled(q)) for q in bundled_ids()]
+    if format is ListFormat.json:
+        write_output(dumps_json(summaries), None)
+        return
+    table = Table(title="Bundled questionnaires")
+    for name in ("id", "title", "source", "pitfalls", "questions"):
+        table.add_column(name, justify="right" if name in {"pitfalls", "questions"} else "left")
+    for s in summaries:
+        table.add_row(s["id"], s["title"], s["source"], str(s["pitfalls"]), str(s["questions"]))
+    stdout_console().print(table)
+
+
+@app.command("show")
+@handles_errors
+def show(
+    questionnaire: Annotated[str, typer.Argument(help="A bundled id or a path to a .toml file.")],
+    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ShowFormat.table
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Show every question of a questionnaire, with guidance, weight and rubric."""
+    loaded = load_questionnaire(questionnaire)
+    if format is ShowFormat.json:
+        write_output(dumps_json(questionnaire_dict(loaded)), output)
+        return
+    if format is ShowFormat.markdown:
+        write_output(questionnaire_markdown(loaded), output)
+        return
+    taxonomy = load_taxonomy()
+    table = Table(title=f"{loaded.title} ({loaded.id})", show_lines=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("pitfall")
+    table.add_column("w", justify="right")
+    table.add_column("question and rubric (1 / 3 / 5)")
+    for q in loaded.questions:
+        rubric = q.rubric.as_dict()
+        body = "\n".join(
+            [q.text, f"[dim]{q.guidance}[/dim]", *(f"{k}: {rubric[k]}" for k in ("1", "3", "5"))]
+        )
+        table.add_row(q.id, taxonomy.get(q.pitfall).title, str(q.weight), body)
+    console = stdout_console()
+    if output is None:
+        console.print(table)
+    else:
+        with console.capture() as capture:
+            console.print(table)
+        write_output(capture.get(), output)
+
+
+@app.command("validate")
+@handles_errors
+def validate(
+    path: Annotated[Path, typer.Argument(help="The questionnaire .toml file to check.")],
+) -> None:
+    """Check a questionnaire file you wrote; every problem is listed with the file and key.
+
+    Exit 0 when valid, 78 when not, 66 when the file cannot be read.
+    """
+    loaded, problems = validate_file(path)
+    if loaded is None:
+        raise QuestionnaireError(problems[0], problems[1:])
+    typer.echo(
+        f"{path}: valid: {len(loaded.pitfall_ids)} pitfalls, {len(loaded.questions)} questions",
+        err=True,
+    )

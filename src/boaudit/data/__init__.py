@@ -1,0 +1,1 @@
+"""Bundled data files: the taxonomy, column synonyms, benchmarks and evidence rules."""

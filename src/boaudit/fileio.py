@@ -1,0 +1,93 @@
+"""Safe output: atomic writes and strict JSON.
+
+A report is written to a temporary file in the destination folder and renamed over the target
+only once it is complete, so a failed run leaves the previous file untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from boaudit.errors import OutputError
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename).
+
+    Raises :class:`OutputError` when the folder does not exist or is not writable.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: cannot write, folder {folder} does not exist; create it first")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp creates 0600 files; give the report the permissions a normal file would get.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def strict(value: Any) -> Any:
+    """Return ``value`` with every NaN or infinite float replaced by ``None``, recursively."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {key: strict(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict(item) for item in value]
+    return value
+
+
+def dumps_json(value: Any) -> str:
+    """Serialise ``value`` as strict, stable JSON (no NaN, two-space indent, trailing newline)."""
+    return json.dumps(strict(value), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: str) -> str:
+    """Make a text cell safe to open in a spreadsheet: no formula can start from it.
+
+    A text that begins with ``= + - @``, a tab or a carriage return gets a leading apostrophe,
+    the spreadsheet convention for "this is text". Write numbers as numbers, not through this.
+    """
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    """Render rows as CSV text, neutralising every text cell (numbers stay numbers)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [
+                neutralise_cell(cell) if isinstance(cell, str) else ("" if cell is None else cell)
+                for cell in row
+            ]
+        )
+    return buffer.getvalue()

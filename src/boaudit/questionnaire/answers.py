@@ -1,0 +1,315 @@
+"""Read answer files: the long CSV format and the XLSX template, mixed freely.
+
+Long CSV: one row per respondent and question, columns ``respondent,question_id,answer,comment``
+(``role`` optional; other columns are ignored). XLSX: every sheet whose first row holds
+``question_id`` and ``answer`` is an answer sheet; a blank ``respondent`` cell falls back to the
+sheet's name; a ``Roster`` sheet (``respondent, role, date``) gives roles.
+
+Reading checks each value on its own (a whole number 1 to 5, ``n/a`` or blank); checks against a
+questionnaire come in :func:`check_answers`. Problems are collected, not raised one by one, so a
+consultant sees every typo in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from boaudit.errors import AnswersError, InputMissingError
+from boaudit.questionnaire.models import Questionnaire
+
+NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
+"""Answers meaning "does not apply here": unanswered, never zero."""
+
+REQUIRED_COLUMNS = ("respondent", "question_id", "answer")
+ROSTER_SHEET = "roster"
+INSTRUCTIONS_SHEET = "instructions"
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One respondent's answer to one question, with where it came from."""
+
+    respondent: str
+    question_id: str
+    value: int | None
+    """1 to 5, or None when unanswered (``n/a`` or blank)."""
+    not_applicable: bool
+    """True when the respondent said ``n/a`` (as opposed to leaving it blank)."""
+    comment: str
+    source: str
+    """The file name as given."""
+    row: int
+    """1-based row in the file or sheet, the header being row 1."""
+    sheet: str | None = None
+    role: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file, row N`` or ``file, sheet S, row N``, for messages."""
+        sheet = f", sheet {self.sheet}" if self.sheet else ""
+        return f"{self.source}{sheet}, row {self.row}"
+
+
+def parse_answer(raw: Any) -> tuple[int | None, bool, str | None]:
+    """Parse one answer cell: ``(value, not_applicable, problem)``.
+
+    Accepts whole numbers 1 to 5 (``4``, ``4.0``), ``n/a`` in any case and blank. Anything else
+    gives a problem message and no value.
+    """
+    if raw is None:
+        return None, False, None
+    if isinstance(raw, bool):
+        return None, False, f"answer {raw!r} is not 1 to 5 or n/a"
+    if isinstance(raw, int | float):
+        number = float(raw)
+        text = f"{raw:g}"
+    else:
+        text = str(raw).strip()
+        if not text:
+            return None, False, None
+        if text.lower() in NA_TOKENS:
+            return None, True, None
+        try:
+            number = float(text)
+        except ValueError:
+            return None, False, f"answer '{text}' is not 1 to 5 or n/a"
+    if not number.is_integer() or not 1 <= number <= 5:
+        return None, False, f"answer '{text}' is not a whole number from 1 to 5 (or n/a)"
+    return int(number), False, None
+
+
+def read_answer_files(paths: Sequence[Path]) -> list[AnswerRecord]:
+    """Read every file in ``paths`` (CSV or XLSX by extension) into answer records.
+
+    Raises :class:`InputMissingError` for a missing or unreadable file and
+    :class:`AnswersError` listing every bad value or missing column.
+    """
+    records: list[AnswerRecord] = []
+    problems: list[str] = []
+    for path in paths:
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            found, issues = _read_xlsx(path)
+        else:
+            found, issues = _read_csv(path)
+        if not found and not issues:
+            issues = [f"{path}: no answers found; fill in the 'answer' column of the template"]
+        records.extend(found)
+        problems.extend(issues)
+    if problems:
+        raise AnswersError(problems[0], problems[1:])
+    return records
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputMissingError(f"{path}: no such file; check the path") from exc
+    except IsADirectoryError as exc:
+        raise InputMissingError(f"{path}: is a folder; give the answer files in it") from exc
+    except OSError as exc:
+        raise InputMissingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _read_csv(path: Path) -> tuple[list[AnswerRecord], list[str]]:
+    raw = _read_bytes(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [f"{path}: not UTF-8 text (byte {exc.start}); save the file as CSV UTF-8"]
+    if not text.strip():
+        return [], [f"{path}: the file is empty; start from 'boaudit template'"]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text[:4096], delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    return _records_from_rows(rows, str(path), sheet=None, default_respondent=None)
+
+
+def _read_xlsx(path: Path) -> tuple[list[AnswerRecord], list[str]]:
+    from openpyxl import load_workbook
+
+    _read_bytes(path)  # missing or unreadable files fail here with exit 66
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputMissingError(
+            f"{path}: cannot read it as an XLSX workbook ({type(exc).__name__}); "
+            "save it again from Excel as .xlsx"
+        ) from exc
+    try:
+        roles = _roster(workbook)
+        records: list[AnswerRecord] = []
+        problems: list[str] = []
+        answer_sheets = 0
+        for worksheet in workbook.worksheets:
+            if worksheet.title.strip().lower() in {ROSTER_SHEET, INSTRUCTIONS_SHEET}:
+                continue
+            rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+            if not rows or not _is_answer_header(rows[0]):
+                continue
+            answer_sheets += 1
+            found, issues = _records_from_rows(
+                rows, str(path), sheet=worksheet.title, default_respondent=worksheet.title
+            )
+            records.extend(
+                r if r.role or r.respondent not in roles else _with_role(r, roles[r.respondent])
+                for r in found
+            )
+            problems.extend(issues)
+        if not answer_sheets:
+            problems.append(
+                f"{path}: no sheet has the columns question_id and answer; "
+                "start from 'boaudit template ... -o answers.xlsx'"
+            )
+        return records, problems
+    finally:
+        workbook.close()
+
+
+def _with_role(record: AnswerRecord, role: str) -> AnswerRecord:
+    return AnswerRecord(
+        record.respondent,
+        record.question_id,
+        record.value,
+        record.not_applicable,
+        record.comment,
+        record.source,
+        record.row,
+        record.sheet,
+        role,
+    )
+
+
+def _roster(workbook: Any) -> dict[str, str]:
+    """Respondent -> role from a ``Roster`` sheet, if the workbook has one."""
+    for worksheet in workbook.worksheets:
+        if worksheet.title.strip().lower() != ROSTER_SHEET:
+            continue
+        rows = list(worksheet.iter_rows(values_only=True))
+        if not rows:
+            return {}
+        header = [_norm(cell) for cell in rows[0]]
+        if "respondent" not in header or "role" not in header:
+            return {}
+        who, role = header.index("respondent"), header.index("role")
+        return {
+            str(row[who]).strip(): str(row[role]).strip()
+            for row in rows[1:]
+            if len(row) > max(who, role) and row[who] and row[role]
+        }
+    return {}
+
+
+def _norm(cell: Any) -> str:
+    return str(cell or "").strip().lower().replace(" ", "_")
+
+
+def _is_answer_header(row: Sequence[Any]) -> bool:
+    names = {_norm(cell) for cell in row}
+    return {"question_id", "answer"} <= names
+
+
+def _cell(row: Sequence[Any], index: int | None) -> Any:
+    if index is None or index >= len(row):
+        return None
+    return row[index]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _records_from_rows(
+    rows: list[list[Any]], source: str, sheet: str | None, default_respondent: str | None
+) -> tuple[list[AnswerRecord], list[str]]:
+    where = f"{source}, sheet {sheet}" if sheet else source
+    if not rows:
+        return [], [f"{where}: the file is empty; start from 'boaudit template'"]
+    header = [_norm(cell) for cell in rows[0]]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing and not (missing == ["respondent"] and default_respondent):
+        return [], [
+            f"{where}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(found: {', '.join(h for h in header if h) or 'nothing'}); the header must be "
+            "respondent,question_id,answer,comment"
+        ]
+    index = {
+        name: header.index(name)
+        for name in (*REQUIRED_COLUMNS, "comment", "role")
+        if name in header
+    }
+    records: list[AnswerRecord] = []
+    problems: list[str] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if all(_text(cell) == "" for cell in row):
+            continue
+        question_id = _text(_cell(row, index.get("question_id")))
+        respondent = _text(_cell(row, index.get("respondent"))) or (default_respondent or "")
+        here = f"{where}, row {number}"
+        if not question_id:
+            problems.append(f"{here}: question_id is blank; copy it from the template")
+            continue
+        if not respondent:
+            problems.append(f"{here}: respondent is blank; fill in who gave this answer")
+            continue
+        value, not_applicable, problem = parse_answer(_cell(row, index.get("answer")))
+        if problem:
+            problems.append(f"{here}: {question_id}: {problem}")
+            continue
+        records.append(
+            AnswerRecord(
+                respondent=respondent,
+                question_id=question_id,
+                value=value,
+                not_applicable=not_applicable,
+                comment=_text(_cell(row, index.get("comment"))),
+                source=source,
+                row=number,
+                sheet=sheet,
+                role=_text(_cell(row, index.get("role"))) or None,
+            )
+        )
+    return records, problems
+
+
+def check_answers(questionnaire: Questionnaire, records: Iterable[AnswerRecord]) -> list[str]:
+    """Problems with ``records`` against ``questionnaire``: unknown ids and double answers."""
+    from boaudit.questionnaire.infer import owners_of
+
+    known = {q.id for q in questionnaire.questions}
+    problems: list[str] = []
+    seen: dict[tuple[str, str], AnswerRecord] = {}
+    for record in records:
+        if record.question_id not in known:
+            owners = [o for o in owners_of(record.question_id) if o != questionnaire.id]
+            hint = (
+                f"it belongs to questionnaire '{owners[0]}'; pass --questionnaire {owners[0]} "
+                "or keep each questionnaire's answers in separate runs"
+                if owners
+                else f"check it against 'boaudit questionnaires show {questionnaire.id}'"
+            )
+            problems.append(
+                f"{record.where}: unknown question id '{record.question_id}' for questionnaire "
+                f"'{questionnaire.id}'; {hint}"
+            )
+            continue
+        key = (record.respondent, record.question_id)
+        if key in seen:
+            first = seen[key]
+            problems.append(
+                f"{record.where}: {record.respondent} answered {record.question_id} again "
+                f"(first at {first.where}); keep one answer per respondent and question"
+            )
+            continue
+        seen[key] = record
+    return problems

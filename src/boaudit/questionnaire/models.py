@@ -1,0 +1,97 @@
+"""Questionnaire models, validated once when a file is loaded.
+
+A questionnaire is a view over the taxonomy: sections follow the numbering of the article it
+comes from, and each question measures one pitfall. Answers are 1 (the mistake is fully
+present) to 5 (best practice), or ``n/a``.
+"""
+
+from __future__ import annotations
+
+from typing import NewType
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+QuestionId = NewType("QuestionId", str)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+MIN_QUESTIONS_PER_PITFALL = 3
+
+
+class Rubric(BaseModel):
+    """What answers 1, 3 and 5 look like, so interviewers score alike."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    one: str = Field(alias="1", min_length=3)
+    three: str = Field(alias="3", min_length=3)
+    five: str = Field(alias="5", min_length=3)
+
+    def as_dict(self) -> dict[str, str]:
+        """The rubric keyed by answer, as in the JSON output."""
+        return {"1": self.one, "3": self.three, "5": self.five}
+
+
+class Question(BaseModel):
+    """One interview question."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    """Stable id, unique across the bundled questionnaires (e.g. ``bo7.1.2``)."""
+    pitfall: str
+    """The pitfall id it measures."""
+    text: str = Field(min_length=10)
+    """The question as asked."""
+    guidance: str = Field(min_length=10)
+    """What the interviewer should listen or ask for."""
+    weight: StrictInt = Field(ge=1, le=3)
+    """1 to 3: how much the answer says about the pitfall."""
+    rubric: Rubric
+
+
+class Section(BaseModel):
+    """A numbered section, following the source article's structure."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: str = Field(min_length=1)
+    title: str = Field(min_length=3)
+    summary: str = ""
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class Questionnaire(BaseModel):
+    """A whole questionnaire file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=3)
+    source: str = Field(min_length=1)
+    """The seed article (file name) or other source it is built from."""
+    description: str = ""
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question in file order."""
+        return tuple(q for section in self.sections for q in section.questions)
+
+    @property
+    def pitfall_ids(self) -> tuple[str, ...]:
+        """The pitfalls measured, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for question in self.questions:
+            seen.setdefault(question.pitfall, None)
+        return tuple(seen)
+
+    def questions_for(self, pitfall_id: str) -> tuple[Question, ...]:
+        """The questions measuring ``pitfall_id``, in file order."""
+        return tuple(q for q in self.questions if q.pitfall == pitfall_id)
+
+    def section_of(self, question_id: str) -> Section:
+        """The section holding ``question_id``."""
+        for section in self.sections:
+            if any(q.id == question_id for q in section.questions):
+                return section
+        raise KeyError(question_id)

@@ -1,0 +1,205 @@
+"""Pure text renderings of questionnaires and assessments (JSON, Markdown, CSV).
+
+The rich terminal tables live in the CLI; everything here returns a string.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boaudit.fileio import csv_text, dumps_json
+from boaudit.questionnaire.models import Questionnaire
+from boaudit.questionnaire.scoring import Assessment, round_score
+from boaudit.taxonomy import load_taxonomy
+
+
+def questionnaire_dict(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The JSON shape of ``boaudit questionnaires show --format json``."""
+    taxonomy = load_taxonomy()
+    return {
+        "id": questionnaire.id,
+        "title": questionnaire.title,
+        "source": questionnaire.source,
+        "description": questionnaire.description,
+        "pitfalls": [
+            {
+                "id": pitfall_id,
+                "title": taxonomy.get(pitfall_id).title,
+                "questions": [
+                    {
+                        "id": q.id,
+                        "section": questionnaire.section_of(q.id).number,
+                        "text": q.text,
+                        "guidance": q.guidance,
+                        "weight": q.weight,
+                        "rubric": q.rubric.as_dict(),
+                    }
+                    for q in questionnaire.questions_for(pitfall_id)
+                ],
+            }
+            for pitfall_id in questionnaire.pitfall_ids
+        ],
+    }
+
+
+def questionnaire_summary(questionnaire: Questionnaire) -> dict[str, Any]:
+    """One line of ``boaudit questionnaires list``."""
+    return {
+        "id": questionnaire.id,
+        "title": questionnaire.title,
+        "source": questionnaire.source,
+        "pitfalls": len(questionnaire.pitfall_ids),
+        "questions": len(questionnaire.questions),
+    }
+
+
+def _md(text: str) -> str:
+    """Escape text for a Markdown table cell or line."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def questionnaire_markdown(questionnaire: Questionnaire) -> str:
+    """The questionnaire as an interview guide in Markdown."""
+    taxonomy = load_taxonomy()
+    lines = [f"# {_md(questionnaire.title)}", ""]
+    lines.append(f"Questionnaire `{questionnaire.id}`, built from `{_md(questionnaire.source)}`.")
+    if questionnaire.description:
+        lines += ["", _md(questionnaire.description)]
+    lines += [
+        "",
+        "Answer each question from 1 (the mistake is fully present) to 5 (best practice), or n/a.",
+    ]
+    for section in questionnaire.sections:
+        pitfalls = dict.fromkeys(q.pitfall for q in section.questions)
+        names = ", ".join(f"{taxonomy.get(p).title} (`{p}`)" for p in pitfalls)
+        lines += ["", f"## {section.number}. {_md(section.title)}", "", f"Pitfall: {names}"]
+        if section.summary:
+            lines += ["", _md(section.summary)]
+        for q in section.questions:
+            rubric = q.rubric.as_dict()
+            lines += [
+                "",
+                f"### `{q.id}` (weight {q.weight})",
+                "",
+                _md(q.text),
+                "",
+                f"*Guidance:* {_md(q.guidance)}",
+                "",
+                *(f"- **{key}**: {_md(rubric[key])}" for key in ("1", "3", "5")),
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.0f}%"
+
+
+def assessment_json(assessment: Assessment) -> str:
+    """``boaudit assess --format json``."""
+    return dumps_json(assessment.to_dict())
+
+
+def assessment_markdown(assessment: Assessment) -> str:
+    """``boaudit assess --format markdown``: a summary, the pitfall table and the problems."""
+    alpha = assessment.agreement_alpha
+    agreement = "n/a" if alpha is None else f"{alpha:.3f} ({assessment.agreement})"
+    lines = [
+        f"# Assessment: {_md(assessment.questionnaire_title)}",
+        "",
+        f"- Questionnaire: `{assessment.questionnaire_id}`",
+        f"- Respondents: {_md(', '.join(_who(assessment, r) for r in assessment.respondents))}",
+        f"- Overall score: **{_fmt(round_score(assessment.score))}** "
+        f"({assessment.band or 'not assessed'})",
+        f"- Coverage: {assessment.answered} of {assessment.asked} questions answered "
+        f"({_pct(assessment.coverage)})",
+        f"- Agreement (Krippendorff's alpha, ordinal): {agreement}",
+        "",
+        "| Pitfall | Score | Band | Coverage | Disagreement |",
+        "|---|---:|---|---:|---:|",
+    ]
+    lines.extend(
+        f"| {_md(pitfall.title)} (`{pitfall.id}`) | {_fmt(round_score(pitfall.score))} | "
+        f"{pitfall.band or 'not assessed'} | {pitfall.answered}/{pitfall.asked} | "
+        f"{_pct(pitfall.disagreement_share)} |"
+        for pitfall in assessment.pitfalls
+    )
+    if assessment.problems:
+        lines += ["", "## Problems", ""]
+        lines += [f"- `{p.code}`: {_md(p.message)}" for p in assessment.problems]
+    return "\n".join(lines) + "\n"
+
+
+def _who(assessment: Assessment, respondent: str) -> str:
+    role = assessment.roles.get(respondent)
+    return f"{respondent} ({role})" if role else respondent
+
+
+ASSESSMENT_CSV_HEADER = [
+    "scope",
+    "id",
+    "pitfall",
+    "score",
+    "band",
+    "coverage",
+    "answered",
+    "asked",
+    "disagreement",
+    "agreement_alpha",
+]
+
+
+def assessment_csv(assessment: Assessment) -> str:
+    """``boaudit assess --format csv``: one tidy row for overall, each pitfall and question."""
+    rows: list[list[Any]] = [
+        [
+            "overall",
+            assessment.questionnaire_id,
+            "",
+            round_score(assessment.score),
+            assessment.band,
+            round(assessment.coverage, 3),
+            assessment.answered,
+            assessment.asked,
+            None,
+            None if assessment.agreement_alpha is None else round(assessment.agreement_alpha, 3),
+        ]
+    ]
+    for pitfall in assessment.pitfalls:
+        rows.append(
+            [
+                "pitfall",
+                pitfall.id,
+                pitfall.id,
+                round_score(pitfall.score),
+                pitfall.band,
+                round(pitfall.coverage, 3),
+                pitfall.answered,
+                pitfall.asked,
+                (
+                    None
+                    if pitfall.disagreement_share is None
+                    else round(pitfall.disagreement_share, 3)
+                ),
+                None,
+            ]
+        )
+        rows.extend(
+            [
+                "question",
+                q.id,
+                pitfall.id,
+                round_score(q.score),
+                None,
+                None,
+                len(q.given),
+                len(q.answers),
+                q.disagreement,
+                None,
+            ]
+            for q in pitfall.questions
+        )
+    return csv_text(ASSESSMENT_CSV_HEADER, rows)

@@ -1,0 +1,412 @@
+"""Score answers against a questionnaire: per question, per pitfall and overall.
+
+The rule, so that a consultant can redo it by hand (also printed by ``boaudit assess --help``):
+
+- question score = (answer - 1) / 4 x 100; ``n/a`` and blank are unanswered, never zero;
+- with several respondents, a question's answer is the mean of the answers given;
+- pitfall score = the weight-weighted mean of its answered questions' scores;
+- overall score = the mean of the assessed pitfalls' scores;
+- scores are rounded to one decimal and the band is read from the rounded score:
+  below 40 critical, 40 up to (not including) 70 needs work, 70 and above healthy;
+- coverage = answered questions / questions asked (a question is answered when at least one
+  respondent gave 1 to 5); a pitfall with no answer is not assessed (``null``), never 0;
+- disagreement: a question whose answers differ by 2 points or more is flagged; a pitfall's
+  disagreement share is flagged questions / questions answered by 2 or more respondents;
+- agreement across respondents: Krippendorff's alpha, ordinal, over every question, when 2 or
+  more respondents answered; 0.8 and above reliable, 0.667 up to 0.8 tentative, below 0.667
+  follow-up interviews needed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import krippendorff
+import numpy as np
+
+from boaudit.questionnaire.answers import AnswerRecord
+from boaudit.questionnaire.models import Question, Questionnaire
+from boaudit.taxonomy import load_taxonomy
+
+Band = Literal["critical", "needs work", "healthy"]
+AgreementLabel = Literal["reliable", "tentative", "needs follow-up"]
+
+CRITICAL_BELOW = 40.0
+HEALTHY_FROM = 70.0
+DISAGREEMENT_POINTS = 2
+ALPHA_RELIABLE = 0.8
+ALPHA_TENTATIVE = 0.667
+SCHEMA_VERSION = 1
+
+
+def question_score(answer: float) -> float:
+    """Score of one answer (or a mean of answers) on the 0-100 scale."""
+    return (answer - 1.0) / 4.0 * 100.0
+
+
+def round_score(score: float | None) -> float | None:
+    """Round a score to one decimal, half away from zero, as printed."""
+    if score is None:
+        return None
+    return math.floor(score * 10 + 0.5) / 10 if score >= 0 else -math.floor(-score * 10 + 0.5) / 10
+
+
+def band(score: float | None) -> Band | None:
+    """The band of a score, read from the rounded score."""
+    rounded = round_score(score)
+    if rounded is None:
+        return None
+    if rounded < CRITICAL_BELOW:
+        return "critical"
+    if rounded < HEALTHY_FROM:
+        return "needs work"
+    return "healthy"
+
+
+def agreement_label(alpha: float | None) -> AgreementLabel | None:
+    """How far Krippendorff's alpha lets conclusions be drawn."""
+    if alpha is None:
+        return None
+    if alpha >= ALPHA_RELIABLE:
+        return "reliable"
+    if alpha >= ALPHA_TENTATIVE:
+        return "tentative"
+    return "needs follow-up"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A data problem found while scoring: a finding, not an exception."""
+
+    code: str
+    """Stable slug, e.g. ``unanswered-question``."""
+    message: str
+    pitfall: str | None = None
+    question: str | None = None
+    respondent: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form, without empty references."""
+        data: dict[str, Any] = {"code": self.code, "message": self.message}
+        for key in ("pitfall", "question", "respondent"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        return data
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question's answers and score."""
+
+    id: str
+    pitfall: str
+    text: str
+    weight: int
+    answers: dict[str, int | str | None]
+    """Respondent -> 1 to 5, ``"n/a"``, or None (no answer), for every respondent."""
+    comments: dict[str, str]
+    mean: float | None
+    score: float | None
+    disagreement: bool
+
+    @property
+    def given(self) -> list[int]:
+        """The numeric answers given."""
+        return [value for value in self.answers.values() if isinstance(value, int)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "id": self.id,
+            "score": round_score(self.score),
+            "answers": dict(self.answers),
+            "disagreement": self.disagreement,
+        }
+
+
+@dataclass(frozen=True)
+class PitfallResult:
+    """One pitfall's score across its questions."""
+
+    id: str
+    title: str
+    score: float | None
+    answered: int
+    asked: int
+    disagreement_share: float | None
+    questions: tuple[QuestionResult, ...]
+
+    @property
+    def band(self) -> Band | None:
+        """Band of the score (None when not assessed)."""
+        return band(self.score)
+
+    @property
+    def coverage(self) -> float:
+        """Answered questions over questions asked."""
+        return self.answered / self.asked if self.asked else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": round_score(self.score),
+            "band": self.band,
+            "coverage": round(self.coverage, 3),
+            "answered": self.answered,
+            "asked": self.asked,
+            "disagreement_share": (
+                None if self.disagreement_share is None else round(self.disagreement_share, 3)
+            ),
+            "questions": [q.to_dict() for q in self.questions],
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The scored questionnaire: what people say, per pitfall and overall."""
+
+    questionnaire_id: str
+    questionnaire_title: str
+    respondents: tuple[str, ...]
+    roles: dict[str, str]
+    pitfalls: tuple[PitfallResult, ...]
+    agreement_alpha: float | None
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def score(self) -> float | None:
+        """Mean of the assessed pitfalls' scores."""
+        scores = [p.score for p in self.pitfalls if p.score is not None]
+        return sum(scores) / len(scores) if scores else None
+
+    @property
+    def band(self) -> Band | None:
+        """Band of the overall score."""
+        return band(self.score)
+
+    @property
+    def answered(self) -> int:
+        """Answered questions, all pitfalls."""
+        return sum(p.answered for p in self.pitfalls)
+
+    @property
+    def asked(self) -> int:
+        """Questions asked, all pitfalls."""
+        return sum(p.asked for p in self.pitfalls)
+
+    @property
+    def coverage(self) -> float:
+        """Answered over asked, all pitfalls."""
+        return self.answered / self.asked if self.asked else 0.0
+
+    @property
+    def agreement(self) -> AgreementLabel | None:
+        """Reading of the agreement alpha."""
+        return agreement_label(self.agreement_alpha)
+
+    def pitfall(self, pitfall_id: str) -> PitfallResult:
+        """The result for ``pitfall_id``."""
+        for result in self.pitfalls:
+            if result.id == pitfall_id:
+                return result
+        raise KeyError(pitfall_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of ``boaudit assess --format json`` (schema version 1)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "questionnaire": {"id": self.questionnaire_id, "title": self.questionnaire_title},
+            "respondents": list(self.respondents),
+            "roles": dict(self.roles),
+            "overall": {
+                "score": round_score(self.score),
+                "band": self.band,
+                "coverage": round(self.coverage, 3),
+                "answered": self.answered,
+                "asked": self.asked,
+                "agreement_alpha": (
+                    None if self.agreement_alpha is None else round(self.agreement_alpha, 3)
+                ),
+                "agreement": self.agreement,
+            },
+            "pitfalls": [p.to_dict() for p in self.pitfalls],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def score(questionnaire: Questionnaire, records: Sequence[AnswerRecord]) -> Assessment:
+    """Score ``records`` (already checked with ``check_answers``) against ``questionnaire``."""
+    respondents = tuple(dict.fromkeys(r.respondent for r in records))
+    roles = {r.respondent: r.role for r in records if r.role}
+    by_key = {(r.respondent, r.question_id): r for r in records}
+    taxonomy = load_taxonomy()
+    problems: list[Problem] = []
+    pitfalls: list[PitfallResult] = []
+    for pitfall_id in questionnaire.pitfall_ids:
+        questions = tuple(
+            _score_question(q, respondents, by_key) for q in questionnaire.questions_for(pitfall_id)
+        )
+        answered = [q for q in questions if q.score is not None]
+        total_weight = sum(q.weight for q in answered)
+        pitfall_score = (
+            sum(q.weight * q.score for q in answered if q.score is not None) / total_weight
+            if answered
+            else None
+        )
+        multi = [q for q in questions if len(q.given) >= 2]
+        share = sum(q.disagreement for q in multi) / len(multi) if multi else None
+        title = taxonomy.get(pitfall_id).title
+        pitfalls.append(
+            PitfallResult(
+                pitfall_id, title, pitfall_score, len(answered), len(questions), share, questions
+            )
+        )
+        if pitfall_score is None:
+            problems.append(
+                Problem(
+                    "not-assessed",
+                    f"no respondent answered any question on '{title}'; it is not assessed",
+                    pitfall=pitfall_id,
+                )
+            )
+        problems.extend(
+            Problem(
+                "unanswered-question",
+                f"{q.id} has no answer from any respondent",
+                pitfall=pitfall_id,
+                question=q.id,
+            )
+            for q in questions
+            if q.score is None and answered
+        )
+        problems.extend(
+            Problem(
+                "disagreement",
+                f"{q.id}: answers range from {min(q.given)} to {max(q.given)}; "
+                "discuss it with the respondents",
+                pitfall=pitfall_id,
+                question=q.id,
+            )
+            for q in questions
+            if q.disagreement
+        )
+    alpha = _alpha(questionnaire, respondents, by_key)
+    if len(respondents) < 2:
+        problems.append(
+            Problem(
+                "single-respondent",
+                "only one respondent: agreement cannot be measured; interview at least two "
+                "people in different roles",
+            )
+        )
+    elif alpha is None:
+        problems.append(
+            Problem(
+                "agreement-undefined",
+                "agreement cannot be computed: too few questions answered by two or more "
+                "respondents, or every answer is the same",
+            )
+        )
+    elif alpha < ALPHA_TENTATIVE:
+        problems.append(
+            Problem(
+                "low-agreement",
+                f"respondents disagree (Krippendorff's alpha {alpha:.3f} < {ALPHA_TENTATIVE}); "
+                "hold follow-up interviews before drawing conclusions",
+            )
+        )
+    for respondent in respondents:
+        given = sum(
+            1
+            for q in questionnaire.questions
+            if (respondent, q.id) in by_key
+            and (
+                by_key[(respondent, q.id)].value is not None
+                or by_key[(respondent, q.id)].not_applicable
+            )
+        )
+        if given < len(questionnaire.questions):
+            problems.append(
+                Problem(
+                    "incomplete-respondent",
+                    f"{respondent} answered {given} of {len(questionnaire.questions)} questions "
+                    "(n/a counts as answered here)",
+                    respondent=respondent,
+                )
+            )
+    return Assessment(
+        questionnaire.id,
+        questionnaire.title,
+        respondents,
+        roles,
+        tuple(pitfalls),
+        alpha,
+        tuple(problems),
+    )
+
+
+def _score_question(
+    question: Question,
+    respondents: Sequence[str],
+    by_key: dict[tuple[str, str], AnswerRecord],
+) -> QuestionResult:
+    answers: dict[str, int | str | None] = {}
+    comments: dict[str, str] = {}
+    for respondent in respondents:
+        record = by_key.get((respondent, question.id))
+        if record is None:
+            answers[respondent] = None
+            continue
+        answers[respondent] = "n/a" if record.not_applicable else record.value
+        if record.comment:
+            comments[respondent] = record.comment
+    given = [value for value in answers.values() if isinstance(value, int)]
+    mean = sum(given) / len(given) if given else None
+    return QuestionResult(
+        id=question.id,
+        pitfall=question.pitfall,
+        text=question.text,
+        weight=question.weight,
+        answers=answers,
+        comments=comments,
+        mean=mean,
+        score=None if mean is None else question_score(mean),
+        disagreement=bool(given) and max(given) - min(given) >= DISAGREEMENT_POINTS,
+    )
+
+
+def _alpha(
+    questionnaire: Questionnaire,
+    respondents: Sequence[str],
+    by_key: dict[tuple[str, str], AnswerRecord],
+) -> float | None:
+    """Krippendorff's alpha (ordinal) over respondents x questions; None when undefined."""
+    if len(respondents) < 2:
+        return None
+    matrix = np.full((len(respondents), len(questionnaire.questions)), np.nan)
+    for i, respondent in enumerate(respondents):
+        for j, question in enumerate(questionnaire.questions):
+            record = by_key.get((respondent, question.id))
+            if record is not None and record.value is not None:
+                matrix[i, j] = record.value
+    pairable = (~np.isnan(matrix)).sum(axis=0) >= 2
+    if (
+        not pairable.any()
+        or len(np.unique(matrix[:, pairable][~np.isnan(matrix[:, pairable])])) < 2
+    ):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = float(
+            krippendorff.alpha(
+                reliability_data=matrix[:, pairable],
+                level_of_measurement="ordinal",
+                value_domain=[1, 2, 3, 4, 5],
+            )
+        )
+    return value if math.isfinite(value) else None

@@ -1,0 +1,48 @@
+"""Shared fixtures: paths to small named sample files and answer-file factories."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data"
+REPO = TESTS.parent
+REALDATA = REPO.parent / "shared" / "realdata"
+MINI = DATA / "questionnaires" / "mini.toml"
+
+
+@pytest.fixture
+def mini_path() -> Path:
+    """A small questionnaire with hand-checkable weights (processes, metrics, security)."""
+    return MINI
+
+
+AnswerRow = tuple[str, str, str] | tuple[str, str, str, str]
+
+
+@pytest.fixture
+def write_answers(tmp_path: Path) -> Callable[..., Path]:
+    """Write a long-format answer CSV from (respondent, question_id, answer[, comment]) rows."""
+
+    def write(rows: Iterable[AnswerRow], name: str = "answers.csv") -> Path:
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["respondent", "question_id", "answer", "comment"])
+            for row in rows:
+                writer.writerow([*row, ""][:4])
+        return path
+
+    return write
+
+
+def realdata(name: str) -> Path:
+    """A file in ../shared/realdata, or skip the test with the reason."""
+    path = REALDATA / name
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} (the shared/ folder is absent)")
+    return path
