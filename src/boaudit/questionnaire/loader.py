@@ -97,9 +97,21 @@ def _check(text: str, name: str) -> tuple[Questionnaire | None, list[str]]:
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
-        return None, [
-            f"{name}: {_key(error['loc'], data)}: {_reason(error)}" for error in exc.errors()
+        errors = exc.errors()
+        # A failed item also empties its container, which pydantic reports as "too short";
+        # keep only the errors that say what is actually wrong.
+        errors = [
+            error
+            for error in errors
+            if not (
+                error["type"] == "too_short"
+                and any(
+                    other is not error and other["loc"][: len(error["loc"])] == error["loc"]
+                    for other in errors
+                )
+            )
         ]
+        return None, [f"{name}: {_key(error['loc'], data)}: {_reason(error)}" for error in errors]
     problems = semantic_problems(questionnaire, name)
     return (None if problems else questionnaire), problems
 

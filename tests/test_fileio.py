@@ -1,0 +1,96 @@
+"""Atomic writes, strict JSON, spreadsheet-safe cells and the CLI's error boundary."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from boaudit import __version__
+from boaudit.cli import app
+from boaudit.cli import assess as assess_cmd
+from boaudit.errors import OutputError
+from boaudit.fileio import atomic_write, csv_text, dumps_json, neutralise_cell
+
+
+def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    atomic_write(target, "new")
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
+
+
+def test_atomic_write_failure_keeps_the_previous_file(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("previous")
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OutputError, match="No space left on device"):
+        atomic_write(target, "half a report")
+    assert target.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_atomic_write_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="does not exist"):
+        atomic_write(tmp_path / "nope" / "x.txt", b"x")
+
+
+def test_dumps_json_is_strict() -> None:
+    text = dumps_json({"a": float("nan"), "b": [float("inf"), 1.5], "c": (1, None)})
+    assert json.loads(text) == {"a": None, "b": [None, 1.5], "c": [1, None]}
+    assert "NaN" not in text and "Infinity" not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44", "'+44"),
+        ("-x", "'-x"),
+        ("@SUM", "'@SUM"),
+        ("\tA", "'\tA"),
+        ("\rA", "'\rA"),
+        ("ok", "ok"),
+        ("", ""),
+    ],
+)
+def test_neutralise_cell(value: str, expected: str) -> None:
+    assert neutralise_cell(value) == expected
+
+
+def test_csv_text_keeps_numbers_as_numbers() -> None:
+    assert csv_text(["a", "b", "c"], [["=x", -5, None]]) == "a,b,c\n'=x,-5,\n"
+
+
+def test_internal_error_exits_70_with_one_line(monkeypatch, tmp_path: Path) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(assess_cmd, "run_assessment", boom)
+    result = CliRunner().invoke(app, ["assess", str(tmp_path / "a.csv")])
+    assert result.exit_code == 70
+    assert result.stderr.strip().splitlines() == [
+        "boaudit: internal error: ZeroDivisionError: division by zero; "
+        "rerun with --debug and report the traceback"
+    ]
+
+
+def test_python_dash_m_boaudit() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "boaudit", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"boaudit {__version__}"
