@@ -91,3 +91,10 @@ def csv_text(header: list[str], rows: list[list[Any]]) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def restore_cell(value: str) -> str:
+    """Undo :func:`neutralise_cell` on text read back from a file boaudit wrote."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value

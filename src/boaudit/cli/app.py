@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from boaudit import __version__
-from boaudit.cli import assess, questionnaires
+from boaudit.cli import assess, interview, questionnaires
 from boaudit.cli.common import State
 
 app = typer.Typer(
@@ -47,6 +47,7 @@ def root(
 app.add_typer(questionnaires.app, name="questionnaires")
 app.command("template")(assess.template)
 app.command("assess")(assess.assess)
+app.command("interview")(interview.interview)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from boaudit.questionnaire import load_questionnaire
 from boaudit.questionnaire.answers import check_answers, read_answer_files
 from boaudit.questionnaire.infer import infer_questionnaire
 from boaudit.questionnaire.render import assessment_csv, assessment_json, assessment_markdown
-from boaudit.questionnaire.scoring import Assessment, round_score, score
+from boaudit.questionnaire.scoring import Assessment, round_score, score, score_by_role
 from boaudit.questionnaire.template import csv_template, xlsx_template
 
 BAND_STYLES = {"critical": "bold red", "needs work": "yellow", "healthy": "green"}
@@ -89,6 +89,12 @@ def assess(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
+    by_role: Annotated[
+        bool,
+        typer.Option(
+            "--by-role", help="Also score each role separately (a gap between roles is a finding)."
+        ),
+    ] = False,
 ) -> None:
     """Score interview answers per pitfall and overall, across respondents.
 
@@ -106,7 +112,7 @@ def assess(
     - agreement: Krippendorff's alpha (ordinal) with 2+ respondents; 0.8 and above
       reliable, below 0.667 needs follow-up interviews
     """
-    assessment = run_assessment(answers, questionnaire)
+    assessment = run_assessment(answers, questionnaire, by_role=by_role)
     if format is AssessFormat.json:
         write_output(assessment_json(assessment), output)
     elif format is AssessFormat.markdown:
@@ -123,14 +129,17 @@ def assess(
             write_output(capture.get(), output)
 
 
-def run_assessment(answers: list[Path], questionnaire: str | None) -> Assessment:
+def run_assessment(
+    answers: list[Path], questionnaire: str | None, *, by_role: bool = False
+) -> Assessment:
     """Read, check and score answer files: the whole of ``boaudit assess`` but the output."""
     records = read_answer_files(answers)
     loaded = load_questionnaire(questionnaire) if questionnaire else infer_questionnaire(records)
-    problems = check_answers(loaded, records)
-    if problems:
-        raise AnswersError(problems[0], problems[1:])
-    return score(loaded, records)
+    checked = check_answers(loaded, records)
+    if checked.errors:
+        raise AnswersError(checked.errors[0], checked.errors[1:])
+    scorer = score_by_role if by_role else score
+    return scorer(loaded, checked.records, merged=checked.merged)
 
 
 def _score_text(value: float | None, band: str | None) -> Text:
@@ -175,6 +184,8 @@ def print_assessment(assessment: Assessment, console: object) -> None:
         "",
     )
     console.print(table)
+    if assessment.by_role:
+        console.print(_role_table(assessment))
     alpha = assessment.agreement_alpha
     console.print(
         "Agreement (Krippendorff's alpha, ordinal): "
@@ -189,3 +200,19 @@ def print_assessment(assessment: Assessment, console: object) -> None:
         console.print(
             f"- {flagged} question(s) with answers 2+ points apart; see --format json or markdown"
         )
+
+
+def _role_table(assessment: Assessment) -> Table:
+    """Pitfall scores per role, side by side."""
+    assert assessment.by_role is not None
+    table = Table(title="Scores by role")
+    table.add_column("pitfall")
+    for role in assessment.by_role:
+        table.add_column(role, justify="right")
+    for pitfall in assessment.pitfalls:
+        cells = [
+            _score_text(round_score(sub.pitfall(pitfall.id).score), sub.pitfall(pitfall.id).band)
+            for sub in assessment.by_role.values()
+        ]
+        table.add_row(pitfall.id, *cells)
+    return table

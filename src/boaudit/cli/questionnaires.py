@@ -54,8 +54,11 @@ def list_(
         write_output(dumps_json(summaries), None)
         return
     table = Table(title="Bundled questionnaires")
-    for name in ("id", "title", "source", "pitfalls", "questions"):
-        table.add_column(name, justify="right" if name in {"pitfalls", "questions"} else "left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("title")
+    table.add_column("source", overflow="fold")
+    table.add_column("pitfalls", justify="right")
+    table.add_column("questions", justify="right")
     for s in summaries:
         table.add_row(s["id"], s["title"], s["source"], str(s["pitfalls"]), str(s["questions"]))
     stdout_console().print(table)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from boaudit.errors import AnswersError, InputMissingError
+from boaudit.fileio import restore_cell
 from boaudit.questionnaire.models import Questionnaire
 
 NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
@@ -226,7 +227,7 @@ def _cell(row: Sequence[Any], index: int | None) -> Any:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else restore_cell(str(value).strip())
 
 
 def _records_from_rows(
@@ -282,13 +283,35 @@ def _records_from_rows(
     return records, problems
 
 
-def check_answers(questionnaire: Questionnaire, records: Iterable[AnswerRecord]) -> list[str]:
-    """Problems with ``records`` against ``questionnaire``: unknown ids and double answers."""
+@dataclass(frozen=True)
+class CheckedAnswers:
+    """Answers checked against a questionnaire, each respondent and question counted once."""
+
+    records: tuple[AnswerRecord, ...]
+    errors: tuple[str, ...]
+    """Problems that stop scoring: unknown ids, double or conflicting answers."""
+    merged: dict[str, tuple[str, ...]]
+    """Respondent -> the files they appear in, for respondents found in several files."""
+
+
+def _same_answer(a: AnswerRecord, b: AnswerRecord) -> bool:
+    return (a.value, a.not_applicable) == (b.value, b.not_applicable)
+
+
+def check_answers(questionnaire: Questionnaire, records: Iterable[AnswerRecord]) -> CheckedAnswers:
+    """Check ``records`` against ``questionnaire`` and merge respondents across files.
+
+    Within one file, a second answer by the same respondent to the same question is an error.
+    Across files, the same respondent is merged: an identical repeated answer is counted once
+    (and the respondent reported in ``merged``); a different one is an error naming both places.
+    """
     from boaudit.questionnaire.infer import owners_of
 
     known = {q.id for q in questionnaire.questions}
-    problems: list[str] = []
+    errors: list[str] = []
     seen: dict[tuple[str, str], AnswerRecord] = {}
+    sources: dict[str, dict[str, None]] = {}
+    kept: list[AnswerRecord] = []
     for record in records:
         if record.question_id not in known:
             owners = [o for o in owners_of(record.question_id) if o != questionnaire.id]
@@ -298,18 +321,27 @@ def check_answers(questionnaire: Questionnaire, records: Iterable[AnswerRecord])
                 if owners
                 else f"check it against 'boaudit questionnaires show {questionnaire.id}'"
             )
-            problems.append(
+            errors.append(
                 f"{record.where}: unknown question id '{record.question_id}' for questionnaire "
                 f"'{questionnaire.id}'; {hint}"
             )
             continue
+        sources.setdefault(record.respondent, {})[record.source] = None
         key = (record.respondent, record.question_id)
-        if key in seen:
-            first = seen[key]
-            problems.append(
+        first = seen.get(key)
+        if first is None:
+            seen[key] = record
+            kept.append(record)
+        elif (first.source, first.sheet) == (record.source, record.sheet):
+            errors.append(
                 f"{record.where}: {record.respondent} answered {record.question_id} again "
                 f"(first at {first.where}); keep one answer per respondent and question"
             )
-            continue
-        seen[key] = record
-    return problems
+        elif not _same_answer(first, record):
+            errors.append(
+                f"{record.where}: {record.respondent} answered {record.question_id} differently "
+                f"at {first.where}; the same respondent appears in both files, so keep one "
+                "answer (or rename one respondent if they are two people)"
+            )
+    merged = {who: tuple(files) for who, files in sources.items() if len(files) > 1}
+    return CheckedAnswers(tuple(kept), tuple(errors), merged)

@@ -127,6 +127,23 @@ def assessment_markdown(assessment: Assessment) -> str:
         f"{_pct(pitfall.disagreement_share)} |"
         for pitfall in assessment.pitfalls
     )
+    if assessment.by_role:
+        roles = list(assessment.by_role)
+        lines += [
+            "",
+            "## Scores by role",
+            "",
+            "| Pitfall | " + " | ".join(_md(r) for r in roles) + " |",
+            "|---|" + "---:|" * len(roles),
+        ]
+        lines.extend(
+            f"| `{pitfall.id}` | "
+            + " | ".join(
+                _fmt(round_score(assessment.by_role[r].pitfall(pitfall.id).score)) for r in roles
+            )
+            + " |"
+            for pitfall in assessment.pitfalls
+        )
     if assessment.problems:
         lines += ["", "## Problems", ""]
         lines += [f"- `{p.code}`: {_md(p.message)}" for p in assessment.problems]
@@ -201,5 +218,21 @@ def assessment_csv(assessment: Assessment) -> str:
                 None,
             ]
             for q in pitfall.questions
+        )
+    for role, sub in (assessment.by_role or {}).items():
+        rows.extend(
+            [
+                "role",
+                role,
+                pitfall.id,
+                round_score(pitfall.score),
+                pitfall.band,
+                round(pitfall.coverage, 3),
+                pitfall.answered,
+                pitfall.asked,
+                None,
+                None,
+            ]
+            for pitfall in sub.pitfalls
         )
     return csv_text(ASSESSMENT_CSV_HEADER, rows)

@@ -20,7 +20,7 @@ The rule, so that a consultant can redo it by hand (also printed by ``boaudit as
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -178,6 +178,8 @@ class Assessment:
     pitfalls: tuple[PitfallResult, ...]
     agreement_alpha: float | None
     problems: tuple[Problem, ...] = field(default=())
+    by_role: dict[str, Assessment] | None = None
+    """With ``--by-role``: the same scoring over each role's respondents alone."""
 
     @property
     def score(self) -> float | None:
@@ -237,16 +239,48 @@ class Assessment:
             },
             "pitfalls": [p.to_dict() for p in self.pitfalls],
             "problems": [p.to_dict() for p in self.problems],
+            "by_role": (
+                None
+                if self.by_role is None
+                else {role: sub.role_summary() for role, sub in self.by_role.items()}
+            ),
+        }
+
+    def role_summary(self) -> dict[str, Any]:
+        """The short form used inside ``by_role``: respondents, overall and pitfall scores."""
+        return {
+            "respondents": list(self.respondents),
+            "overall": {"score": round_score(self.score), "band": self.band},
+            "pitfalls": {
+                p.id: {"score": round_score(p.score), "band": p.band} for p in self.pitfalls
+            },
         }
 
 
-def score(questionnaire: Questionnaire, records: Sequence[AnswerRecord]) -> Assessment:
-    """Score ``records`` (already checked with ``check_answers``) against ``questionnaire``."""
+def score(
+    questionnaire: Questionnaire,
+    records: Sequence[AnswerRecord],
+    merged: Mapping[str, Sequence[str]] | None = None,
+) -> Assessment:
+    """Score ``records`` (already checked with ``check_answers``) against ``questionnaire``.
+
+    ``merged`` names respondents found in several files (reported, counted once).
+    """
     respondents = tuple(dict.fromkeys(r.respondent for r in records))
-    roles = {r.respondent: r.role for r in records if r.role}
+    roles: dict[str, str] = {}
+    for record in records:
+        if record.role:
+            roles.setdefault(record.respondent, record.role)
     by_key = {(r.respondent, r.question_id): r for r in records}
     taxonomy = load_taxonomy()
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(
+            "respondent-in-several-files",
+            f"{who} appears in {', '.join(files)}; their answers are merged and counted once",
+            respondent=who,
+        )
+        for who, files in (merged or {}).items()
+    ]
     pitfalls: list[PitfallResult] = []
     for pitfall_id in questionnaire.pitfall_ids:
         questions = tuple(
@@ -410,3 +444,60 @@ def _alpha(
             )
         )
     return value if math.isfinite(value) else None
+
+
+NO_ROLE = "(no role)"
+ROLE_GAP_POINTS = 25.0
+
+
+def score_by_role(
+    questionnaire: Questionnaire,
+    records: Sequence[AnswerRecord],
+    merged: Mapping[str, Sequence[str]] | None = None,
+) -> Assessment:
+    """Score all respondents together, plus each role alone (e.g. managers against staff).
+
+    A pitfall whose role scores differ by ``ROLE_GAP_POINTS`` or more is reported as a
+    ``role-gap`` problem: a gap between roles is itself a finding.
+    """
+    overall = score(questionnaire, records, merged)
+    role_of: dict[str, str] = {}
+    for record in records:
+        if record.role:
+            role_of.setdefault(record.respondent, record.role)
+    roles: dict[str, list[AnswerRecord]] = {}
+    for record in records:
+        roles.setdefault(role_of.get(record.respondent, NO_ROLE), []).append(record)
+    by_role = {role: score(questionnaire, subset) for role, subset in sorted(roles.items())}
+    gaps: list[Problem] = []
+    for pitfall in overall.pitfalls:
+        scored = {
+            role: sub.pitfall(pitfall.id).score
+            for role, sub in by_role.items()
+            if sub.pitfall(pitfall.id).score is not None
+        }
+        if len(scored) < 2:
+            continue
+        high = max(scored, key=lambda role: scored[role] or 0.0)
+        low = min(scored, key=lambda role: scored[role] or 0.0)
+        gap = (scored[high] or 0.0) - (scored[low] or 0.0)
+        if gap >= ROLE_GAP_POINTS:
+            gaps.append(
+                Problem(
+                    "role-gap",
+                    f"'{pitfall.title}': {high} scores it {round_score(scored[high])}, "
+                    f"{low} {round_score(scored[low])} ({gap:.1f} points apart); "
+                    "the roles see it differently",
+                    pitfall=pitfall.id,
+                )
+            )
+    return Assessment(
+        overall.questionnaire_id,
+        overall.questionnaire_title,
+        overall.respondents,
+        overall.roles,
+        overall.pitfalls,
+        overall.agreement_alpha,
+        (*overall.problems, *gaps),
+        by_role,
+    )

@@ -1,0 +1,207 @@
+"""``boaudit interview``: ask a questionnaire in the terminal, saving every answer at once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from boaudit.cli.common import handles_errors
+from boaudit.errors import ExitCode, UsageError
+from boaudit.questionnaire import load_questionnaire
+from boaudit.questionnaire.interview import GivenAnswer, InterviewFile, normalise_answer
+from boaudit.questionnaire.models import Question, Questionnaire
+from boaudit.taxonomy import load_taxonomy
+
+INTERRUPTED = 130
+"""Exit status after Ctrl-C or end of input, as shells report SIGINT."""
+
+KEYS = "1-5, n/a, ? more help, b back, s skip, q quit"
+
+
+class _Back(Exception):
+    pass
+
+
+class _Skip(Exception):
+    pass
+
+
+class _Quit(Exception):
+    pass
+
+
+@handles_errors
+def interview(
+    questionnaire: Annotated[str, typer.Argument(help="A bundled id or a path to a .toml file.")],
+    respondent: Annotated[str, typer.Option("--respondent", "-r", help="Who is answering.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The answer file (.csv); resumed if it exists.")
+    ],
+    role: Annotated[
+        str | None, typer.Option("--role", help="The respondent's role, e.g. 'AP clerk'.")
+    ] = None,
+    review: Annotated[
+        bool, typer.Option("--review", help="List the answers given and change any of them.")
+    ] = False,
+) -> None:
+    """Run an interview in the terminal; every answer is saved the moment it is given.
+
+    Each question shows its guidance and what answers 1, 3 and 5 look like. Type 1 to 5 or
+    n/a, '?' for more help, 'b' to go back, 's' to skip for now, 'q' to stop. The answers go to
+    a long-format CSV that 'boaudit assess' reads; running the same command again resumes at
+    the first unanswered question. Without a terminal, use 'boaudit template' instead.
+    """
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "interview needs a terminal to ask questions; to collect answers another way, "
+            "write a sheet with 'boaudit template ID -o answers.xlsx' and score it with "
+            "'boaudit assess'"
+        )
+    if output.suffix.lower() != ".csv":
+        raise UsageError(f"{output}: the interview file must be a .csv")
+    name = respondent.strip()
+    if not name:
+        raise UsageError("--respondent is blank; give the respondent's name or role")
+    loaded = load_questionnaire(questionnaire)
+    sheet = InterviewFile(output, loaded, name, role.strip() if role else None)
+    console = Console(highlight=False)
+    try:
+        if review:
+            _review(console, sheet)
+        else:
+            _ask_all(console, sheet)
+    except (KeyboardInterrupt, EOFError, _Quit) as stop:
+        console.print()
+        console.print(
+            f"Stopped: {sheet.answered} of {len(loaded.questions)} answers are saved in "
+            f"{output}. Run the same command to resume.",
+            markup=False,
+        )
+        code = ExitCode.OK if isinstance(stop, _Quit) else INTERRUPTED
+        raise typer.Exit(int(code)) from None
+
+
+def _ask_all(console: Console, sheet: InterviewFile) -> None:
+    questions = sheet.questionnaire.questions
+    total = len(questions)
+    skipped: set[str] = set()
+    index = sheet.first_unanswered()
+    if index is None:
+        console.print(
+            f"All {total} questions are answered in {sheet.path}; use --review to change one.",
+            markup=False,
+        )
+        return
+    if sheet.answered:
+        console.print(
+            f"Resuming {sheet.respondent}: {sheet.answered} of {total} answered.", markup=False
+        )
+    while index is not None:
+        at: int = index
+        try:
+            _ask(console, sheet, at)
+            index = sheet.first_unanswered(at, frozenset(skipped))
+        except _Back:
+            if at == 0:
+                console.print("This is the first question.")
+            index = max(at - 1, 0)
+        except _Skip:
+            skipped.add(questions[at].id)
+            index = sheet.first_unanswered(at, frozenset(skipped))
+    left = total - sheet.answered
+    console.print(
+        f"Done: {sheet.answered} of {total} answered and saved in {sheet.path}.", markup=False
+    )
+    if left:
+        console.print(
+            f"{left} question(s) skipped or unanswered: run the same command to answer them.",
+            markup=False,
+        )
+
+
+def _header(console: Console, questionnaire: Questionnaire, question: Question, index: int) -> None:
+    section = questionnaire.section_of(question.id)
+    number = [s.number for s in questionnaire.sections].index(section.number) + 1
+    pitfall = load_taxonomy().get(question.pitfall).title
+    console.rule(
+        f"Section {section.number} ({number} of {len(questionnaire.sections)}): {section.title}",
+        style="dim",
+    )
+    console.print(
+        f"Question {index + 1} of {len(questionnaire.questions)}  [{question.id}]  "
+        f"pitfall: {pitfall}  weight {question.weight}",
+        markup=False,
+    )
+    console.print(question.text, style="bold", markup=False)
+    console.print(f"Guidance: {question.guidance}", style="dim", markup=False)
+    rubric = question.rubric.as_dict()
+    for key in ("1", "3", "5"):
+        console.print(f"  {key} = {rubric[key]}", markup=False)
+
+
+def _ask(console: Console, sheet: InterviewFile, index: int) -> None:
+    """Ask one question until it gets a valid answer; raise _Back/_Skip/_Quit on request."""
+    question = sheet.questionnaire.questions[index]
+    _header(console, sheet.questionnaire, question, index)
+    current = sheet.answers.get(question.id)
+    while True:
+        hint = f" (now {current.answer}; Enter keeps it)" if current else ""
+        reply = console.input(f"Answer [{KEYS}]{hint}: ").strip().lower()
+        if reply == "" and current:
+            return
+        if reply in {"b", "back"}:
+            raise _Back
+        if reply in {"s", "skip"}:
+            raise _Skip
+        if reply in {"q", "quit"}:
+            raise _Quit
+        if reply in {"?", "h", "help"}:
+            pitfall = load_taxonomy().get(question.pitfall)
+            console.print(f"{pitfall.title}: {pitfall.description}", markup=False)
+            console.print(
+                "1 = the mistake is fully present, 5 = best practice; 2 and 4 sit between the "
+                "rubric lines; n/a = does not apply here (left out of the score).",
+                markup=False,
+            )
+            continue
+        answer = normalise_answer(reply)
+        if answer is None:
+            console.print(f"Please type {KEYS}.", markup=False)
+            continue
+        comment = console.input("Comment (Enter for none): ").strip()
+        sheet.record(question, GivenAnswer(answer, comment))
+        return
+
+
+def _review(console: Console, sheet: InterviewFile) -> None:
+    questions = sheet.questionnaire.questions
+    while True:
+        table = Table(title=f"{sheet.respondent}: {sheet.answered} of {len(questions)} answered")
+        table.add_column("#", justify="right")
+        table.add_column("id", no_wrap=True)
+        table.add_column("answer")
+        table.add_column("comment")
+        for number, question in enumerate(questions, start=1):
+            given = sheet.answers.get(question.id)
+            table.add_row(
+                str(number),
+                question.id,
+                given.answer if given else "-",
+                given.comment if given else "",
+            )
+        console.print(table)
+        reply = console.input("Number of the question to change (Enter to finish): ").strip()
+        if not reply:
+            return
+        if not reply.isdigit() or not 1 <= int(reply) <= len(questions):
+            console.print(f"Type a number from 1 to {len(questions)}, or Enter.", markup=False)
+            continue
+        try:
+            _ask(console, sheet, int(reply) - 1)
+        except (_Back, _Skip):
+            continue

@@ -1,0 +1,157 @@
+"""The answer file of a live interview: every answer on disk the moment it is given.
+
+A new answer is appended to the long CSV that ``assess`` reads, then flushed and fsynced, so an
+interrupted interview (Ctrl-C, a closed laptop, a crash) loses nothing. Changing an answer
+rewrites the file atomically. Opening the file again resumes where the interview stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from boaudit.errors import AnswersError, InputMissingError
+from boaudit.fileio import atomic_write, neutralise_cell, restore_cell
+from boaudit.questionnaire.answers import parse_answer
+from boaudit.questionnaire.models import Question, Questionnaire
+
+HEADER = ["respondent", "question_id", "answer", "comment", "role"]
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """An answer as typed: ``"1"`` to ``"5"`` or ``"n/a"``, with an optional comment."""
+
+    answer: str
+    comment: str = ""
+
+
+class InterviewFile:
+    """One respondent's answers in a long-format CSV (other respondents' rows are kept)."""
+
+    def __init__(
+        self, path: Path, questionnaire: Questionnaire, respondent: str, role: str | None = None
+    ) -> None:
+        self.path = path
+        self.questionnaire = questionnaire
+        self.respondent = respondent
+        self.role = role
+        self._others: list[list[str]] = []
+        self.answers: dict[str, GivenAnswer] = {}
+        self.recovered_partial_line = False
+        if path.exists():
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise InputMissingError(f"{self.path}: cannot read: {exc.strerror or exc}") from exc
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise AnswersError(
+                f"{self.path}: not UTF-8 text (byte {exc.start}); it is not an interview file"
+            ) from exc
+        if text and not text.endswith("\n"):
+            # The last line was being written when the interview stopped: it was never
+            # confirmed to the interviewer, so drop it and ask that question again.
+            text = text[: text.rfind("\n") + 1]
+            self.recovered_partial_line = True
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if not rows:
+            return
+        header = [cell.strip().lower() for cell in rows[0]]
+        if header[:4] != HEADER[:4]:
+            raise AnswersError(
+                f"{self.path}: the header is {','.join(rows[0])!r}, not an interview file "
+                f"({','.join(HEADER)}); choose another -o file"
+            )
+        known = {q.id for q in self.questionnaire.questions}
+        for number, row in enumerate(rows[1:], start=2):
+            cells = [*row, "", "", "", "", ""][:5]
+            respondent, question_id, answer, comment, role = (
+                restore_cell(cell.strip()) for cell in cells
+            )
+            if respondent != self.respondent:
+                self._others.append(row)
+                continue
+            if question_id not in known:
+                raise AnswersError(
+                    f"{self.path}, row {number}: question id '{question_id}' is not in "
+                    f"questionnaire '{self.questionnaire.id}'; is this the right file?"
+                )
+            value, not_applicable, problem = parse_answer(answer)
+            if problem:
+                raise AnswersError(f"{self.path}, row {number}: {problem}; fix the file")
+            if value is None and not not_applicable:
+                continue
+            self.answers[question_id] = GivenAnswer(answer, comment)
+            if role and not self.role:
+                self.role = role
+
+    def first_unanswered(
+        self, after: int = -1, skipped: frozenset[str] = frozenset()
+    ) -> int | None:
+        """Index of the first unanswered question after ``after`` not in ``skipped``."""
+        questions = self.questionnaire.questions
+        for index in range(after + 1, len(questions)):
+            question_id = questions[index].id
+            if question_id not in self.answers and question_id not in skipped:
+                return index
+        return None
+
+    @property
+    def answered(self) -> int:
+        """How many questions this respondent has answered (n/a included)."""
+        return len(self.answers)
+
+    def record(self, question: Question, given: GivenAnswer) -> None:
+        """Save an answer durably: append it, or rewrite the file if it replaces one."""
+        replacing = question.id in self.answers
+        self.answers[question.id] = given
+        if replacing or self.recovered_partial_line:
+            self.recovered_partial_line = False
+            self.rewrite()
+            return
+        new_file = not self.path.exists() or self.path.stat().st_size == 0
+        with self.path.open("a", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            if new_file:
+                writer.writerow(HEADER)
+            writer.writerow(self._row(question.id, given))
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def _row(self, question_id: str, given: GivenAnswer) -> list[str]:
+        return [
+            neutralise_cell(self.respondent),
+            question_id,
+            given.answer,
+            neutralise_cell(given.comment),
+            neutralise_cell(self.role or ""),
+        ]
+
+    def rewrite(self) -> None:
+        """Write the whole file again, atomically, in questionnaire order."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(HEADER)
+        writer.writerows(self._others)
+        writer.writerows(
+            self._row(q.id, self.answers[q.id])
+            for q in self.questionnaire.questions
+            if q.id in self.answers
+        )
+        atomic_write(self.path, buffer.getvalue())
+
+
+def normalise_answer(text: str) -> str | None:
+    """``"4"`` or ``"n/a"`` for a valid typed answer, None otherwise."""
+    value, not_applicable, problem = parse_answer(text)
+    if problem or (value is None and not not_applicable):
+        return None
+    return "n/a" if not_applicable else str(value)

@@ -1,0 +1,175 @@
+"""``boaudit interview`` driven through a real pseudo-terminal, and its answer file."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from typer.testing import CliRunner
+
+from boaudit.cli import app
+from boaudit.questionnaire import load_questionnaire
+from boaudit.questionnaire.interview import GivenAnswer, InterviewFile
+
+MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+runner = CliRunner()
+
+
+def spawn(*args: str) -> pexpect.spawn:
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "110", "TERM": "dumb"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "boaudit", *args], env=env, encoding="utf-8", timeout=20
+    )
+    return child
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def answer(child: pexpect.spawn, value: str, comment: str = "") -> None:
+    child.expect_exact("Answer [")
+    child.sendline(value)
+    child.expect_exact("Comment (Enter for none): ")
+    child.sendline(comment)
+
+
+def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> None:
+    out = tmp_path / "ana.csv"
+    base = ["interview", str(MINI), "--respondent", "ana", "--role", "AP lead", "-o", str(out)]
+
+    child = spawn(*base)
+    child.expect_exact("Question 1 of 9")
+    answer(child, "3", "written but old")
+    child.expect_exact("Question 2 of 9")
+    child.expect_exact("Answer [")
+    child.sendline("?")
+    child.expect_exact("1 = the mistake is fully present")
+    child.expect_exact("Answer [")
+    child.sendline("b")  # back to question 1, which shows the saved answer
+    child.expect_exact("Question 1 of 9")
+    child.expect_exact("(now 3; Enter keeps it)")
+    child.sendline("4")
+    child.expect_exact("Comment (Enter for none): ")
+    child.sendline("")
+    child.expect_exact("Question 2 of 9")
+    child.expect_exact("Answer [")
+    child.sendline("s")  # skip for now
+    child.expect_exact("Question 3 of 9")
+    child.expect_exact("Answer [")
+    child.sendline("7")
+    child.expect_exact("Please type 1-5")
+    child.sendline("N/A")
+    child.expect_exact("Comment (Enter for none): ")
+    child.sendline("")
+    child.expect_exact("Question 4 of 9")
+    answer(child, "5")
+    child.expect_exact("Question 5 of 9")
+    child.expect_exact("Answer [")
+    # Everything given so far is already on disk before the interruption.
+    assert [(r["question_id"], r["answer"]) for r in rows(out)] == [
+        ("mini.1.1", "4"),
+        ("mini.1.3", "n/a"),
+        ("mini.2.1", "5"),
+    ]
+    child.sendintr()
+    child.expect_exact("Stopped: 3 of 9 answers are saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+    child = spawn(*base)  # resume: the skipped question comes first
+    child.expect_exact("Resuming ana: 3 of 9 answered.")
+    child.expect_exact("Question 2 of 9")
+    answer(child, "2", "=not a formula")
+    child.expect_exact("Question 5 of 9")
+    child.expect_exact("Answer [")
+    child.sendline("q")
+    child.expect_exact("Stopped: 4 of 9 answers are saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    child = spawn(*base, "--review")
+    child.expect_exact("Number of the question to change")
+    child.sendline("1")
+    child.expect_exact("(now 4; Enter keeps it)")
+    child.sendline("1")
+    child.expect_exact("Comment (Enter for none): ")
+    child.sendline("nothing written after all")
+    child.expect_exact("Number of the question to change")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    saved = rows(out)
+    assert [(r["question_id"], r["answer"]) for r in saved] == [
+        ("mini.1.1", "1"),
+        ("mini.1.2", "2"),
+        ("mini.1.3", "n/a"),
+        ("mini.2.1", "5"),
+    ]
+    assert saved[0]["comment"] == "nothing written after all"
+    assert saved[1]["comment"] == "'=not a formula"  # neutralised for spreadsheets
+    assert {r["role"] for r in saved} == {"AP lead"}
+
+    result = runner.invoke(app, ["assess", str(out), "-q", str(MINI), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["roles"] == {"ana": "AP lead"}
+    assert data["pitfalls"][0]["questions"][1]["answers"] == {"ana": 2}
+
+
+def test_interview_refuses_without_a_terminal(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["interview", "full", "-r", "ana", "-o", str(tmp_path / "a.csv")])
+    assert result.exit_code == 2
+    assert "needs a terminal" in result.stderr
+    assert "boaudit template" in result.stderr
+    assert not (tmp_path / "a.csv").exists()
+
+
+def test_partial_last_line_is_dropped_and_asked_again(tmp_path: Path) -> None:
+    questionnaire = load_questionnaire(MINI)
+    path = tmp_path / "ana.csv"
+    path.write_text(
+        "respondent,question_id,answer,comment,role\nana,mini.1.1,3,,\nana,mini.1.2,4",
+        encoding="utf-8",
+    )
+    sheet = InterviewFile(path, questionnaire, "ana")
+    assert set(sheet.answers) == {"mini.1.1"}
+    assert sheet.first_unanswered() == 1
+    sheet.record(questionnaire.questions[1], GivenAnswer("2"))
+    assert path.read_text().splitlines() == [
+        "respondent,question_id,answer,comment,role",
+        "ana,mini.1.1,3,,",
+        "ana,mini.1.2,2,,",
+    ]
+
+
+def test_other_respondents_rows_are_kept(tmp_path: Path) -> None:
+    questionnaire = load_questionnaire(MINI)
+    path = tmp_path / "shared.csv"
+    path.write_text(
+        "respondent,question_id,answer,comment,role\nben,mini.1.1,5,,\n", encoding="utf-8"
+    )
+    sheet = InterviewFile(path, questionnaire, "ana", "clerk")
+    assert sheet.answers == {}
+    sheet.record(questionnaire.questions[0], GivenAnswer("2"))
+    sheet.record(questionnaire.questions[0], GivenAnswer("3", "changed"))  # rewrite
+    assert path.read_text().splitlines()[1:] == ["ben,mini.1.1,5,,", "ana,mini.1.1,3,changed,clerk"]
+
+
+def test_a_foreign_file_is_refused(tmp_path: Path) -> None:
+    from boaudit.errors import AnswersError
+
+    path = tmp_path / "other.csv"
+    path.write_text("name,score\nx,1\n")
+    with pytest.raises(AnswersError, match="not an interview file"):
+        InterviewFile(path, load_questionnaire(MINI), "ana")
