@@ -53,18 +53,27 @@ def questionnaire_summary(questionnaire: Questionnaire) -> dict[str, Any]:
     }
 
 
-def _md(text: str) -> str:
-    """Escape text for a Markdown table cell or line."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def md_escape(text: str) -> str:
+    """Escape text for a Markdown line or table cell: no table breaks, no inline HTML."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("<", "\\<")
+        .replace(">", "\\>")
+        .replace("\r", " ")
+        .replace("\n", " ")
+    )
 
 
 def questionnaire_markdown(questionnaire: Questionnaire) -> str:
     """The questionnaire as an interview guide in Markdown."""
     taxonomy = load_taxonomy()
-    lines = [f"# {_md(questionnaire.title)}", ""]
-    lines.append(f"Questionnaire `{questionnaire.id}`, built from `{_md(questionnaire.source)}`.")
+    lines = [f"# {md_escape(questionnaire.title)}", ""]
+    lines.append(
+        f"Questionnaire `{questionnaire.id}`, built from `{md_escape(questionnaire.source)}`."
+    )
     if questionnaire.description:
-        lines += ["", _md(questionnaire.description)]
+        lines += ["", md_escape(questionnaire.description)]
     lines += [
         "",
         "Answer each question from 1 (the mistake is fully present) to 5 (best practice), or n/a.",
@@ -72,20 +81,20 @@ def questionnaire_markdown(questionnaire: Questionnaire) -> str:
     for section in questionnaire.sections:
         pitfalls = dict.fromkeys(q.pitfall for q in section.questions)
         names = ", ".join(f"{taxonomy.get(p).title} (`{p}`)" for p in pitfalls)
-        lines += ["", f"## {section.number}. {_md(section.title)}", "", f"Pitfall: {names}"]
+        lines += ["", f"## {section.number}. {md_escape(section.title)}", "", f"Pitfall: {names}"]
         if section.summary:
-            lines += ["", _md(section.summary)]
+            lines += ["", md_escape(section.summary)]
         for q in section.questions:
             rubric = q.rubric.as_dict()
             lines += [
                 "",
                 f"### `{q.id}` (weight {q.weight})",
                 "",
-                _md(q.text),
+                md_escape(q.text),
                 "",
-                f"*Guidance:* {_md(q.guidance)}",
+                f"*Guidance:* {md_escape(q.guidance)}",
                 "",
-                *(f"- **{key}**: {_md(rubric[key])}" for key in ("1", "3", "5")),
+                *(f"- **{key}**: {md_escape(rubric[key])}" for key in ("1", "3", "5")),
             ]
     return "\n".join(lines) + "\n"
 
@@ -108,10 +117,10 @@ def assessment_markdown(assessment: Assessment) -> str:
     alpha = assessment.agreement_alpha
     agreement = "n/a" if alpha is None else f"{alpha:.3f} ({assessment.agreement})"
     lines = [
-        f"# Assessment: {_md(assessment.questionnaire_title)}",
+        f"# Assessment: {md_escape(assessment.questionnaire_title)}",
         "",
         f"- Questionnaire: `{assessment.questionnaire_id}`",
-        f"- Respondents: {_md(', '.join(_who(assessment, r) for r in assessment.respondents))}",
+        f"- Respondents: {md_escape(', '.join(_who(assessment, r) for r in assessment.respondents))}",
         f"- Overall score: **{_fmt(round_score(assessment.score))}** "
         f"({assessment.band or 'not assessed'})",
         f"- Coverage: {assessment.answered} of {assessment.asked} questions answered "
@@ -122,7 +131,7 @@ def assessment_markdown(assessment: Assessment) -> str:
         "|---|---:|---|---:|---:|",
     ]
     lines.extend(
-        f"| {_md(pitfall.title)} (`{pitfall.id}`) | {_fmt(round_score(pitfall.score))} | "
+        f"| {md_escape(pitfall.title)} (`{pitfall.id}`) | {_fmt(round_score(pitfall.score))} | "
         f"{pitfall.band or 'not assessed'} | {pitfall.answered}/{pitfall.asked} | "
         f"{_pct(pitfall.disagreement_share)} |"
         for pitfall in assessment.pitfalls
@@ -133,7 +142,7 @@ def assessment_markdown(assessment: Assessment) -> str:
             "",
             "## Scores by role",
             "",
-            "| Pitfall | " + " | ".join(_md(r) for r in roles) + " |",
+            "| Pitfall | " + " | ".join(md_escape(r) for r in roles) + " |",
             "|---|" + "---:|" * len(roles),
         ]
         lines.extend(
@@ -146,7 +155,7 @@ def assessment_markdown(assessment: Assessment) -> str:
         )
     if assessment.problems:
         lines += ["", "## Problems", ""]
-        lines += [f"- `{p.code}`: {_md(p.message)}" for p in assessment.problems]
+        lines += [f"- `{p.code}`: {md_escape(p.message)}" for p in assessment.problems]
     return "\n".join(lines) + "\n"
 
 

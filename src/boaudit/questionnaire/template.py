@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from boaudit.fileio import csv_text
 from boaudit.questionnaire.models import Questionnaire
 from boaudit.taxonomy import load_taxonomy
+from boaudit.xlsxio import write_cell
 
 CSV_HEADER = ["respondent", "question_id", "answer", "comment"]
 SHEET_COLUMNS = (
@@ -58,8 +59,7 @@ def _at(sheet: Worksheet, row: int, column: int) -> Cell:
 
 def _text(cell: Cell, value: str) -> None:
     """Write user text as text: a leading '=' must never become a formula."""
-    cell.value = value
-    cell.data_type = "s"
+    write_cell(cell, value)
 
 
 def sheet_title(name: str, taken: set[str]) -> str:

@@ -1,0 +1,197 @@
+"""Charts for the HTML report: matplotlib figures rendered to inline SVG, byte-stable.
+
+Each function returns an SVG string (or None when there is nothing to draw). The SVG carries no
+date and uses a fixed id salt, so the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to files only
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from boaudit.report.model import Finding
+
+BAND_COLOURS = {"critical": "#c0392b", "needs work": "#e6a700", "healthy": "#2e8b57"}
+INK = "#1f3a5f"
+MUTED = "#9aa7b4"
+
+plt.rcParams.update(
+    {
+        "svg.hashsalt": "boaudit",
+        "svg.fonttype": "none",
+        "font.family": "sans-serif",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+)
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(figure)
+    text = buffer.getvalue()
+    # Drop the XML prolog and doctype: the SVG is inlined into HTML.
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
+
+
+def pitfall_scores(assessment: Mapping[str, Any] | None) -> str | None:
+    """Horizontal bars of the questionnaire score per pitfall, coloured by band."""
+    if not assessment:
+        return None
+    rows = [p for p in assessment.get("pitfalls", []) if p.get("score") is not None]
+    if not rows:
+        return None
+    rows = list(reversed(rows))
+    figure, axes = plt.subplots(figsize=(7.0, 0.32 * len(rows) + 0.9))
+    axes.barh(
+        [p["title"] for p in rows],
+        [p["score"] for p in rows],
+        color=[BAND_COLOURS.get(p.get("band") or "", MUTED) for p in rows],
+    )
+    for position, pitfall in enumerate(rows):
+        axes.text(pitfall["score"] + 1, position, f"{pitfall['score']:.1f}", va="center")
+    axes.axvline(40, color=MUTED, linestyle=":", linewidth=1)
+    axes.axvline(70, color=MUTED, linestyle=":", linewidth=1)
+    axes.set_xlim(0, 105)
+    axes.set_xlabel("questionnaire score (0 = mistake fully present, 100 = best practice)")
+    return _svg(figure)
+
+
+def kpis_against_benchmarks(metrics: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """Each benchmarked KPI: the published reference points and where we stand."""
+    rows: list[tuple[str, float, dict[str, float], str]] = []
+    for kind, doc in metrics.items():
+        for comparison in doc.get("benchmarks") or []:
+            refs = {
+                k: float(v)
+                for k, v in (comparison.get("references") or {}).items()
+                if isinstance(v, int | float)
+            }
+            value = comparison.get("value")
+            if refs and isinstance(value, int | float):
+                label = f"{comparison.get('kpi', comparison.get('metric'))} ({kind})"
+                rows.append((label, float(value), refs, str(comparison.get("unit", ""))))
+    if not rows:
+        return None
+    figure, axes_list = plt.subplots(
+        len(rows), 1, figsize=(7.0, 0.75 * len(rows) + 0.4), squeeze=False
+    )
+    for axes, (label, value, refs, unit) in zip(axes_list[:, 0], rows, strict=True):
+        points = [*refs.values(), value]
+        low, high = min(points), max(points)
+        pad = (high - low) * 0.15 or abs(high) * 0.15 or 1.0
+        axes.set_xlim(low - pad, high + pad)
+        axes.hlines(0, min(refs.values()), max(refs.values()), color=MUTED, linewidth=6)
+        for name, ref in sorted(refs.items(), key=lambda item: item[1]):
+            axes.plot([ref], [0], marker="|", markersize=14, color=INK)
+            axes.annotate(name, (ref, 0), xytext=(0, 9), textcoords="offset points", ha="center")
+        axes.plot([value], [0], marker="o", markersize=9, color=BAND_COLOURS["critical"])
+        axes.annotate(
+            f"ours {value:,.2f}",
+            (value, 0),
+            xytext=(0, -16),
+            textcoords="offset points",
+            ha="center",
+            color=BAND_COLOURS["critical"],
+        )
+        axes.set_yticks([])
+        axes.spines["left"].set_visible(False)
+        axes.set_title(f"{label} [{unit}]", loc="left", fontsize=9)
+    figure.tight_layout()
+    return _svg(figure)
+
+
+def cycle_time_distribution(samples: Mapping[str, Sequence[float]]) -> str | None:
+    """Histogram of completed items' cycle times (days), per kind."""
+    series = {kind: [float(v) for v in values] for kind, values in samples.items() if values}
+    if not series:
+        return None
+    figure, axes = plt.subplots(figsize=(7.0, 2.8))
+    upper = max(sorted(v)[int(0.99 * (len(v) - 1))] for v in series.values()) or 1.0
+    for kind, values in series.items():
+        axes.hist([min(v, upper) for v in values], bins=40, range=(0, upper), alpha=0.7, label=kind)
+    axes.set_xlabel("cycle time, days (values above the 99th percentile shown at the edge)")
+    axes.set_ylabel("items")
+    axes.legend(frameon=False)
+    return _svg(figure)
+
+
+def trend(metrics: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """Items completed and median cycle time by period, per kind."""
+    series: dict[str, list[tuple[str, float | None, float | None]]] = {}
+    for kind, doc in metrics.items():
+        points = []
+        for period in doc.get("periods") or []:
+            label = str(period.get("period", ""))
+            completed = period.get("completed", period.get("count"))
+            cycle = period.get("cycle_time_days")
+            median = cycle.get("median") if isinstance(cycle, Mapping) else None
+            points.append(
+                (
+                    label,
+                    float(completed) if isinstance(completed, int | float) else None,
+                    float(median) if isinstance(median, int | float) else None,
+                )
+            )
+        if len(points) >= 2:
+            series[kind] = points
+    if not series:
+        return None
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 4.2), sharex=False)
+    for kind, points in series.items():
+        labels = [p[0] for p in points]
+        top.plot(labels, [p[1] for p in points], marker="o", label=kind)
+        bottom.plot(labels, [p[2] for p in points], marker="o", label=kind)
+    top.set_ylabel("completed")
+    bottom.set_ylabel("median cycle time, days")
+    for axes in (top, bottom):
+        axes.tick_params(axis="x", labelrotation=45, labelsize=7)
+        axes.legend(frameon=False)
+    figure.tight_layout()
+    return _svg(figure)
+
+
+def priority_matrix(findings: Sequence[Finding]) -> str | None:
+    """Findings by combined severity (up) and effort (across): quick wins sit top left."""
+    if not findings:
+        return None
+    efforts = {"low": 0, "medium": 1, "high": 2}
+    figure, axes = plt.subplots(figsize=(7.0, 3.8))
+    offsets: dict[tuple[int, float], int] = {}
+    for finding in findings:
+        x = efforts[finding.effort]
+        key = (x, round(finding.severity, 1))
+        shift = offsets.get(key, 0)
+        offsets[key] = shift + 1
+        colour = (
+            BAND_COLOURS["critical"]
+            if finding.severity >= 0.6
+            else (
+                BAND_COLOURS["needs work"] if finding.severity >= 0.3 else BAND_COLOURS["healthy"]
+            )
+        )
+        axes.scatter([x + 0.08 * shift], [finding.severity], s=60, color=colour, zorder=3)
+        axes.annotate(
+            finding.pitfall,
+            (x + 0.08 * shift, finding.severity),
+            xytext=(5, 2),
+            textcoords="offset points",
+            fontsize=7,
+        )
+    axes.axhline(0.5, color=MUTED, linestyle=":", linewidth=1)
+    axes.set_xticks([0, 1, 2], ["low effort", "medium effort", "high effort"])
+    axes.set_xlim(-0.4, 2.9)
+    axes.set_ylim(0, 1.05)
+    axes.set_ylabel("combined severity")
+    return _svg(figure)

@@ -1,0 +1,87 @@
+"""The report as a terminal table (rich), readable at 100 columns; plain text without colour."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from boaudit.report.markdown import money
+from boaudit.report.model import Report
+
+
+def _severity_style(severity: float) -> str:
+    if severity >= 0.6:
+        return "bold red"
+    if severity >= 0.3:
+        return "yellow"
+    return "green"
+
+
+def render_table(report: Report, *, color: bool = False, width: int = 100) -> str:
+    """The ranked findings, the contradictions, quick wins and money, as rendered text."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        legacy_windows=False,
+    )
+    console.print(Text(report.title, style="bold"))
+    console.print(f"As of {report.as_of or 'n/a'}", markup=False)
+    if report.assessment:
+        overall = report.assessment["overall"]
+        console.print(
+            f"Interviews: {len(report.assessment['respondents'])} respondent(s), overall score "
+            f"{overall['score']} ({overall['band']}), agreement alpha {overall['agreement_alpha']}",
+            markup=False,
+        )
+    for kind, doc in report.metrics.items():
+        rows = doc.get("rows") or {}
+        console.print(
+            f"Data, {kind}: {rows.get('accepted')} of {rows.get('read')} rows accepted, "
+            f"{rows.get('quarantined')} quarantined",
+            markup=False,
+        )
+    table = Table(title="What to fix first", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("pitfall")
+    table.add_column("prio", justify="right")
+    table.add_column("sev", justify="right")
+    table.add_column("intv", justify="right")
+    table.add_column("data", justify="right")
+    table.add_column("effort")
+    table.add_column("at stake", justify="right")
+    for f in report.findings:
+        flags = (" *quick win*" if f.quick_win else "") + (
+            " !contradiction" if f.contradiction else ""
+        )
+        table.add_row(
+            str(f.rank),
+            Text(f.title + flags),
+            f"{f.priority:.1f}",
+            Text(f"{f.severity:.2f}", style=_severity_style(f.severity)),
+            "-" if f.questionnaire_score is None else f"{f.questionnaire_score:.1f}",
+            "-" if f.data_severity is None else f"{f.data_severity:.2f}",
+            f.effort,
+            "-" if f.impact is None else money(f.impact.amount, f.impact.currency),
+        )
+    console.print(table)
+    for currency, amount in sorted(report.total_impact.items()):
+        console.print(
+            f"Money at stake (estimated, a year): {money(amount, currency)}", markup=False
+        )
+    for f in report.findings:
+        if f.contradiction:
+            console.print(f"Contradiction, {f.title}: {f.contradiction_note}", markup=False)
+    for f in report.findings[:3]:
+        console.print(Text(f"{f.rank}. {f.title}: first steps", style="bold"))
+        for step in f.fixes[:2]:
+            console.print(f"   - {step}", markup=False)
+    console.print("Full evidence and every fix: --format markdown, html or xlsx.", markup=False)
+    return buffer.getvalue()

@@ -1,0 +1,49 @@
+"""The report formats and the one function that maps each to its writer module."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import assert_never
+
+from boaudit.fileio import dumps_json
+from boaudit.report.model import Report
+
+
+class ReportFormat(StrEnum):
+    """Formats of ``boaudit report``."""
+
+    table = "table"
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+    json = "json"
+
+    @property
+    def binary(self) -> bool:
+        """True when the writer returns bytes."""
+        return self is ReportFormat.xlsx
+
+
+def render(
+    report: Report, fmt: ReportFormat, *, color: bool = False, width: int = 100
+) -> str | bytes:
+    """Render ``report`` in ``fmt``: text for every format but xlsx, which is bytes."""
+    if fmt is ReportFormat.json:
+        return dumps_json(report.to_dict())
+    if fmt is ReportFormat.markdown:
+        from boaudit.report.markdown import render_markdown
+
+        return render_markdown(report)
+    if fmt is ReportFormat.html:
+        from boaudit.report.html import render_html
+
+        return render_html(report)
+    if fmt is ReportFormat.xlsx:
+        from boaudit.report.xlsx import render_xlsx
+
+        return render_xlsx(report)
+    if fmt is ReportFormat.table:
+        from boaudit.report.table import render_table
+
+        return render_table(report, color=color, width=width)
+    assert_never(fmt)
