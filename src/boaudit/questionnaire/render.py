@@ -115,12 +115,13 @@ def assessment_json(assessment: Assessment) -> str:
 def assessment_markdown(assessment: Assessment) -> str:
     """``boaudit assess --format markdown``: a summary, the pitfall table and the problems."""
     alpha = assessment.agreement_alpha
+    who = assessment.respondents
     agreement = "n/a" if alpha is None else f"{alpha:.3f} ({assessment.agreement})"
     lines = [
         f"# Assessment: {md_escape(assessment.questionnaire_title)}",
         "",
         f"- Questionnaire: `{assessment.questionnaire_id}`",
-        f"- Respondents: {md_escape(', '.join(_who(assessment, r) for r in assessment.respondents))}",
+        f"- Respondents: {md_escape(', '.join(_who(assessment, r) for r in who))}",
         f"- Overall score: **{_fmt(round_score(assessment.score))}** "
         f"({assessment.band or 'not assessed'})",
         f"- Coverage: {assessment.answered} of {assessment.asked} questions answered "
