@@ -8,6 +8,7 @@ import typer
 
 from boaudit import __version__
 from boaudit.cli import assess, interview, questionnaires
+from boaudit.cli import inspect as inspect_cmd
 from boaudit.cli.common import State
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ app.add_typer(questionnaires.app, name="questionnaires")
 app.command("template")(assess.template)
 app.command("assess")(assess.assess)
 app.command("interview")(interview.interview)
+app.command("inspect")(inspect_cmd.inspect)
 
 
 def main() -> None:

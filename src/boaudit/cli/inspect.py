@@ -1,0 +1,213 @@
+"""``boaudit inspect``: what the loader makes of an export, before any metric is computed."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from boaudit.cli.common import handles_errors, stderr_console, stdout_console, write_output
+from boaudit.cli.ingest_options import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CELL_CHARS,
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_ROWS,
+    CompletionOpt,
+    DayFirstOpt,
+    DecimalOpt,
+    DelimiterOpt,
+    EncodingOpt,
+    KindOpt,
+    MapOpt,
+    MaxBytesOpt,
+    MaxCellCharsOpt,
+    MaxColumnsOpt,
+    MaxRowsOpt,
+    QuarantineOpt,
+    SheetOpt,
+    SourcesArg,
+    ingest_options,
+)
+from boaudit.fileio import atomic_write, dumps_json
+from boaudit.ingest import (
+    LoadResult,
+    MissingColumnsError,
+    column_summaries,
+    load,
+    quarantine_csv,
+)
+
+
+def note(message: str) -> None:
+    """A message for people on stderr, never wrapped (paths stay whole for copy and paste)."""
+    typer.echo(message, err=True)
+
+
+class InspectFormat(StrEnum):
+    """Formats of ``boaudit inspect``."""
+
+    table = "table"
+    json = "json"
+
+
+def inspect_dict(result: LoadResult) -> dict[str, Any]:
+    """The JSON document of ``inspect`` (``rows`` is ``RowAccount.to_dict()``)."""
+    return {
+        "kind": result.kind,
+        "sources": [info.to_dict() for info in result.detected],
+        "mapping": dict(result.columns),
+        "unmapped": list(result.unmapped),
+        "columns": [summary.to_dict() for summary in column_summaries(result)],
+        "rows": result.account.to_dict(),
+        "skipped": dict(result.account.skipped),
+        "cases": result.cases,
+        "amount_scale": dict(result.amount_scale),
+        "value_problems": {
+            column: {"count": count, "examples": result.value_examples.get(column, [])}
+            for column, count in result.value_problems.items()
+        },
+        "notes": list(result.notes),
+    }
+
+
+def _render_table(result: LoadResult) -> None:
+    console = stdout_console()
+    detected = Table(title="Detected", title_justify="left")
+    for heading in (
+        "source",
+        "format",
+        "encoding",
+        "delimiter",
+        "sheet",
+        "header row",
+        "rows",
+        "looks like",
+    ):
+        detected.add_column(heading)
+    for info in result.detected:
+        detected.add_row(
+            info.source,
+            info.format + (f" ({info.compression})" if info.compression else ""),
+            info.encoding or "",
+            {"\t": "TAB"}.get(info.delimiter or "", info.delimiter or ""),
+            info.sheet or "",
+            str(info.header_row),
+            f"{info.rows:,}",
+            info.likely_kind or "?",
+        )
+    console.print(detected)
+    columns = Table(title=f"Columns (kind: {result.kind})", title_justify="left")
+    for heading in ("canonical", "<- source", "type", "examples", "nulls", "problems"):
+        columns.add_column(heading)
+    for summary in column_summaries(result):
+        if summary.source is None and summary.nulls == len(result.frame) and len(result.frame):
+            continue
+        columns.add_row(
+            summary.column,
+            summary.source or "-",
+            summary.type,
+            ", ".join(summary.examples),
+            f"{summary.nulls:,}",
+            f"{summary.problems:,}" if summary.problems else "",
+        )
+    console.print(columns)
+    if result.unmapped:
+        console.print("Unmapped source columns: " + ", ".join(result.unmapped))
+    rows = result.account.to_dict()
+    line = (
+        f"Rows: read {rows['read']:,}, accepted {rows['accepted']:,}, "
+        f"quarantined {rows['quarantined']:,}, skipped {rows['skipped']:,}"
+    )
+    if result.account.skipped:
+        line += " (" + ", ".join(f"{k} {v:,}" for k, v in result.account.skipped.items()) + ")"
+    if result.cases is not None:
+        line += f"; cases {result.cases:,}"
+    console.print(line)
+
+
+@handles_errors
+def inspect(
+    sources: SourcesArg,
+    kind: KindOpt = None,
+    output_format: Annotated[
+        InspectFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = InspectFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the output here (- for stdout).")
+    ] = None,
+    write_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-map",
+            help="Write the column mapping as a file to edit and pass back with --map.",
+        ),
+    ] = None,
+    quarantine: QuarantineOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    decimal: DecimalOpt = None,
+    dayfirst: DayFirstOpt = None,
+    sheet: SheetOpt = None,
+    map_file: MapOpt = None,
+    completion: CompletionOpt = None,
+    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
+    max_columns: MaxColumnsOpt = DEFAULT_MAX_COLUMNS,
+    max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+) -> None:
+    """Show what boaudit detects in export files: format, column mapping, types and row counts.
+
+    Use it before metrics to check the mapping; --write-map writes the mapping as a file to
+    edit and pass back with --map, --quarantine writes the rows that could not be used.
+    """
+    options = ingest_options(
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        dayfirst=dayfirst,
+        sheet=sheet,
+        map_file=map_file,
+        completion=completion,
+        max_rows=max_rows,
+        max_columns=max_columns,
+        max_cell_chars=max_cell_chars,
+        max_bytes=max_bytes,
+    )
+    status = None
+    if sys.stderr.isatty():
+        status = stderr_console().status("reading")
+        status.start()
+    try:
+        result = load(
+            sources,
+            kind.value if kind is not None else None,
+            options,
+            on_progress=status.update if status is not None else None,
+        )
+    except MissingColumnsError as error:
+        if write_map is not None:
+            atomic_write(write_map, error.proposal)
+            note(f"wrote a column map to fill in: {write_map}")
+        raise
+    finally:
+        if status is not None:
+            status.stop()
+    if write_map is not None:
+        atomic_write(write_map, result.map_text)
+        note(f"wrote the column map: {write_map} (edit it, then pass --map {write_map})")
+    if quarantine is not None:
+        atomic_write(quarantine, quarantine_csv(result.account.quarantined))
+        note(f"wrote {len(result.account.quarantined):,} quarantined row(s): {quarantine}")
+    if output_format is InspectFormat.json:
+        write_output(dumps_json(inspect_dict(result)), output)
+    elif output is not None and str(output) != "-":
+        # A table is for people; a file gets the JSON document.
+        atomic_write(output, dumps_json(inspect_dict(result)))
+    else:
+        _render_table(result)
+    for line in result.notes:
+        note(line)

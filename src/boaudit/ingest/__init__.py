@@ -1,0 +1,83 @@
+"""Ingestion: real exports in, clean tasks and invoices out, every row accounted for.
+
+The contract the rest of boaudit relies on::
+
+    load(sources, kind, options, on_progress=None, stdin=None) -> LoadResult
+
+* ``sources``: paths (CSV, TSV, ``.gz``, XLSX/XLSM/XLSB, XLS, ODS) or ``-`` for ``stdin``
+  (default ``sys.stdin.buffer``). Several files of one kind are concatenated.
+* ``kind``: ``"tasks"``, ``"invoices"``, ``"events"``, or None to detect it from the headers.
+* ``options``: an :class:`IngestOptions` (encoding, delimiter, decimal, date order, sheet,
+  mapping overrides, :class:`Limits`, completion patterns).
+
+:class:`LoadResult` carries:
+
+* ``frame``: one row per accepted task or invoice; for events one row per *case*, already
+  collapsed to the tasks columns (:mod:`boaudit.ingest.events`). Every canonical column of
+  the kind is present (null when unmapped; ``columns`` says which were found), plus
+  ``_source`` (the file name as given) and ``_row`` (1-based row in that file, the header line
+  counting as a row like in a spreadsheet; for a collapsed case its first event's row, for a
+  collapsed update log the latest row's).
+* dtypes: ids and text as pandas strings (leading zeros kept); datetimes ``datetime64[ns, UTC]``
+  (offsets converted, **naive values taken as UTC**); ``amount``/``cost`` float64 parsed exactly
+  from the decimal text (each equals ``float(Decimal(text))``); booleans ``boolean``;
+  ``rework_count`` ``Int64``; ``handling_minutes`` and ``csat`` float64.
+* ``account``: a :class:`RowAccount` with ``read == accepted + len(quarantined) +
+  sum(skipped.values())`` always. ``read`` counts data rows after the header (preamble lines
+  are not rows). A row whose **required** value is missing or unparsable is quarantined with
+  reason codes (``missing-required:task_id``, ``bad-date:created_at``, ``extra-fields``). An
+  **optional** value that fails to parse becomes null and is counted in ``value_problems``
+  (examples in ``value_examples``); the row is kept. Skipped reasons: ``blank``,
+  ``total-row``, ``label-row`` (group headers and footers under a report preamble),
+  ``duplicate-event`` (exact duplicate event rows), ``collapsed-update`` (older rows of an
+  update log). For events, ``read`` counts event rows, ``accepted`` the events that went into
+  a case, and ``cases`` the tasks produced.
+* ``columns`` (canonical -> source), ``unmapped``, ``detected`` (per source :class:`SourceInfo`:
+  format, encoding, delimiter, sheet, header row, likely kind), ``amount_scale`` (decimal
+  places seen per amount column), ``notes`` (sheet used, day/month order inferred, rows
+  collapsed...), ``map_text`` (the mapping as a ``--map`` file).
+
+Errors are the typed ones of :mod:`boaudit.errors`: :class:`InputMissingError` (a file cannot be
+read), :class:`InputDataError` (undecodable text, limits exceeded, ambiguous dates or decimals,
+missing required columns, an XML entity bomb), :class:`ConfigError` (a bad map file) and
+:class:`UsageError` (contradictory requests). This package never prints, prompts or exits.
+"""
+
+from boaudit.fileio import neutralise_cell
+from boaudit.ingest.accounting import QuarantinedRow, RowAccount, quarantine_csv
+from boaudit.ingest.load import ColumnSummary, LoadResult, column_summaries, load
+from boaudit.ingest.mapping import (
+    KINDS,
+    REQUIRED,
+    SCHEMAS,
+    ColumnMapping,
+    Kind,
+    MissingColumnsError,
+    read_map_file,
+    render_map,
+)
+from boaudit.ingest.options import DEFAULT_COMPLETION_PATTERNS, IngestOptions, Limits
+from boaudit.ingest.readers import SourceInfo
+
+__all__ = [
+    "DEFAULT_COMPLETION_PATTERNS",
+    "KINDS",
+    "REQUIRED",
+    "SCHEMAS",
+    "ColumnMapping",
+    "ColumnSummary",
+    "IngestOptions",
+    "Kind",
+    "Limits",
+    "LoadResult",
+    "MissingColumnsError",
+    "QuarantinedRow",
+    "RowAccount",
+    "SourceInfo",
+    "column_summaries",
+    "load",
+    "neutralise_cell",
+    "quarantine_csv",
+    "read_map_file",
+    "render_map",
+]

@@ -1,0 +1,113 @@
+"""Event logs and update logs collapsed into one task per case or per task id.
+
+**Event logs** (kind ``events``: one row per event with ``case_id``, ``activity`` and
+``timestamp``) become one task per case, in the order cases first appear:
+
+* ``task_id`` = the case id; ``created_at`` = the first timestamp; ``updated_at`` = the last;
+* ``completed_at`` = the last timestamp when any activity of the case matches a completion
+  pattern (``close``, ``resolve``, ``complete``, ``clear``, ``pay``, ``done``, ``finish`` by
+  default), else null (the case is open);
+* ``assignee`` = the resource with most events in the case (ties: the first to appear), and
+  ``team`` likewise from the event's team;
+* ``status`` = the last activity; ``category`` and ``priority`` = the first value in the case;
+* ``rework_count`` = events minus distinct activities (an activity repeated in the case).
+
+Exact duplicate rows are removed before this (and counted as skipped ``duplicate-event``).
+
+**Update logs** (kind ``tasks`` with one task id on several rows, as ServiceNow audit exports)
+keep each task's latest row by ``updated_at`` (rows without one count as oldest; ties and a
+missing ``updated_at`` column fall back to file order); the other rows are skipped as
+``collapsed-update``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from boaudit.errors import UsageError
+
+
+def completion_regex(patterns: Sequence[str]) -> re.Pattern[str]:
+    """One case-insensitive regex from the completion patterns; a bad pattern is a UsageError."""
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
+    except re.error as exc:
+        raise UsageError(f"--completion: not a valid regular expression: {exc}") from None
+
+
+def _most_involved(events: pd.DataFrame, column: str) -> pd.Series:
+    """Per case, the value of ``column`` on most events (ties: the first to appear)."""
+    present = events[events[column].notna()]
+    if present.empty:
+        return pd.Series(dtype="str")
+    counts = (
+        present.groupby(["case_id", column], sort=False, observed=True)
+        .agg(n=("_order", "size"), first=("_order", "min"))
+        .reset_index()
+        .sort_values(["case_id", "n", "first"], ascending=[True, False, True], kind="stable")
+        .drop_duplicates("case_id")
+    )
+    return pd.Series(counts[column].to_numpy(), index=counts["case_id"].to_numpy()).astype("str")
+
+
+def collapse_events(events: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFrame:
+    """Collapse parsed events (canonical event columns, ``_source``, ``_row``) into tasks.
+
+    Returns one row per case with the tasks columns described in the module docstring plus
+    ``_source`` and ``_row`` of the case's first event (in time order).
+    """
+    regex = completion_regex(patterns)
+    events = events.assign(_order=np.arange(len(events)))
+    ordered = events.sort_values(["case_id", "timestamp", "_order"], kind="stable")
+    groups = ordered.groupby("case_id", sort=False)
+    first = groups.head(1).set_index("case_id")
+    last = groups.tail(1).set_index("case_id")
+    codes, uniques = pd.factorize(ordered["activity"])
+    # Few distinct activities: a Python loop over them is cheap and keeps user regexes as-is.
+    matches = np.array([bool(regex.search(str(u))) for u in uniques], dtype=bool)
+    completes = pd.Series(matches[codes] & (codes >= 0), index=ordered.index)
+    reached = completes.groupby(ordered["case_id"], sort=False).any()
+    sizes = groups.size()
+    distinct = groups["activity"].nunique()
+    appearance = events.groupby("case_id", sort=False)["_order"].min().sort_values(kind="stable")
+    cases = appearance.index
+    created = first["timestamp"].reindex(cases)
+    updated = last["timestamp"].reindex(cases)
+    tasks = pd.DataFrame(
+        {
+            "task_id": pd.Series(cases.to_numpy(), dtype="str"),
+            "created_at": created.to_numpy(),
+            "completed_at": updated.where(
+                reached.reindex(cases).fillna(False).astype(bool)
+            ).to_numpy(),
+            "status": last["activity"].reindex(cases).astype("str").to_numpy(),
+            "rework_count": (sizes - distinct).reindex(cases).astype("Int64").to_numpy(),
+            "updated_at": updated.to_numpy(),
+            "_source": first["_source"].reindex(cases).to_numpy(),
+            "_row": first["_row"].reindex(cases).astype("int64").to_numpy(),
+        }
+    )
+    for source, target in (("resource", "assignee"), ("team", "team")):
+        if source in events.columns:
+            tasks[target] = _most_involved(events, source).reindex(cases).to_numpy()
+    for column in ("category", "priority"):
+        if column in events.columns:
+            values = ordered.dropna(subset=[column]).groupby("case_id", sort=False)[column].first()
+            tasks[column] = values.reindex(cases).to_numpy()
+    return tasks
+
+
+def collapse_updates(frame: pd.DataFrame, has_updated_at: bool) -> tuple[pd.DataFrame, int]:
+    """Keep each task's latest row (see the module docstring); return the frame and rows dropped."""
+    if not frame["task_id"].duplicated().any():
+        return frame, 0
+    ordered = frame.reset_index(drop=True)
+    if has_updated_at:
+        ordered = ordered.sort_values("updated_at", kind="stable", na_position="first")
+    keep = ~ordered["task_id"].duplicated(keep="last")
+    kept = ordered[keep].sort_index()
+    return kept.reset_index(drop=True), int((~keep).sum())

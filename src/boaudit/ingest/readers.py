@@ -1,0 +1,764 @@
+"""Readers: CSV/TSV (plain, gzip, stdin) and workbooks (XLSX/XLSM, XLS, ODS) into a raw table.
+
+A reader returns a :class:`RawTable`: the header as found, the data rows as text (CSV) or as the
+workbook's own values (numbers, datetimes, booleans), the 1-based row number of every data row
+(the header line counts, like a spreadsheet) and the rows it skipped on purpose (``blank``,
+``total-row`` and, below a report preamble, ``label-row`` group headers and footers).
+
+Nothing is guessed silently:
+
+* Text is UTF-8 (a BOM is fine) unless ``encoding`` says otherwise; a decoding error is an
+  :class:`InputDataError` naming the byte and line, never a latin-1 fallback.
+* The delimiter is sniffed among ``, ; TAB |`` by the most consistent field count.
+* The header is the row, among the first 50, with the most known column names (QuickBooks and
+  Xero reports open with a preamble); when none has two, the first non-blank row.
+* Limits (:class:`Limits`) are checked before a parser runs: file and decompressed size, the
+  declared sheet dimension, and the rows and columns parsed; a DTD or entity declaration in a
+  workbook part (an XML entity bomb) is refused. Workbooks are read with python-calamine; a
+  formula is read as its cached value and a formula without one is reported, never evaluated.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+from xml.etree import ElementTree  # safe here: every part with a DTD is refused first
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import python_calamine as calamine
+
+from boaudit.errors import InputDataError, InputMissingError, UsageError
+from boaudit.ingest.mapping import normalise
+from boaudit.ingest.options import IngestOptions, Limits
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
+"""File name endings read as workbooks."""
+DELIMITERS = (",", ";", "\t", "|")
+"""Delimiters the sniffer chooses among."""
+
+_HEADER_SCAN_ROWS = 50
+_SNIFF_CHARS = 65_536
+_CHUNK = 1 << 20
+_TOTAL_RE = r"^\s*(?:grand\s+)?total\b"
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What was detected about one source."""
+
+    source: str
+    """The file name as given (``-`` for stdin)."""
+    format: str
+    """``csv``, ``xlsx``, ``xls``, ``xlsb`` or ``ods``."""
+    encoding: str | None = None
+    """Text encoding (CSV only)."""
+    delimiter: str | None = None
+    """Field delimiter (CSV only)."""
+    compression: str | None = None
+    """``gzip`` when the file was compressed."""
+    sheet: str | None = None
+    """The sheet read (workbooks only)."""
+    sheets: tuple[str, ...] = ()
+    """Every sheet of the workbook."""
+    header_row: int = 1
+    """1-based row number of the header."""
+    rows: int = 0
+    """Data rows read (after the header)."""
+    likely_kind: str | None = None
+    """The kind the header looks like (set by the loader)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "source": self.source,
+            "format": self.format,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "compression": self.compression,
+            "sheet": self.sheet,
+            "sheets": list(self.sheets),
+            "header_row": self.header_row,
+            "rows": self.rows,
+            "likely_kind": self.likely_kind,
+        }
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One source read as a table, before mapping and value parsing."""
+
+    info: SourceInfo
+    """What was detected."""
+    header: list[str]
+    """Source column names in file order (repeats kept; blanks named ``column N``)."""
+    data: pd.DataFrame
+    """Data rows kept (columns are positions ``0..n-1``); text, or workbook values."""
+    rows: npt.NDArray[np.int64]
+    """1-based row number of each row of ``data``."""
+    extra: pd.Series
+    """Per row of ``data``: values beyond the header's width joined by the delimiter, or ""."""
+    read: int
+    """Data rows read, including the skipped ones."""
+    skipped: dict[str, int] = field(default_factory=dict)
+    """Rows skipped by reason (``blank``, ``total-row``, ``label-row``)."""
+    notes: list[str] = field(default_factory=list)
+    """Human notes (sheet used, formulas without a value...)."""
+    epoch1904: bool = False
+    """Whether the workbook uses the 1904 date system (for serial numbers)."""
+
+
+Progress = Callable[[str], None]
+
+
+def _progress(on_progress: Progress | None, message: str) -> None:
+    if on_progress is not None:
+        on_progress(message)
+
+
+# --------------------------------------------------------------------------- bytes in
+
+
+def _too_big(where: str, what: str, limit: int) -> InputDataError:
+    return InputDataError(
+        f"{where}: {what} more than {limit:,} bytes (the limit); "
+        "pass --max-bytes N to raise it if the file is genuine"
+    )
+
+
+def _read_path(path: Path, where: str, limits: Limits) -> bytes:
+    """The bytes of a file, refusing one larger than the size limit before reading it."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise InputMissingError(f"{where}: not a file; give the path of an export file")
+        if size > limits.max_bytes:
+            raise _too_big(where, "the file is", limits.max_bytes)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputMissingError(f"{where}: no such file; check the path") from None
+    except PermissionError:
+        raise InputMissingError(
+            f"{where}: permission denied; check the file's permissions"
+        ) from None
+    except IsADirectoryError:
+        raise InputMissingError(f"{where}: is a folder; give the path of an export file") from None
+    except OSError as exc:
+        raise InputMissingError(f"{where}: cannot read: {exc.strerror or exc}") from None
+
+
+def _read_stream(stream: BinaryIO, where: str, limits: Limits) -> bytes:
+    """At most ``max_bytes`` bytes from a stream; more is an error."""
+    data = stream.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise _too_big(where, "the input is", limits.max_bytes)
+    return data
+
+
+def _gunzip(data: bytes, where: str, limits: Limits) -> bytes:
+    """Decompress gzip data in chunks, stopping as soon as it exceeds the size limit."""
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            while chunk := handle.read(_CHUNK):
+                out.write(chunk)
+                if out.tell() > limits.max_bytes:
+                    raise _too_big(where, "decompresses to", limits.max_bytes)
+    except (OSError, EOFError) as exc:
+        raise InputDataError(f"{where}: not a valid gzip file ({exc}); check the file") from None
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _decode(data: bytes, encoding: str | None, where: str) -> tuple[str, str]:
+    """Decode strictly; returns the text and the encoding name to report."""
+    name = encoding or "utf-8"
+    codec = "utf-8-sig" if name.replace("_", "-").lower() in {"utf-8", "utf8"} else name
+    try:
+        text = data.decode(codec)
+    except LookupError:
+        raise UsageError(
+            f"--encoding {name}: unknown encoding; try utf-8, cp1252 or latin-1"
+        ) from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        hint = "pass --encoding cp1252 (Windows) or the file's encoding"
+        raise InputDataError(
+            f"{where}: not valid {name} at byte {exc.start} (line {line}); {hint}"
+        ) from None
+    if data.startswith(b"\xef\xbb\xbf") and codec == "utf-8-sig":
+        name = "utf-8-sig"
+    return text.lstrip("\ufeff"), name
+
+
+def _sample_records(sample: str, delimiter: str) -> list[list[str]]:
+    """Parse a text sample with the csv module (the last, possibly cut, line dropped)."""
+    cut = sample.rfind("\n")
+    if 0 < cut < len(sample) - 1:
+        sample = sample[: cut + 1]
+    try:
+        return list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    except csv.Error:
+        return []
+
+
+def sniff_delimiter(sample: str, prefer: str | None = None) -> str:
+    """The delimiter among ``, ; TAB |`` whose field count is most consistent in ``sample``."""
+    best = (0, 0, 0)
+    choice = prefer or ","
+    for rank, delimiter in enumerate(DELIMITERS):
+        counts = [len(r) for r in _sample_records(sample, delimiter) if any(c.strip() for c in r)]
+        if not counts:
+            continue
+        width, frequency = Counter(counts).most_common(1)[0]
+        if width < 2:
+            continue
+        score = (frequency, 1 if delimiter == prefer else 0, -rank)
+        if score > best:
+            best, choice = score, delimiter
+    return choice
+
+
+def _find_header(records: list[list[str]]) -> int:
+    """Index of the header among the first records: most known names, else first non-blank."""
+    known = _known_names()
+    best_index, best_score = -1, 1
+    for index, record in enumerate(records[:_HEADER_SCAN_ROWS]):
+        score = len({normalise(cell) for cell in record if cell.strip()} & known)
+        if score > best_score:
+            best_index, best_score = index, score
+    if best_index >= 0:
+        return best_index
+    for index, record in enumerate(records):
+        if any(cell.strip() for cell in record):
+            return index
+    return 0
+
+
+def _known_names() -> frozenset[str]:
+    from boaudit.ingest.mapping import known_names
+
+    return known_names()
+
+
+_PARSER_WIDTH_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _parse_csv(
+    utf8: bytes, delimiter: str, width: int, nrows: int, where: str, limits: Limits
+) -> pd.DataFrame:
+    """Parse the whole file as text columns, widening when a row has more fields."""
+    while True:
+        try:
+            return pd.read_csv(
+                io.BytesIO(utf8),
+                sep=delimiter,
+                header=None,
+                names=range(width),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                nrows=nrows,
+                engine="c",
+                encoding="utf-8",
+                quoting=csv.QUOTE_MINIMAL,
+            )
+        except pd.errors.ParserError as exc:
+            match = _PARSER_WIDTH_RE.search(str(exc))
+            if match is None:
+                raise InputDataError(
+                    f"{where}: cannot parse as CSV ({str(exc).strip()}); check the quoting, or "
+                    "pass --delimiter"
+                ) from None
+            width = int(match.group(3))
+            if width > limits.max_columns:
+                raise InputDataError(
+                    f"{where}: line {match.group(2)} has {width:,} fields, more than the "
+                    f"limit of {limits.max_columns:,}; pass --max-columns N to raise it"
+                ) from None
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame(columns=range(width), dtype="str")
+
+
+def read_csv_bytes(
+    data: bytes, where: str, options: IngestOptions, *, compression: str | None = None
+) -> RawTable:
+    """Read CSV/TSV bytes (already decompressed) into a :class:`RawTable`."""
+    limits = options.limits
+    text, encoding = _decode(data, options.encoding, where)
+    if "\x00" in text[:_SNIFF_CHARS]:
+        raise InputDataError(
+            f"{where}: contains NUL bytes, so it is not a text CSV; is it a workbook or a "
+            "UTF-16 file (then pass --encoding utf-16)?"
+        )
+    sample = text[:_SNIFF_CHARS]
+    prefer = "\t" if where.lower().removesuffix(".gz").endswith((".tsv", ".tab")) else None
+    delimiter = options.delimiter or sniff_delimiter(sample, prefer)
+    records = _sample_records(sample, delimiter)
+    header_index = _find_header(records)
+    width = max((len(r) for r in records), default=1)
+    if width > limits.max_columns:
+        raise InputDataError(
+            f"{where}: {width:,} columns, more than the limit of {limits.max_columns:,}; "
+            "pass --max-columns N to raise it"
+        )
+    utf8 = (
+        text.encode("utf-8")
+        if encoding not in {"utf-8", "utf-8-sig"}
+        else data.removeprefix(b"\xef\xbb\xbf")
+    )
+    nrows = header_index + 1 + limits.max_rows + 1
+    frame = _parse_csv(utf8, delimiter, max(width, 1), nrows, where, limits)
+    if len(frame) > header_index + 1 + limits.max_rows:
+        raise InputDataError(
+            f"{where}: more than {limits.max_rows:,} data rows (the limit); "
+            "pass --max-rows N to raise it"
+        )
+    header_cells = records[header_index] if records else []
+    info = SourceInfo(
+        source=where,
+        format="csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        compression=compression,
+        header_row=header_index + 1,
+    )
+    # A cell is never longer than its line, so look at cells only when some line is long.
+    ends = np.flatnonzero(np.frombuffer(utf8, dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], ends, [len(utf8)]))
+    longest_line = int(np.diff(bounds).max()) - 1 if len(utf8) else 0
+    check = longest_line > limits.max_cell_chars
+    return _finish(frame, header_cells, header_index, info, delimiter, limits, [], False, check)
+
+
+# --------------------------------------------------------------------------- workbooks
+
+
+def _check_xml_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: str) -> None:
+    """Refuse an XML part that declares a DTD or entities (an entity bomb, or XXE)."""
+    with archive.open(member) as handle:
+        head = handle.read(_SNIFF_CHARS)
+    lowered = head.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        raise InputDataError(
+            f"{where}: part {member.filename} declares a DTD or XML entities, which no "
+            "spreadsheet needs (an XML entity bomb?); refusing to read it"
+        )
+
+
+def _zip_members(data: bytes, where: str, limits: Limits) -> zipfile.ZipFile:
+    """Open a workbook zip after checking its declared size and every XML part's prolog."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputDataError(
+            f"{where}: not a valid workbook (bad zip); re-save it from Excel"
+        ) from None
+    total = sum(info.file_size for info in archive.infolist())
+    if total > limits.max_bytes:
+        raise _too_big(where, "unpacks to", limits.max_bytes)
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels", ".vml")):
+            _check_xml_part(archive, info, where)
+    return archive
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """XLSX: sheet name -> part path, and whether the workbook uses the 1904 date system."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}, False
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    parts: dict[str, str] = {}
+    epoch1904 = False
+    for element in workbook.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "workbookPr":
+            epoch1904 = element.get("date1904", "0").lower() in {"1", "true"}
+        elif tag == "sheet":
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            if target:
+                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                parts[element.get("name", "")] = str(PurePosixPath(path))
+    return parts, epoch1904
+
+
+_DIMENSION_RE = re.compile(rb'<dimension[^>]*ref="[A-Z]*\d*:?([A-Z]+)(\d+)"')
+_CELL_RE = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+\d+)\"[^>]*?>(.*?)</c>", re.S)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, where: str, limits: Limits) -> list[str]:
+    """Check a sheet part's declared dimension and size; return formula cells lacking a value."""
+    try:
+        info = archive.getinfo(part)
+    except KeyError:
+        return []
+    size = 0
+    has_formula = False
+    with archive.open(info) as handle:
+        head = handle.read(4096)
+        match = _DIMENSION_RE.search(head)
+        if match:
+            columns, rows = _column_number(match.group(1).decode()), int(match.group(2))
+            if rows - 1 > limits.max_rows:
+                raise InputDataError(
+                    f"{where}: the sheet declares {rows:,} rows, more than the limit of "
+                    f"{limits.max_rows:,}; pass --max-rows N to raise it"
+                )
+            if columns > limits.max_columns:
+                raise InputDataError(
+                    f"{where}: the sheet declares {columns:,} columns, more than the limit of "
+                    f"{limits.max_columns:,}; pass --max-columns N to raise it"
+                )
+        chunk = head
+        tail = b""
+        while chunk:
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise _too_big(where, "a sheet unpacks to", limits.max_bytes)
+            has_formula = has_formula or b"<f" in tail + chunk
+            tail = chunk[-2:]
+            chunk = handle.read(_CHUNK)
+    if not has_formula:
+        return []
+    xml = archive.read(info)
+    missing = []
+    for ref, body in _CELL_RE.findall(xml):
+        if b"<f" in body and not re.search(rb"<v>[^<]+</v>", body):
+            missing.append(ref.decode())
+    return missing
+
+
+def _choose_sheet(
+    workbook: calamine.CalamineWorkbook, wanted: str | None, where: str
+) -> tuple[str, str | None]:
+    """The sheet to read and a note saying why."""
+    names = list(workbook.sheet_names)
+    if not names:
+        raise InputDataError(f"{where}: the workbook has no sheets")
+    listing = ", ".join(repr(n) for n in names)
+    if wanted is not None:
+        if wanted in names:
+            return wanted, None
+        if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+            return names[int(wanted) - 1], None
+        raise InputDataError(
+            f"{where}: no sheet {wanted!r}; pass --sheet with one of: {listing} "
+            "(or a number from 1)"
+        )
+    visible = [
+        meta.name
+        for meta in workbook.sheets_metadata
+        if meta.visible == calamine.SheetVisibleEnum.Visible
+        and meta.typ == calamine.SheetTypeEnum.WorkSheet
+    ] or names
+    chosen = visible[0]
+    note = None
+    if len(names) > 1:
+        note = (
+            f"{where}: read sheet {chosen!r}, the first visible of {len(names)} ({listing}); "
+            "pass --sheet to choose"
+        )
+    return chosen, note
+
+
+def _fill_merged(
+    rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> int:
+    """Copy each merged range's top-left value into its other cells; returns ranges filled."""
+    filled = 0
+    for (top, left), (bottom, right) in merged:
+        if top >= len(rows):
+            continue
+        value = rows[top][left] if left < len(rows[top]) else ""
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            for c in range(left, min(right, len(rows[r]) - 1) + 1):
+                rows[r][c] = value
+        filled += 1
+    return filled
+
+
+def read_workbook_bytes(data: bytes, where: str, fmt: str, options: IngestOptions) -> RawTable:
+    """Read an XLSX/XLSM/XLSB/XLS/ODS workbook (as bytes) into a :class:`RawTable`."""
+    limits = options.limits
+    notes: list[str] = []
+    archive: zipfile.ZipFile | None = None
+    parts: dict[str, str] = {}
+    epoch1904 = False
+    if fmt in {"xlsx", "xlsm", "xlsb", "ods"}:
+        archive = _zip_members(data, where, limits)
+        if fmt in {"xlsx", "xlsm"}:
+            parts, epoch1904 = _sheet_parts(archive)
+    try:
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError:
+        raise InputDataError(
+            f"{where}: the workbook is password-protected; save a copy without a password"
+        ) from None
+    except (calamine.CalamineError, ValueError, OSError) as exc:
+        raise InputDataError(
+            f"{where}: cannot read the workbook ({exc}); re-save it from Excel"
+        ) from None
+    sheet_name, note = _choose_sheet(workbook, options.sheet, where)
+    if note:
+        notes.append(note)
+    label = f"{where} [{sheet_name}]"
+    missing_values: list[str] = []
+    if archive is not None and sheet_name in parts:
+        missing_values = _scan_sheet(archive, parts[sheet_name], label, limits)
+    try:
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        if sheet.total_height - 1 > limits.max_rows + _HEADER_SCAN_ROWS:
+            raise InputDataError(
+                f"{label}: more than {limits.max_rows:,} data rows (the limit); "
+                "pass --max-rows N to raise it"
+            )
+        if sheet.total_width > limits.max_columns:
+            raise InputDataError(
+                f"{label}: {sheet.total_width:,} columns, more than the limit of "
+                f"{limits.max_columns:,}; pass --max-columns N to raise it"
+            )
+        rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
+    except calamine.CalamineError as exc:
+        raise InputDataError(
+            f"{label}: cannot read the sheet ({exc}); re-save it from Excel"
+        ) from None
+    if merged and _fill_merged(rows, merged):
+        notes.append(
+            f"{label}: {len(merged)} merged cell range(s): each cell takes the range's value"
+        )
+    if missing_values:
+        shown = ", ".join(missing_values[:5]) + (" ..." if len(missing_values) > 5 else "")
+        notes.append(
+            f"{label}: {len(missing_values)} formula cell(s) have no saved value ({shown}) and "
+            "are read as empty (formulas are never evaluated); open and save the file in Excel"
+        )
+    records = [[_cell_text(v) for v in row] for row in rows[:_HEADER_SCAN_ROWS]]
+    header_index = _find_header(records)
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame(rows, columns=range(width)) if rows else pd.DataFrame(columns=range(0))
+    for column in frame.columns:
+        values = frame[column]
+        if values.iloc[header_index + 1 :].map(type).isin([str]).all():
+            frame[column] = values.astype("str")
+    header_cells = records[header_index] if records else []
+    info = SourceInfo(
+        source=where,
+        format=fmt,
+        sheet=sheet_name,
+        sheets=tuple(workbook.sheet_names),
+        header_row=header_index + 1,
+    )
+    if len(frame) - header_index - 1 > limits.max_rows:
+        raise InputDataError(
+            f"{label}: more than {limits.max_rows:,} data rows (the limit); "
+            "pass --max-rows N to raise it"
+        )
+    return _finish(frame, header_cells, header_index, info, "", limits, notes, epoch1904)
+
+
+def _cell_text(value: Any) -> str:
+    """A workbook cell as header text."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+# --------------------------------------------------------------------------- shared tail
+
+
+def _empty_mask(column: pd.Series) -> npt.NDArray[np.bool_]:
+    """True where a cell is empty or only whitespace."""
+    if column.dtype == object:
+        # Workbook cells: calamine gives "" for an empty cell; whitespace-only text is rare
+        # enough in typed columns to be checked only among the text cells.
+        empty = np.array((column.isna() | (column == "")).to_numpy(dtype=bool))
+        text = column.map(type).isin([str]).to_numpy(dtype=bool)
+        if text.any():
+            stripped = column[text].astype("str").str.strip() == ""
+            empty[np.flatnonzero(text)] |= stripped.to_numpy(dtype=bool)
+        return empty
+    return ((column == "") | column.str.isspace()).to_numpy(dtype=bool)
+
+
+def _finish(
+    frame: pd.DataFrame,
+    header_cells: list[str],
+    header_index: int,
+    info: SourceInfo,
+    delimiter: str,
+    limits: Limits,
+    notes: list[str],
+    epoch1904: bool,
+    check_cells: bool = True,
+) -> RawTable:
+    """Split off the header, drop blank/total/label rows (counted) and check cell lengths."""
+    where = info.source if info.sheet is None else f"{info.source} [{info.sheet}]"
+    body = frame.iloc[header_index + 1 :]
+    read = len(body)
+    rows = np.arange(header_index + 2, header_index + 2 + read, dtype=np.int64)
+    if check_cells:
+        for column in body.columns:
+            if body[column].dtype != object and read:
+                longest = float(body[column].str.len().max())
+                if longest > limits.max_cell_chars:
+                    raise InputDataError(
+                        f"{where}: a cell in column {int(column) + 1} has {int(longest):,} "
+                        f"characters, more than the limit of {limits.max_cell_chars:,}; "
+                        "pass --max-cell-chars N to raise it"
+                    )
+    if body.shape[1]:
+        empty = np.column_stack([(body[c] == "").to_numpy(dtype=bool) for c in body.columns])
+        empty |= np.column_stack([body[c].isna().to_numpy(dtype=bool) for c in body.columns])
+        # Whitespace-only cells matter for blank and label rows: rows with at most two filled
+        # cells. Checking only those keeps the per-cell string work off ordinary data rows.
+        few = np.flatnonzero((~empty).sum(axis=1) <= 2)
+        if len(few):
+            empty[few] = np.column_stack([_empty_mask(body[c].iloc[few]) for c in body.columns])
+    else:
+        empty = np.ones((read, 1), dtype=bool)
+    # Trailing unnamed header cells count only when some row has a value under them.
+    width = len(header_cells)
+    while (
+        width > 1
+        and not header_cells[width - 1].strip()
+        and (width - 1 >= empty.shape[1] or bool(empty[:, width - 1].all()))
+    ):
+        width -= 1
+    width = max(width, 1)
+    header = [
+        (header_cells[i].strip() if i < len(header_cells) else "") or f"column {i + 1}"
+        for i in range(width)
+    ]
+    blank = empty.all(axis=1)
+    first = np.argmax(~empty, axis=1)
+    values = body.to_numpy(dtype=object)
+    picked = values[np.arange(read), first] if read and values.shape[1] else np.array([], object)
+    first_text = pd.Series(picked, dtype=object).map(lambda v: v if isinstance(v, str) else "")
+    total = ~blank & first_text.astype("str").str.contains(_TOTAL_RE, case=False).to_numpy(
+        dtype=bool
+    )
+    label = np.zeros(read, dtype=bool)
+    if info.header_row > 1 and empty.shape[1] > 1:
+        filled = (~empty).sum(axis=1)
+        label = ~blank & ~total & (filled == 1) & (first <= 1)
+    keep = ~(blank | total | label)
+    skipped = {
+        reason: int(mask.sum())
+        for reason, mask in (("blank", blank), ("total-row", total), ("label-row", label))
+        if mask.any()
+    }
+    kept = body[keep]
+    extra = pd.Series("", index=range(int(keep.sum())), dtype="str")
+    if kept.shape[1] > width:
+        beyond = ~empty[keep][:, width:]
+        has_extra: npt.NDArray[np.bool_] = np.asarray(beyond.any(axis=1), dtype=bool)
+        if has_extra.any():
+            cells = kept.iloc[:, width:].astype("str").fillna("")
+            separator = delimiter or ","
+            joined = pd.Series([separator.join(r) for r in cells.to_numpy().tolist()], dtype="str")
+            extra = joined.where(has_extra, "").astype("str")
+    kept = kept.iloc[:, :width].reset_index(drop=True)
+    if kept.shape[1] < width:
+        for position in range(kept.shape[1], width):
+            kept[position] = pd.Series("", index=kept.index, dtype="str")
+    kept.columns = pd.RangeIndex(width)
+    info = _replace(info, rows=read)
+    if skipped:
+        described = ", ".join(f"{n} {reason}" for reason, n in skipped.items())
+        notes = [*notes, f"{where}: skipped {described} row(s)"]
+    return RawTable(
+        info=info,
+        header=header,
+        data=kept,
+        rows=rows[keep],
+        extra=extra,
+        read=read,
+        skipped=skipped,
+        notes=notes,
+        epoch1904=epoch1904,
+    )
+
+
+def _replace(info: SourceInfo, **changes: Any) -> SourceInfo:
+    from dataclasses import replace
+
+    return replace(info, **changes)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _sniff_format(data: bytes, suffix: str) -> str:
+    """``csv`` or a workbook format, from the name's ending, else the first bytes."""
+    if suffix in {".xlsx", ".xlsm"}:
+        return "xlsx"
+    if suffix in {".xls", ".xlsb", ".ods"}:
+        return suffix.lstrip(".")
+    if data.startswith(b"PK\x03\x04"):
+        return "ods" if b"opendocument.spreadsheet" in data[:200] else "xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    return "csv"
+
+
+def read_source(
+    source: str | Path,
+    options: IngestOptions,
+    *,
+    stdin: BinaryIO | None = None,
+    on_progress: Progress | None = None,
+) -> RawTable:
+    """Read one source (a path, or ``-`` for ``stdin``) into a :class:`RawTable`.
+
+    Raises :class:`InputMissingError` for a missing or unreadable file and
+    :class:`InputDataError` for content that cannot be read within the limits.
+    """
+    where = str(source)
+    limits = options.limits
+    _progress(on_progress, f"reading {where}")
+    if where == "-":
+        import sys
+
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = _read_stream(stream, "stdin", limits)
+        suffix = ""
+    else:
+        path = Path(source)
+        data = _read_path(path, where, limits)
+        suffix = path.suffix.lower()
+    compression = None
+    if data.startswith(b"\x1f\x8b"):
+        data = _gunzip(data, where, limits)
+        compression = "gzip"
+        suffix = Path(where.removesuffix(".gz")).suffix.lower() if suffix == ".gz" else ""
+    fmt = _sniff_format(data, suffix)
+    if fmt == "csv":
+        table = read_csv_bytes(data, where, options, compression=compression)
+    else:
+        table = read_workbook_bytes(data, where, fmt, options)
+    _progress(on_progress, f"read {table.read:,} rows from {where}")
+    return table

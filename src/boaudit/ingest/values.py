@@ -1,0 +1,557 @@
+"""Vectorised value parsers: dates, amounts, numbers, booleans, text and null tokens.
+
+Every parser takes one column as a pandas Series and returns a :class:`Parsed`: the typed values
+and a boolean mask of the cells that were present but could not be parsed. String columns are
+parsed on their *unique* values (``pandas.factorize``) with regular expressions and string
+operations over the whole column, so a large file costs one pass per distinct value, never a
+Python call per row. Cells that are not text (numbers, datetimes and booleans read from a
+workbook) are converted one by one; a workbook has already materialised them as Python objects.
+
+Conventions:
+
+* Null tokens (``""``, blanks, ``?``, ``-``, ``--``, ``N/A``, ``#N/A``, ``NULL``) are missing
+  values, never problems; date columns also take ``00000000`` and ``0000-00-00`` (SAP).
+* Datetimes come back as ``datetime64[ns, UTC]``: ISO values with an offset are converted to UTC;
+  naive values (no offset) are taken as UTC.
+* Day-first versus month-first is decided per column, from the values only when they prove it
+  (a first field above 12 proves day-first, a second field above 12 month-first); otherwise
+  the ``date_order`` option decides, and ``auto`` raises :class:`InputDataError`.
+* Amounts are parsed exactly: the text is rewritten as a plain decimal (``-1234.56``) and
+  converted with Python's correctly rounded ``float()``, so each value equals
+  ``float(Decimal(text))``. The decimal separator is inferred per column; ``1,234`` alone is
+  ambiguous and raises :class:`InputDataError` unless ``decimal`` is given.
+
+The only exception these functions raise is :class:`InputDataError` (for a column whose
+values cannot be read without a choice only the user can make).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from boaudit.errors import InputDataError
+from boaudit.ingest.options import DateOrder, Decimal
+
+BoolArray = npt.NDArray[np.bool_]
+
+NULL_TOKENS: frozenset[str] = frozenset({"", "?", "-", "--", "n/a", "#n/a", "null"})
+"""Cell values (compared case-insensitively, stripped) that mean "no value"."""
+DATE_NULL_TOKENS: frozenset[str] = NULL_TOKENS | {"00000000", "0000-00-00", "00.00.0000"}
+"""Null tokens for date columns: SAP writes an empty date as ``00000000``."""
+
+TRUE_TOKENS: frozenset[str] = frozenset(
+    {"yes", "y", "true", "t", "1", "x", "ja", "oui", "si", "within sla", "met", "achieved"}
+)
+"""Values read as True (case-insensitive)."""
+FALSE_TOKENS: frozenset[str] = frozenset(
+    {"no", "n", "false", "f", "0", "nein", "non", "sla violated", "breached", "missed"}
+)
+"""Values read as False (case-insensitive)."""
+
+_EXCEL_EPOCH_1900 = pd.Timestamp("1899-12-30", tz="UTC")
+_EXCEL_EPOCH_1904 = pd.Timestamp("1904-01-01", tz="UTC")
+_MAX_EXCEL_SERIAL = 2_958_465  # 9999-12-31
+
+_MONTHS = {
+    "jan": 1, "january": 1, "januar": 1, "feb": 2, "february": 2, "februar": 2, "mar": 3,
+    "march": 3, "mär": 3, "mrz": 3, "märz": 3, "apr": 4, "april": 4, "may": 5, "mai": 5,
+    "jun": 6, "june": 6, "juni": 6, "jul": 7, "july": 7, "juli": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "okt": 10, "oktober": 10,
+    "nov": 11, "november": 11, "dec": 12, "december": 12, "dez": 12, "dezember": 12,
+}  # fmt: skip
+
+_TIME = (
+    r"(?:[ T,]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<frac>\d{1,9}))?)?"
+    r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
+)
+_ISO_RE = (
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?"
+    r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?"
+)
+_NUMERIC_DATE_RE = r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{4}|\d{2})" + _TIME
+_NAMED_MONTH_RE = (
+    r"(?P<day>\d{1,2})[/\-. ]+(?P<mon>[^\W\d_]{3,9})\.?[/\-. ]+(?P<year>\d{4}|\d{2})" + _TIME
+)
+_YEAR_FIRST_RE = r"(?P<year>\d{4})[/.](?P<month>\d{1,2})[/.](?P<day>\d{1,2})" + _TIME
+_COMPACT_RE = r"\d{8}"
+_SERIAL_RE = r"\d{1,7}(?:\.\d+)?"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The result of parsing one column."""
+
+    values: pd.Series
+    """The typed values, same index as the input."""
+    bad: BoolArray
+    """True where a value was present but could not be parsed (the typed value is null)."""
+    scale: int | None = None
+    """Amounts: the most decimal places seen; None for other types."""
+    note: str | None = None
+    """A human note about a choice made (e.g. the day/month order inferred)."""
+
+
+def _distinct(
+    values: pd.Series, tokens: frozenset[str]
+) -> tuple[npt.NDArray[np.intp], pd.Series, BoolArray, BoolArray]:
+    """Factorize a column's text cells into stripped, non-null distinct values.
+
+    Returns ``codes`` (row -> index into ``uniques``, ``-1`` for missing, null-token and
+    non-text cells), ``uniques`` (stripped strings), ``present`` (``codes >= 0``) and
+    ``other`` (cells that are neither text nor missing: workbook numbers, dates, booleans).
+    String work happens once per distinct value, not once per row.
+    """
+    if values.dtype == object:
+        is_text = values.map(type).isin([str]).to_numpy(dtype=bool)
+        other = ~is_text & values.notna().to_numpy(dtype=bool)
+        text = values.where(is_text)
+    else:
+        other = np.zeros(len(values), dtype=bool)
+        text = values
+    raw_codes, raw_uniques = pd.factorize(text)
+    stripped = pd.Series(np.asarray(raw_uniques, dtype=object), dtype="str").str.strip()
+    null = stripped.str.casefold().isin(tokens).to_numpy(dtype=bool)
+    merged_codes, merged = pd.factorize(stripped.where(~null))
+    if len(merged_codes):
+        looked_up = merged_codes[np.maximum(raw_codes, 0)]
+        codes = np.where(raw_codes >= 0, looked_up, -1).astype(np.intp)
+    else:
+        codes = np.full(len(values), -1, dtype=np.intp)
+    uniques = pd.Series(np.asarray(merged, dtype=object), dtype="str")
+    return codes, uniques, codes >= 0, other
+
+
+def _take(parsed: pd.Series, codes: npt.NDArray[np.intp], index: pd.Index) -> pd.Series:
+    """Expand per-unique results back to the rows (code ``-1`` gives a null)."""
+    taken = parsed.array.take(codes, allow_fill=True)
+    return pd.Series(taken, index=index)
+
+
+def _others(values: pd.Series, other: BoolArray) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """Positions and values of the non-text cells."""
+    positions = np.flatnonzero(other)
+    return positions, values.to_numpy(dtype=object)[positions].tolist()
+
+
+def _fill_other(
+    out: pd.Series,
+    bad: BoolArray,
+    values: pd.Series,
+    other: BoolArray,
+    convert: Callable[[Any], Any],
+) -> pd.Series:
+    """Convert the non-text cells with ``convert`` (None means unparsable); one bulk assignment."""
+    positions, objects = _others(values, other)
+    converted = [convert(v) for v in objects]
+    ok = np.array([c is not None for c in converted], dtype=bool)
+    bad[positions[~ok]] = True
+    if ok.any():
+        out = out.copy()
+        out.iloc[positions[ok]] = [c for c in converted if c is not None]
+    return out
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _two_digit_year(year: pd.Series) -> pd.Series:
+    """Four-digit years from ``yy`` the way ``strptime`` does (69-99 -> 19xx, else 20xx)."""
+    small = year < 100
+    return year.where(~small, year + np.where(year >= 69, 1900, 2000))
+
+
+def _assemble(parts: pd.DataFrame, year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    """Datetimes (UTC) from extracted parts; impossible dates become NaT."""
+    hour = pd.to_numeric(parts["hour"], errors="coerce").fillna(0)
+    ampm = parts["ampm"].fillna("").str.lower().str.replace(".", "", regex=False)
+    bad_hour = (ampm != "") & ((hour < 1) | (hour > 12))
+    hour = hour.where(ampm != "pm", (hour % 12) + 12).where(ampm != "am", hour % 12)
+    frac = parts["frac"].fillna("").str.ljust(9, "0").replace("000000000", "0")
+    frame = pd.DataFrame(
+        {
+            "year": year,
+            "month": month,
+            "day": day,
+            "hour": hour,
+            "minute": pd.to_numeric(parts["minute"], errors="coerce").fillna(0),
+            "second": pd.to_numeric(parts["second"], errors="coerce").fillna(0),
+            "ns": pd.to_numeric(frac.where(frac != "", "0"), errors="coerce").fillna(0),
+        }
+    ).astype("int64")
+    result = pd.to_datetime(frame, errors="coerce", utc=True)
+    return result.where(~bad_hour.to_numpy(dtype=bool))
+
+
+def _excel_serial(serial: pd.Series, epoch1904: bool) -> pd.Series:
+    """Datetimes from Excel serial day numbers (fractions are times of day)."""
+    epoch = _EXCEL_EPOCH_1904 if epoch1904 else _EXCEL_EPOCH_1900
+    ok = (serial >= 1) & (serial <= _MAX_EXCEL_SERIAL)
+    days = pd.to_timedelta(serial.where(ok).round(9), unit="D").dt.round("ms")
+    return (epoch + days).astype("datetime64[ns, UTC]")
+
+
+def _parse_date_uniques(
+    uniques: pd.Series, order: DateOrder, where: str, epoch1904: bool
+) -> tuple[pd.Series, str | None]:
+    """Parse distinct date strings; returns UTC datetimes (NaT where unparsable) and a note."""
+    result = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns, UTC]")
+    done = np.zeros(len(uniques), dtype=bool)
+    note: str | None = None
+
+    iso = uniques.str.fullmatch(_ISO_RE).to_numpy(dtype=bool)
+    if iso.any():
+        # Fast path first; only values pandas refuses get normalised ("UTC", " +0100", ",").
+        parsed = pd.to_datetime(uniques[iso], format="ISO8601", utc=True, errors="coerce")
+        retry = parsed.isna().to_numpy(dtype=bool)
+        if retry.any():
+            text = uniques[iso][retry].str.replace(r"\s*UTC$", "Z", regex=True)
+            text = text.str.replace(r"\s+(?=[+-]\d{2}(?::?\d{2})?$)", "", regex=True)
+            text = text.str.replace(",", ".", regex=False)
+            parsed[retry] = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+        result[iso] = parsed
+        done |= iso
+
+    def still(pattern: str) -> tuple[BoolArray, pd.DataFrame]:
+        """Extract ``pattern`` from the uniques not parsed yet."""
+        rest = uniques[~done]
+        parts = rest.str.extract("^" + pattern + "$").reindex(uniques.index)
+        return ~done & parts.iloc[:, 0].notna().to_numpy(dtype=bool), parts
+
+    compact = ~done & uniques.str.match(r"^\d{8}$").fillna(False).to_numpy(dtype=bool)
+    if compact.any():
+        result[compact] = pd.to_datetime(
+            uniques[compact], format="%Y%m%d", utc=True, errors="coerce"
+        )
+        done |= compact
+
+    serial = ~done & uniques.str.fullmatch(_SERIAL_RE).to_numpy(dtype=bool)
+    if serial.any():
+        result[serial] = _excel_serial(uniques[serial].astype(float), epoch1904)
+        done |= serial
+
+    yf, year_first = still(_YEAR_FIRST_RE)
+    if yf.any():
+        parts = year_first[yf]
+        result[yf] = _assemble(
+            parts, parts["year"].astype(int), parts["month"].astype(int), parts["day"].astype(int)
+        )
+        done |= yf
+
+    nm, named = still(_NAMED_MONTH_RE)
+    if nm.any():
+        parts = named[nm]
+        month = parts["mon"].str.casefold().map(_MONTHS)
+        known = month.notna()
+        year = _two_digit_year(parts["year"].astype(int))
+        assembled = _assemble(parts, year, month.fillna(1).astype(int), parts["day"].astype(int))
+        result[nm] = assembled.where(known.to_numpy(dtype=bool))
+        done |= nm
+
+    nd, numeric = still(_NUMERIC_DATE_RE)
+    if nd.any():
+        parts = numeric[nd]
+        first = parts["a"].astype(int)
+        second = parts["b"].astype(int)
+        proves_day = parts["a"][first > 12]
+        proves_month = parts["a"][second > 12]
+        if order == "auto":
+            if len(proves_day) and len(proves_month):
+                day_ex = uniques[nd][first > 12].iloc[0]
+                month_ex = uniques[nd][second > 12].iloc[0]
+                raise InputDataError(
+                    f"{where}: dates mix day-first ({day_ex!r}) and month-first "
+                    f"({month_ex!r}) order; fix the column, or pass --dayfirst or --monthfirst "
+                    "to read one order and report the rest as unparsable"
+                )
+            if len(proves_day):
+                order = "dayfirst"
+                example = uniques[nd][first > 12].iloc[0]
+                note = f"{where}: read as day-first (e.g. {example!r})"
+            elif len(proves_month):
+                order = "monthfirst"
+                example = uniques[nd][second > 12].iloc[0]
+                note = f"{where}: read as month-first (e.g. {example!r})"
+            elif bool((first != second).any()):
+                example = uniques[nd][first != second].iloc[0]
+                raise InputDataError(
+                    f"{where}: cannot tell whether {example!r} is day-first or month-first "
+                    "(no day above 12 in the column); pass --dayfirst or --monthfirst"
+                )
+            else:
+                order = "dayfirst"
+        day, month = (first, second) if order == "dayfirst" else (second, first)
+        year = _two_digit_year(parts["year"].astype(int))
+        result[nd] = _assemble(parts, year, month, day)
+        done |= nd
+    return result, note
+
+
+def parse_dates(
+    values: pd.Series, *, order: DateOrder = "auto", where: str = "column", epoch1904: bool = False
+) -> Parsed:
+    """Parse a column of dates or datetimes into ``datetime64[ns, UTC]``.
+
+    Formats: ISO 8601 (offsets converted to UTC, naive taken as UTC), ``M/D/YYYY``,
+    ``D/M/YYYY``, ``DD.MM.YYYY``, ``DD-MM-YYYY HH:MM[:SS]``, two-digit years, 12-hour times
+    with AM/PM, ``YYYY/MM/DD``, ``YYYYMMDD``, month names (Jira ``14/Jul/25 3:42 PM``) and
+    Excel serial numbers (``epoch1904`` for workbooks in the 1904 date system).
+
+    Raises :class:`InputDataError` when ``order`` is ``auto`` and the day/month order of the
+    column cannot be proved from its values, or the values contradict each other; ``where``
+    names the file and column in that message.
+    """
+    codes, uniques, present, other = _distinct(values, DATE_NULL_TOKENS)
+    parsed_uniques, note = _parse_date_uniques(uniques, order, where, epoch1904)
+    out = _take(parsed_uniques, codes, values.index).astype("datetime64[ns, UTC]")
+    bad = present & out.isna().to_numpy(dtype=bool)
+    if other.any():
+        positions, objects = _others(values, other)
+        is_date = np.array([isinstance(v, dt.date) for v in objects], dtype=bool)
+        is_number = np.array(
+            [isinstance(v, int | float) and not isinstance(v, bool) for v in objects], dtype=bool
+        )
+        array = np.asarray(objects, dtype=object)
+        if is_date.any():
+            stamps = pd.to_datetime(pd.Series(array[is_date]), utc=True, errors="coerce")
+            out.iloc[positions[is_date]] = pd.DatetimeIndex(stamps)
+        if is_number.any():
+            serials = _excel_serial(pd.Series(array[is_number].astype(np.float64)), epoch1904)
+            out.iloc[positions[is_number]] = pd.DatetimeIndex(serials)
+        converted = out.iloc[positions].notna().to_numpy(dtype=bool)
+        bad[positions[~converted]] = True
+    return Parsed(out, bad, note=note)
+
+
+# --------------------------------------------------------------------------- amounts
+
+_AMOUNT_RE = re.compile(
+    r"^(?P<lp>\()?\s*(?P<s1>[-+])?\s*(?P<cur1>[A-Za-z]{3}|[^\w\s.,()+\-]{1,2}|[A-Za-z]{1,2}\$)?"
+    r"\s*(?P<s2>[-+])?\s*(?P<num>\d[\d.,]*|[.,]\d+)\s*"
+    r"(?P<cur2>[A-Za-z]{3}|[^\w\s.,()+\-]{1,2})?\s*(?P<s3>-)?\s*(?P<rp>\))?$"
+)
+_SPACES_RE = r"[\s\u00a0\u202f\u2009'\u2019]"
+
+
+def _decimal_evidence(num: pd.Series) -> tuple[BoolArray, BoolArray, BoolArray]:
+    """Per value: proves comma-decimal, proves point-decimal, or is ambiguous (``1,234``)."""
+    commas = num.str.count(",")
+    dots = num.str.count(r"\.")
+    last_comma = num.str.rfind(",")
+    last_dot = num.str.rfind(".")
+    both = (commas > 0) & (dots > 0)
+    comma_dec = both & (last_comma > last_dot)
+    dot_dec = both & (last_dot > last_comma)
+    # One kind of separator, used more than once: it groups thousands, so the other is decimal.
+    dot_dec |= (commas > 1) & (dots == 0)
+    comma_dec |= (dots > 1) & (commas == 0)
+    single_comma = (commas == 1) & (dots == 0)
+    single_dot = (dots == 1) & (commas == 0)
+    after = num.str.len() - np.maximum(last_comma, last_dot) - 1
+    before = num.str.slice(0, 1)
+    grouping = (after == 3) & (before != "0") & ~num.str.match(r"^[.,]")
+    comma_dec |= single_comma & ~grouping
+    dot_dec |= single_dot & ~grouping
+    ambiguous = (single_comma | single_dot) & grouping
+    return (
+        comma_dec.to_numpy(dtype=bool),
+        dot_dec.to_numpy(dtype=bool),
+        ambiguous.to_numpy(dtype=bool),
+    )
+
+
+def _parse_amount_uniques(
+    uniques: pd.Series, decimal: Decimal | None, where: str
+) -> tuple[npt.NDArray[np.float64], int, str | None]:
+    """Parse distinct amount strings into floats (NaN where unparsable) and the decimal scale."""
+    if len(uniques) == 0:
+        return np.empty(0, dtype=np.float64), 0, None
+    compact = uniques.str.replace(_SPACES_RE, "", regex=True).str.replace(
+        "\u2212", "-", regex=False
+    )
+    parts = compact.str.extract(_AMOUNT_RE)
+    signs = parts[["lp", "s1", "s2", "s3"]].notna().sum(axis=1)
+    valid = (
+        parts["num"].notna()
+        & (parts["lp"].isna() == parts["rp"].isna())
+        & (signs <= 1)
+        & ~(parts["cur1"].notna() & parts["cur2"].notna())
+    )
+    num = parts["num"].where(valid)
+    negative = (
+        parts["lp"].notna() | (parts["s1"] == "-") | (parts["s2"] == "-") | parts["s3"].notna()
+    ) & valid
+    note = None
+    if decimal is None:
+        comma_dec, dot_dec, ambiguous = _decimal_evidence(num.fillna(""))
+        if comma_dec.any() and dot_dec.any():
+            raise InputDataError(
+                f"{where}: amounts mix decimal commas ({uniques[comma_dec].iloc[0]!r}) and "
+                f"decimal points ({uniques[dot_dec].iloc[0]!r}); pass --decimal , or "
+                "--decimal . to choose"
+            )
+        if comma_dec.any():
+            decimal = ","
+            note = f"{where}: read with a decimal comma (e.g. {uniques[comma_dec].iloc[0]!r})"
+        elif dot_dec.any():
+            decimal = "."
+        elif ambiguous.any():
+            raise InputDataError(
+                f"{where}: cannot tell whether {uniques[ambiguous].iloc[0]!r} has a decimal "
+                "or a thousands separator; pass --decimal , or --decimal ."
+            )
+        else:
+            decimal = "."
+    thousands = "," if decimal == "." else "."
+    d, t = re.escape(decimal), re.escape(thousands)
+    shape = rf"^(?:\d{{1,3}}(?:{t}\d{{3}})+|\d+)?(?:{d}\d*)?$"
+    well_formed = num.str.fullmatch(shape).fillna(False).astype(bool) & num.str.contains(r"\d")
+    num = num.where(well_formed)
+    split = num.str.split(d, n=1, regex=True, expand=True).reindex(columns=[0, 1])
+    integer = split[0].astype("str").fillna("").str.replace(thousands, "", regex=False)
+    fraction = split[1].astype("str").fillna("")
+    canonical = integer.where(integer != "", "0") + "." + fraction.where(fraction != "", "0")
+    canonical = ("-" + canonical).where(negative, canonical).where(num.notna())
+    array = np.asarray(canonical.fillna("nan"), dtype=object).astype(np.float64)
+    scale = int(fraction[num.notna()].str.len().max()) if bool(num.notna().any()) else 0
+    return array, scale, note
+
+
+def _scale_of_floats(floats: npt.NDArray[np.float64]) -> int:
+    """The fewest decimal places (up to 9) that represent every finite float exactly enough."""
+    finite = floats[np.isfinite(floats)]
+    for places in range(10):
+        scaled = finite * 10**places
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-6):
+            return places
+    return 9
+
+
+def _number_from_object(value: Any) -> float | None:
+    """A workbook number as a float, or None for other types."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def parse_amounts(
+    values: pd.Series, *, decimal: Decimal | None = None, where: str = "column"
+) -> Parsed:
+    """Parse a column of amounts into float64, exactly from the decimal text.
+
+    Takes decimal commas or points, thousands separators (``,`` ``.`` spaces ``'``), currency
+    symbols and three-letter codes before or after the number, and negatives written
+    ``-1``, ``(420.81)`` or ``1.234,56-``. ``scale`` is the most decimal places seen.
+
+    Raises :class:`InputDataError` when ``decimal`` is None and the column's separators are
+    ambiguous (only values like ``1,234``) or contradictory.
+    """
+    codes, uniques, present, other = _distinct(values, NULL_TOKENS)
+    parsed, scale, note = _parse_amount_uniques(uniques, decimal, where)
+    array = (
+        np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.nan)
+        if len(parsed)
+        else (np.full(len(values), np.nan))
+    )
+    out = pd.Series(array.astype(np.float64), index=values.index)
+    bad = present & np.isnan(array)
+    if other.any():
+        out = _fill_other(out, bad, values, other, _number_from_object)
+        scale = max(scale, _scale_of_floats(np.asarray(out[other], dtype=np.float64)))
+    return Parsed(out, bad, scale=scale, note=note)
+
+
+_DURATION_RE = r"^(?P<h>\d+):(?P<m>\d{2})(?::(?P<s>\d{2}))?$"
+
+
+def parse_minutes(
+    values: pd.Series, *, decimal: Decimal | None = None, where: str = "column"
+) -> Parsed:
+    """Parse handling times in minutes: plain numbers, or ``H:MM[:SS]`` durations."""
+    codes, uniques, _, _ = _distinct(values, NULL_TOKENS)
+    parts = uniques.str.extract(_DURATION_RE)
+    duration_u = parts["h"].notna().to_numpy(dtype=bool)
+    if not duration_u.any():
+        return parse_amounts(values, decimal=decimal, where=where)
+    minutes_u = (
+        parts["h"].astype(float) * 60
+        + parts["m"].astype(float)
+        + parts["s"].fillna("0").astype(float) / 60
+    ).to_numpy(dtype=np.float64)
+    safe = np.maximum(codes, 0)
+    is_duration = (codes >= 0) & duration_u[safe]
+    minutes = pd.Series(np.where(is_duration, minutes_u[safe], np.nan), index=values.index)
+    plain = parse_amounts(values.where(~is_duration), decimal=decimal, where=where)
+    out = plain.values.where(~is_duration, minutes)
+    return Parsed(out, plain.bad, scale=plain.scale, note=plain.note)
+
+
+def parse_integers(
+    values: pd.Series, *, decimal: Decimal | None = None, where: str = "column"
+) -> Parsed:
+    """Parse whole numbers into nullable ``Int64``; fractions are unparsable."""
+    numbers = parse_amounts(values, decimal=decimal, where=where)
+    floats = numbers.values.to_numpy(dtype=np.float64)
+    whole = np.isfinite(floats) & (floats == np.round(floats))
+    bad = numbers.bad | (np.isfinite(floats) & ~whole)
+    out = pd.Series(np.where(whole, floats, np.nan), index=values.index).astype("Float64")
+    return Parsed(out.round().astype("Int64"), bad)
+
+
+# --------------------------------------------------------------------------- booleans and text
+
+
+def _bool_from_object(value: Any) -> bool | None:
+    """A workbook cell as a boolean (True/False or the numbers 1/0), or None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    return None
+
+
+def parse_booleans(values: pd.Series) -> Parsed:
+    """Parse Yes/No, TRUE/FALSE, Y/N, 1/0, x (and a few more) into pandas ``boolean``."""
+    codes, uniques, present, other = _distinct(values, NULL_TOKENS)
+    folded = uniques.str.casefold()
+    safe = np.maximum(codes, 0)
+    true_u = folded.isin(TRUE_TOKENS).to_numpy(dtype=bool)
+    false_u = folded.isin(FALSE_TOKENS).to_numpy(dtype=bool)
+    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    if len(uniques):
+        out[present & true_u[safe]] = True
+        out[present & false_u[safe]] = False
+    bad = present & out.isna().to_numpy(dtype=bool)
+    if other.any():
+        out = _fill_other(out, bad, values, other, _bool_from_object)
+    return Parsed(out, bad)
+
+
+def _text_from_object(value: Any) -> str:
+    """A workbook cell as text: whole floats lose their ``.0``, datetimes become ISO text."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def parse_text(values: pd.Series) -> Parsed:
+    """Text (ids, names, free text): stripped, null tokens made missing, leading zeros kept."""
+    codes, uniques, _, other = _distinct(values, NULL_TOKENS)
+    out = _take(uniques, codes, values.index)
+    if other.any():
+        converted = values[other].map(_text_from_object)
+        out = out.astype(object)
+        out[other] = converted
+        out = out.astype("str")
+    return Parsed(out.astype("str"), np.zeros(len(values), dtype=bool))
