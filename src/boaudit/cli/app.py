@@ -9,6 +9,7 @@ import typer
 from boaudit import __version__
 from boaudit.cli import assess, interview, questionnaires
 from boaudit.cli import inspect as inspect_cmd
+from boaudit.cli import metrics as metrics_cmd
 from boaudit.cli.common import State
 
 app = typer.Typer(
@@ -50,6 +51,7 @@ app.command("template")(assess.template)
 app.command("assess")(assess.assess)
 app.command("interview")(interview.interview)
 app.command("inspect")(inspect_cmd.inspect)
+app.command("metrics")(metrics_cmd.metrics)
 
 
 def main() -> None:

@@ -1,0 +1,361 @@
+"""``boaudit metrics``: KPIs of task, invoice or event exports, with benchmarks and evidence."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from boaudit.cli.common import handles_errors, note, stderr_console, stdout_console, write_output
+from boaudit.cli.ingest_options import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CELL_CHARS,
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_ROWS,
+    CompletionOpt,
+    DayFirstOpt,
+    DecimalOpt,
+    DelimiterOpt,
+    EncodingOpt,
+    KindChoice,
+    MapOpt,
+    MaxBytesOpt,
+    MaxCellCharsOpt,
+    MaxColumnsOpt,
+    MaxRowsOpt,
+    QuarantineOpt,
+    SheetOpt,
+    SourcesArg,
+    ingest_options,
+)
+from boaudit.errors import UsageError
+from boaudit.fileio import atomic_write
+from boaudit.ingest import LoadResult, load, quarantine_csv
+from boaudit.metrics import (
+    MetricsOptions,
+    MetricsResult,
+    Period,
+    SlaTarget,
+    load_benchmarks,
+    load_sla_map,
+    metrics_csv,
+    metrics_from_load,
+    metrics_json,
+    parse_duration,
+)
+
+_METRICS_PANEL = "Metrics"
+
+
+class MetricsFormat(StrEnum):
+    """Formats of ``boaudit metrics``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class PeriodChoice(StrEnum):
+    """Calendar buckets of the trend."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+
+
+def build_options(
+    *,
+    by: list[str] | None,
+    period: PeriodChoice | None,
+    sla: str | None,
+    sla_map: Path | None,
+    hourly_rate: float | None,
+    as_of: str | None,
+    benchmarks: Path | None,
+) -> MetricsOptions:
+    """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
+    benchmarks file)."""
+    if sla is not None and sla_map is not None:
+        raise UsageError("give --sla or --sla-map, not both")
+    target: SlaTarget | None = None
+    if sla is not None:
+        target = SlaTarget(days=parse_duration(sla), label=sla)
+    elif sla_map is not None:
+        target = load_sla_map(sla_map)
+    if hourly_rate is not None and hourly_rate <= 0:
+        raise UsageError("--hourly-rate must be more than zero")
+    chosen: Period | None = period.value if period is not None else None
+    return MetricsOptions(
+        by=tuple(dict.fromkeys(by or [])),
+        period=chosen,
+        sla=target,
+        hourly_rate=hourly_rate,
+        as_of=as_of,
+        benchmarks=load_benchmarks(benchmarks),
+    )
+
+
+@handles_errors
+def metrics(
+    kind: Annotated[KindChoice, typer.Argument(help="What the rows are: tasks, invoices, events.")],
+    sources: SourcesArg,
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Break every metric down by this column (team, provider, assignee, vendor, "
+            "category, source, ...); repeat for several.",
+            rich_help_panel=_METRICS_PANEL,
+        ),
+    ] = None,
+    period: Annotated[
+        PeriodChoice | None,
+        typer.Option(
+            "--period", help="Add the trend per calendar period.", rich_help_panel=_METRICS_PANEL
+        ),
+    ] = None,
+    sla: Annotated[
+        str | None,
+        typer.Option(
+            "--sla",
+            help="SLA target on cycle time, e.g. 48h, 2d, 1w (default: the export's sla_met).",
+            rich_help_panel=_METRICS_PANEL,
+        ),
+    ] = None,
+    sla_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--sla-map",
+            help='SLA targets per priority: TOML lines P1 = "4h" ("*" for the rest) or CSV '
+            "priority,target.",
+            rich_help_panel=_METRICS_PANEL,
+        ),
+    ] = None,
+    hourly_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--hourly-rate",
+            help="Cost of an hour of handling, to price handling minutes when there is no cost.",
+            rich_help_panel=_METRICS_PANEL,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Reference date of the backlog, ISO (default: the latest timestamp in the data).",
+            rich_help_panel=_METRICS_PANEL,
+        ),
+    ] = None,
+    benchmarks: Annotated[
+        Path | None,
+        typer.Option(
+            "--benchmarks",
+            help="A TOML file of benchmarks adding to or replacing (same id) the bundled ones.",
+            rich_help_panel=_METRICS_PANEL,
+        ),
+    ] = None,
+    output_format: Annotated[
+        MetricsFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = MetricsFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the output here (- for stdout).")
+    ] = None,
+    quarantine: QuarantineOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    decimal: DecimalOpt = None,
+    dayfirst: DayFirstOpt = None,
+    sheet: SheetOpt = None,
+    map_file: MapOpt = None,
+    completion: CompletionOpt = None,
+    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
+    max_columns: MaxColumnsOpt = DEFAULT_MAX_COLUMNS,
+    max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+) -> None:
+    """Compute KPIs of task, invoice or event exports, compare them with published benchmarks
+    and turn them into evidence for the pitfalls.
+
+    \b
+    Definitions (redo them by hand; durations in calendar days):
+    - cycle_time_days: tasks completed_at - created_at; invoices paid_at - (received_at,
+      else invoice_date); completed items; mean, median, p90 (linear interpolation)
+    - approval_time_days (invoices): approved_at - (received_at, else invoice_date)
+    - error_rate, rework_rate, dispute_rate: share of items where the value is known
+    - sla_compliance: the export's sla_met, or cycle time within --sla / --sla-map
+    - on_time_payment_rate: paid invoices paid on or before the due date
+    - cost_per_transaction: sum of cost (else handling minutes x --hourly-rate) / items
+    - backlog: open items at --as-of, aged 0-7, 8-30, 31-90, >90 days
+    - consistency: per-assignee median cycle time (10+ completed items), spread and CV
+    - workload_gini: Gini of completed items per assignee
+    - duplicate_suspects (invoices): same vendor, amount and normalised number (exact);
+      same vendor and amount within 7 days (near)
+    A metric whose inputs are absent is null with a reason, never 0.
+    """
+    metrics_options = build_options(
+        by=by,
+        period=period,
+        sla=sla,
+        sla_map=sla_map,
+        hourly_rate=hourly_rate,
+        as_of=as_of,
+        benchmarks=benchmarks,
+    )
+    options = ingest_options(
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        dayfirst=dayfirst,
+        sheet=sheet,
+        map_file=map_file,
+        completion=completion,
+        max_rows=max_rows,
+        max_columns=max_columns,
+        max_cell_chars=max_cell_chars,
+        max_bytes=max_bytes,
+    )
+    loaded = _load(sources, kind.value, options)
+    if quarantine is not None:
+        atomic_write(quarantine, quarantine_csv(loaded.account.quarantined))
+        note(f"wrote {len(loaded.account.quarantined):,} quarantined row(s): {quarantine}")
+    result = metrics_from_load(loaded, metrics_options)
+    if output_format is MetricsFormat.json:
+        write_output(metrics_json(result), output)
+    elif output_format is MetricsFormat.csv:
+        write_output(metrics_csv(result), output)
+    else:
+        console = stdout_console(width=120 if output is not None else None)
+        if output is None:
+            print_metrics(result, console)
+        else:
+            with console.capture() as capture:
+                print_metrics(result, console)
+            write_output(capture.get(), output)
+    rows = result.rows
+    if rows.get("quarantined"):
+        note(
+            f"{rows['quarantined']:,} of {rows['read']:,} rows quarantined"
+            + ("" if quarantine else "; see them with --quarantine FILE")
+        )
+
+
+def _load(sources: list[str], kind: str, options: Any) -> LoadResult:
+    """Load the exports, with a spinner on a terminal and nothing otherwise."""
+    status = None
+    if sys.stderr.isatty():
+        status = stderr_console().status("reading")
+        status.start()
+    try:
+        return load(
+            sources,
+            kind,  # type: ignore[arg-type]
+            options,
+            on_progress=status.update if status is not None else None,
+        )
+    finally:
+        if status is not None:
+            status.stop()
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _summary(name: str, value: Any) -> str:
+    """One cell for a metric: a number, or the main figures of an object metric."""
+    if not isinstance(value, dict):
+        if name.endswith("_rate") or name == "sla_compliance":
+            return f"{value * 100:.1f}%" if isinstance(value, float) else "n/a"
+        return _value(value)
+    if {"mean", "median"} <= value.keys():
+        return f"mean {_value(value['mean'])}, median {_value(value['median'])}" + (
+            f", p90 {_value(value['p90'])}" if "p90" in value else ""
+        )
+    if name == "backlog":
+        buckets = ", ".join(f"{k}: {v}" for k, v in value["buckets"].items())
+        return f"{value['open']:,} open ({buckets})"
+    if name == "consistency":
+        return (
+            f"spread {_value(value['spread'])}x, cv {_value(value['cv'])} "
+            f"({value['fastest']} .. {value['slowest']})"
+        )
+    if name == "duplicate_suspects":
+        exact, near = value["exact"], value["near"]
+        return f"exact {exact['invoices']} in {exact['groups']} groups, near {near['invoices']}"
+    return ", ".join(f"{k} {_value(v)}" for k, v in value.items() if not isinstance(v, list))
+
+
+def print_metrics(result: MetricsResult, console: Console) -> None:
+    """Print the result as rich tables on ``console``."""
+    rows = result.rows
+    table = Table(
+        title=f"{result.kind} metrics as of {result.as_of or 'n/a'}",
+        caption=(
+            f"rows: read {rows.get('read', 0):,}, accepted {rows.get('accepted', 0):,}, "
+            f"quarantined {rows.get('quarantined', 0):,}, skipped {rows.get('skipped', 0):,}"
+        ),
+        title_justify="left",
+    )
+    table.add_column("metric")
+    table.add_column("value")
+    table.add_column("benchmark / why null")
+    positions: dict[str, list[str]] = {}
+    for comparison in result.benchmarks:
+        positions.setdefault(comparison.metric.split(".")[0], []).append(comparison.position)
+    for name, value in result.metrics.items():
+        extra = "\n".join(positions.get(name, [])) or result.null_reasons.get(name, "")
+        table.add_row(name, _summary(name, value), extra)
+    console.print(table)
+    for column, groups in result.groups.items():
+        names = [
+            n
+            for n in (
+                "count",
+                "cycle_time_days",
+                "error_rate",
+                "sla_compliance",
+                "on_time_payment_rate",
+                "cost_per_transaction",
+            )
+            if n in result.metrics
+        ]
+        by = Table(title=f"by {column}", title_justify="left")
+        by.add_column(column)
+        for name in names:
+            by.add_column(name)
+        for label, values in groups.items():
+            by.add_row(label, *(_summary(n, values.get(n)) for n in names))
+        console.print(by)
+    if result.periods:
+        trend = Table(title="trend", title_justify="left")
+        columns = ["count", "completed", "cycle_time_days", "error_rate", "open_at_end"]
+        trend.add_column("period")
+        for name in columns:
+            trend.add_column(name)
+        for entry in result.periods:
+            trend.add_row(entry["period"], *(_summary(n, entry.get(n)) for n in columns))
+        console.print(trend)
+    if result.evidence:
+        evidence = Table(title="evidence", title_justify="left")
+        for heading in ("pitfall", "severity", "finding"):
+            evidence.add_column(heading)
+        for item in result.evidence:
+            evidence.add_row(item.pitfall, f"{item.severity:.2f}", item.message)
+        console.print(evidence)
+    for line in result.notes:
+        console.print(f"note: {line}", markup=False, highlight=False)

@@ -1,0 +1,253 @@
+"""Published reference values (``boaudit/data/benchmarks.toml``) and where our metrics stand.
+
+Each entry names the boaudit metric it is comparable with (a dotted path such as
+``cycle_time_days.mean``), or none when it is kept for reference only. Percentiles ``p25``,
+``p50``, ``p75`` are plain percentiles of the published distribution; ``direction`` says which
+end is good (APQC calls the 25th percentile "top performer" for costs and cycle times, the 75th
+for productivity). ``best_in_class`` and ``average`` are Ardent/Aberdeen/Hackett style figures.
+
+A user file (``--benchmarks FILE``, same format) adds entries or replaces those with the same id.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from boaudit.errors import ConfigError, InputMissingError
+from boaudit.metrics.model import BenchmarkComparison
+
+REFERENCE_POINTS = ("best_in_class", "p25", "p50", "p75", "average")
+
+
+class Benchmark(BaseModel):
+    """One published reference value, with its definition and source."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """Stable slug, e.g. ``apqc-ap-cost-per-invoice``."""
+    kpi: str = Field(min_length=3)
+    """The KPI as the source names it."""
+    metric: str | None = None
+    """The boaudit metric it compares with (dotted path); None: reference only."""
+    kinds: tuple[Literal["tasks", "invoices", "events"], ...] = ("invoices",)
+    """Kinds of data it applies to."""
+    definition: str = Field(min_length=10)
+    """What is measured, in the source's terms."""
+    start: str = ""
+    """Where the measured interval starts (cycle times), e.g. ``invoice received``."""
+    end: str = ""
+    """Where it ends, e.g. ``payment transmitted``."""
+    days: Literal["calendar", "business", "n/a"] = "n/a"
+    """Calendar or business days, for durations."""
+    unit: str
+    """``USD per invoice``, ``days``, ``share`` (a fraction 0-1), ..."""
+    direction: Literal["lower", "higher"]
+    """Which way is better."""
+    p25: float | None = None
+    """25th percentile of the published distribution."""
+    p50: float | None = None
+    """Median."""
+    p75: float | None = None
+    """75th percentile."""
+    best_in_class: float | None = None
+    """Best-in-class / world-class / top-performer figure."""
+    best_label: str = "best-in-class"
+    """What the source calls :attr:`best_in_class` (``world-class`` for Hackett)."""
+    average: float | None = None
+    """Average (or peer group) of the others."""
+    n: int | None = None
+    """Organisations in the sample, when published."""
+    year: int
+    """Year of the data or of the publication."""
+    source: str
+    """Publisher and publication."""
+    publisher: str = Field(min_length=2)
+    """Short name used in sentences (``APQC``)."""
+    source_url: str = Field(pattern=r"^https?://")
+    """Where to read it."""
+    confidence: Literal["high", "medium", "low"]
+    """How comparable the definition is with boaudit's metric."""
+    caveat: str = ""
+    """What differs between their definition and ours."""
+
+    @model_validator(mode="after")
+    def _has_reference(self) -> Benchmark:
+        if all(getattr(self, name) is None for name in REFERENCE_POINTS):
+            raise ValueError("give at least one of p25, p50, p75, best_in_class, average")
+        return self
+
+    def references(self) -> dict[str, float]:
+        """The published reference points, by name."""
+        points = {name: getattr(self, name) for name in REFERENCE_POINTS}
+        return {name: float(value) for name, value in points.items() if value is not None}
+
+    def label(self, point: str) -> str:
+        """A reference point in words, e.g. ``bottom quartile`` for a cost's ``p75``."""
+        if point == "p50":
+            return "median"
+        if point == "average":
+            return "average"
+        if point == "best_in_class":
+            return self.best_label
+        low_is_good = self.direction == "lower"
+        top = (point == "p25") == low_is_good
+        return "top quartile" if top else "bottom quartile"
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    benchmark: tuple[Benchmark, ...]
+
+
+def parse_benchmarks(text: str, where: str) -> tuple[Benchmark, ...]:
+    """Validate a benchmarks TOML document; raise :class:`ConfigError` naming ``where``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    try:
+        parsed = _File.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            f"{where}: {'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        ]
+        raise ConfigError(details[0], details[1:]) from exc
+    ids = [entry.id for entry in parsed.benchmark]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ConfigError(f"{where}: benchmark id repeated: {', '.join(repeated)}")
+    return parsed.benchmark
+
+
+@cache
+def bundled_benchmarks() -> tuple[Benchmark, ...]:
+    """The bundled reference values (cached)."""
+    text = resources.files("boaudit.data").joinpath("benchmarks.toml").read_text("utf-8")
+    return parse_benchmarks(text, "bundled benchmarks.toml")
+
+
+def load_benchmarks(extra: Path | None = None) -> tuple[Benchmark, ...]:
+    """The bundled benchmarks, plus or overridden (same id) by the entries of ``extra``."""
+    entries = {entry.id: entry for entry in bundled_benchmarks()}
+    if extra is not None:
+        try:
+            text = extra.read_text("utf-8")
+        except OSError as exc:
+            raise InputMissingError(f"{extra}: cannot read: {exc.strerror or exc}") from exc
+        for entry in parse_benchmarks(text, str(extra)):
+            entries[entry.id] = entry
+    return tuple(entries.values())
+
+
+def lookup(metrics: Mapping[str, Any], path: str) -> float | None:
+    """The number at dotted ``path`` in a metrics block, or None."""
+    value: Any = metrics
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    return f"{value:,.2f}"
+
+
+def compare_one(benchmark: Benchmark, value: float) -> BenchmarkComparison:
+    """Where ``value`` stands against ``benchmark``."""
+    refs = benchmark.references()
+    lower = benchmark.direction == "lower"
+    # best first
+    ordered = sorted(refs.items(), key=lambda item: item[1] if lower else -item[1])
+    source = benchmark.publisher
+
+    def words(point: str, number: float) -> str:
+        return f"the {source} {benchmark.label(point)} ({_fmt(number, benchmark.unit)})"
+
+    def better(a: float, b: float) -> bool:
+        return a < b if lower else a > b
+
+    shown = _fmt(value, benchmark.unit)
+    position = ""
+    best_point, best = ordered[0]
+    worst_point, worst = ordered[-1]
+    if not better(best, value):
+        standing = "better-than-best"
+        relation = "at" if value == best else "better than"
+        position = f"{shown} is {relation} {words(best_point, best)}"
+    elif better(worst, value) or (len(ordered) == 1):
+        standing = "worse-than-worst"
+        position = f"{shown} is worse than {words(worst_point, worst)}"
+    else:
+        standing = "between"
+        for (point_a, a), (point_b, b) in itertools.pairwise(ordered):
+            if not better(value, a) and not better(b, value):
+                position = f"{shown} is between {words(point_a, a)} and {words(point_b, b)}"
+                break
+    return BenchmarkComparison(
+        benchmark=benchmark.id,
+        kpi=benchmark.kpi,
+        metric=benchmark.metric or "",
+        value=value,
+        unit=benchmark.unit,
+        direction=benchmark.direction,
+        references=refs,
+        standing=standing,
+        position=position,
+        shortfall=shortfall(benchmark, value),
+        source=benchmark.source,
+        source_url=benchmark.source_url,
+        confidence=benchmark.confidence,
+        caveat=benchmark.caveat,
+    )
+
+
+def shortfall(benchmark: Benchmark, value: float) -> float:
+    """0 at or better than the middle (median, else average), rising linearly to 1 at the
+    bottom quartile; without a bottom quartile, at the middle's mirror image of the best value
+    (middle + (middle - best)). Without a middle, 0 at the best value and 1 at twice its gap."""
+    refs = benchmark.references()
+    sign = 1.0 if benchmark.direction == "lower" else -1.0
+    middle = refs.get("p50", refs.get("average"))
+    best = refs.get("best_in_class", refs.get("p25" if sign > 0 else "p75"))
+    bottom = refs.get("p75" if sign > 0 else "p25")
+    if middle is None:
+        if best is None:  # only a bottom quartile: worse than it is a full shortfall
+            assert bottom is not None
+            return 1.0 if sign * (value - bottom) > 0 else 0.0
+        middle = best
+        bottom = best + (best if sign > 0 else -best)
+    if bottom is None or sign * (bottom - middle) <= 0:
+        if best is None or sign * (middle - best) <= 0:
+            return 1.0 if sign * (value - middle) > 0 else 0.0
+        bottom = middle + (middle - best)
+    gap = sign * (value - middle) / (sign * (bottom - middle))
+    return round(min(max(gap, 0.0), 1.0), 3)
+
+
+def compare(
+    metrics: Mapping[str, Any], kind: str, benchmarks: Sequence[Benchmark]
+) -> tuple[BenchmarkComparison, ...]:
+    """Compare every metric with each benchmark of the kind that names it (in file order)."""
+    result = []
+    for benchmark in benchmarks:
+        if benchmark.metric is None or kind not in benchmark.kinds:
+            continue
+        value = lookup(metrics, benchmark.metric)
+        if value is not None:
+            result.append(compare_one(benchmark, value))
+    return tuple(result)
