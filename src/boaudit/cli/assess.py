@@ -11,12 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from boaudit.cli.common import handles_errors, stdout_console, write_output
-from boaudit.errors import AnswersError, UsageError
+from boaudit.errors import UsageError
 from boaudit.questionnaire import load_questionnaire
-from boaudit.questionnaire.answers import check_answers, read_answer_files
-from boaudit.questionnaire.infer import infer_questionnaire
+from boaudit.questionnaire.assess import assess_files
 from boaudit.questionnaire.render import assessment_csv, assessment_json, assessment_markdown
-from boaudit.questionnaire.scoring import Assessment, round_score, score, score_by_role
+from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.questionnaire.template import csv_template, xlsx_template
 
 BAND_STYLES = {"critical": "bold red", "needs work": "yellow", "healthy": "green"}
@@ -133,13 +132,7 @@ def run_assessment(
     answers: list[Path], questionnaire: str | None, *, by_role: bool = False
 ) -> Assessment:
     """Read, check and score answer files: the whole of ``boaudit assess`` but the output."""
-    records = read_answer_files(answers)
-    loaded = load_questionnaire(questionnaire) if questionnaire else infer_questionnaire(records)
-    checked = check_answers(loaded, records)
-    if checked.errors:
-        raise AnswersError(checked.errors[0], checked.errors[1:])
-    scorer = score_by_role if by_role else score
-    return scorer(loaded, checked.records, merged=checked.merged)
+    return assess_files(answers, questionnaire, by_role=by_role)
 
 
 def _score_text(value: float | None, band: str | None) -> Text:
