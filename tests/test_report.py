@@ -14,7 +14,7 @@ from boaudit.questionnaire import load_questionnaire
 from boaudit.questionnaire.answers import AnswerRecord
 from boaudit.questionnaire.scoring import score
 from boaudit.report import ReportFormat, ReportOptions, build_report, render
-from boaudit.report.impact import ImpactAssumptions
+from boaudit.report.impact import DataFacts, ImpactAssumptions
 
 MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
 
@@ -54,11 +54,10 @@ METRICS = {
         "rows": {"read": 1002, "accepted": 1000, "quarantined": 2, "skipped": 0},
         "metrics": {
             "count": 1000,
-            "span_days": 182.5,
             "cost_per_transaction": 9.83,
             "error_rate": 0.08,
             "cycle_time_days": {"mean": 9.5, "median": 8.0, "p90": 21.0},
-            "duplicate_suspects": {"exact": 3, "exact_amount": 4500.0, "near": 5},
+            "duplicate_suspects": {"exact": {"groups": 3, "invoices": 6, "extra_amount": 4500.0}},
         },
         "null_reasons": {},
         "benchmarks": [
@@ -122,6 +121,9 @@ QUARANTINED = [
 ]
 
 
+FACTS = DataFacts(span_days=182.5, late_amount=10_000.0, currency="USD")
+
+
 def make_report(**options: object):
     opts = ReportOptions(title="Audit of <Acme & Co>", as_of="2026-10-31", **options)  # type: ignore[arg-type]
     return build_report(
@@ -130,6 +132,7 @@ def make_report(**options: object):
         opts,
         data_quality=QUARANTINED,
         charts={"cycle_times": {"invoices": [1.0, 2.0, 2.5, 8.0, 30.0]}},
+        facts={"invoices": FACTS},
     )
 
 
@@ -296,3 +299,41 @@ def test_table_is_plain_without_colour_and_fits_100_columns() -> None:
     assert "What to fix first" in text
     coloured = render(make_report(), ReportFormat.table, color=True)
     assert "\x1b[" in coloured
+
+
+def test_late_payment_cost_only_when_a_rate_is_given() -> None:
+    assert all(f.pitfall != "resources" for f in make_report().findings)
+    report = make_report(impact=ImpactAssumptions(late_payment_rate=0.02))
+    # resources has no interview or data evidence here, so no finding carries the figure;
+    # the estimate itself: 10,000 late in 1,000 invoices, 2,000 a year -> 20,000 x 2% = 400
+    from boaudit.report.impact import estimate_impacts
+
+    impacts = estimate_impacts(
+        METRICS, ImpactAssumptions(late_payment_rate=0.02), {"invoices": FACTS}
+    )
+    assert impacts["resources"].amount == pytest.approx(400.0)
+    assert "2.0%" in impacts["resources"].basis
+    assert report.rules["impact_late_payment_rate"].startswith("cost of late payment: 2.0%")
+
+
+def test_a_respondent_calling_it_healthy_against_the_data_is_named() -> None:
+    mixed = score(
+        load_questionnaire(MINI),
+        answers({"mini.3.1": [5, 1], "mini.3.2": [5, 1], "mini.3.3": [5, 1]}),
+    )
+    metrics = {
+        "invoices": {
+            "metrics": {"count": 10},
+            "evidence": [
+                {"pitfall": "security", "severity": 0.7, "metric": "x", "message": "Access is shared"}
+            ],
+        }
+    }
+    security = next(f for f in build_report(mixed, metrics).findings if f.pitfall == "security")
+    assert security.questionnaire_score == 50.0  # r0 all 5, r1 all 1: not healthy overall
+    assert security.contradiction is True
+    assert security.contradiction_note == (
+        "Some respondents call this healthy (r0 100.0) but the data says otherwise: "
+        "Access is shared"
+    )
+    assert security.severity == pytest.approx((0.5 + 0.7) / 2)  # still the mean

@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from boaudit.cli import app
-from boaudit.cli.metrics import MetricsFormat, PeriodChoice, build_options
+from boaudit.cli.metrics import MetricsFormat
+from boaudit.cli.metrics_options import PeriodChoice, build_options
 from boaudit.fileio import dumps_json
 from boaudit.ingest import IngestOptions, load
 from boaudit.metrics import PERIODS, metrics_from_load

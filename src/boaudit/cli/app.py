@@ -10,6 +10,7 @@ from boaudit import __version__
 from boaudit.cli import assess, interview, questionnaires
 from boaudit.cli import inspect as inspect_cmd
 from boaudit.cli import metrics as metrics_cmd
+from boaudit.cli import report as report_cmd
 from boaudit.cli.common import State
 
 app = typer.Typer(
@@ -52,6 +53,7 @@ app.command("assess")(assess.assess)
 app.command("interview")(interview.interview)
 app.command("inspect")(inspect_cmd.inspect)
 app.command("metrics")(metrics_cmd.metrics)
+app.command("report")(report_cmd.report)
 
 
 def main() -> None:

@@ -33,23 +33,24 @@ from boaudit.cli.ingest_options import (
     SourcesArg,
     ingest_options,
 )
-from boaudit.errors import UsageError
+from boaudit.cli.metrics_options import (
+    AsOfOpt,
+    BenchmarksOpt,
+    ByOpt,
+    HourlyRateOpt,
+    PeriodOpt,
+    SlaMapOpt,
+    SlaOpt,
+    build_options,
+)
 from boaudit.fileio import atomic_write
 from boaudit.ingest import LoadResult, load, quarantine_csv
 from boaudit.metrics import (
-    MetricsOptions,
     MetricsResult,
-    Period,
-    SlaTarget,
-    load_benchmarks,
-    load_sla_map,
     metrics_csv,
     metrics_from_load,
     metrics_json,
-    parse_duration,
 )
-
-_METRICS_PANEL = "Metrics"
 
 
 class MetricsFormat(StrEnum):
@@ -60,107 +61,17 @@ class MetricsFormat(StrEnum):
     csv = "csv"
 
 
-class PeriodChoice(StrEnum):
-    """Calendar buckets of the trend."""
-
-    day = "day"
-    week = "week"
-    month = "month"
-    quarter = "quarter"
-
-
-def build_options(
-    *,
-    by: list[str] | None,
-    period: PeriodChoice | None,
-    sla: str | None,
-    sla_map: Path | None,
-    hourly_rate: float | None,
-    as_of: str | None,
-    benchmarks: Path | None,
-) -> MetricsOptions:
-    """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
-    benchmarks file)."""
-    if sla is not None and sla_map is not None:
-        raise UsageError("give --sla or --sla-map, not both")
-    target: SlaTarget | None = None
-    if sla is not None:
-        target = SlaTarget(days=parse_duration(sla), label=sla)
-    elif sla_map is not None:
-        target = load_sla_map(sla_map)
-    if hourly_rate is not None and hourly_rate <= 0:
-        raise UsageError("--hourly-rate must be more than zero")
-    chosen: Period | None = period.value if period is not None else None
-    return MetricsOptions(
-        by=tuple(dict.fromkeys(by or [])),
-        period=chosen,
-        sla=target,
-        hourly_rate=hourly_rate,
-        as_of=as_of,
-        benchmarks=load_benchmarks(benchmarks),
-    )
-
-
 @handles_errors
 def metrics(
     kind: Annotated[KindChoice, typer.Argument(help="What the rows are: tasks, invoices, events.")],
     sources: SourcesArg,
-    by: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--by",
-            help="Break every metric down by this column (team, provider, assignee, vendor, "
-            "category, source, ...); repeat for several.",
-            rich_help_panel=_METRICS_PANEL,
-        ),
-    ] = None,
-    period: Annotated[
-        PeriodChoice | None,
-        typer.Option(
-            "--period", help="Add the trend per calendar period.", rich_help_panel=_METRICS_PANEL
-        ),
-    ] = None,
-    sla: Annotated[
-        str | None,
-        typer.Option(
-            "--sla",
-            help="SLA target on cycle time, e.g. 48h, 2d, 1w (default: the export's sla_met).",
-            rich_help_panel=_METRICS_PANEL,
-        ),
-    ] = None,
-    sla_map: Annotated[
-        Path | None,
-        typer.Option(
-            "--sla-map",
-            help='SLA targets per priority: TOML lines P1 = "4h" ("*" for the rest) or CSV '
-            "priority,target.",
-            rich_help_panel=_METRICS_PANEL,
-        ),
-    ] = None,
-    hourly_rate: Annotated[
-        float | None,
-        typer.Option(
-            "--hourly-rate",
-            help="Cost of an hour of handling, to price handling minutes when there is no cost.",
-            rich_help_panel=_METRICS_PANEL,
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Reference date of the backlog, ISO (default: the latest timestamp in the data).",
-            rich_help_panel=_METRICS_PANEL,
-        ),
-    ] = None,
-    benchmarks: Annotated[
-        Path | None,
-        typer.Option(
-            "--benchmarks",
-            help="A TOML file of benchmarks adding to or replacing (same id) the bundled ones.",
-            rich_help_panel=_METRICS_PANEL,
-        ),
-    ] = None,
+    by: ByOpt = None,
+    period: PeriodOpt = None,
+    sla: SlaOpt = None,
+    sla_map: SlaMapOpt = None,
+    hourly_rate: HourlyRateOpt = None,
+    as_of: AsOfOpt = None,
+    benchmarks: BenchmarksOpt = None,
     output_format: Annotated[
         MetricsFormat, typer.Option("--format", "-f", help="Output format.")
     ] = MetricsFormat.table,

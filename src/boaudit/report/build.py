@@ -8,6 +8,8 @@ The rules, printed in every report (:data:`RULES`):
   they contradict each other, the higher of the two;
 - contradiction: interviews say healthy (score 70 or more) while the data evidence has severity
   0.5 or more, or interviews say critical (below 40) while every data signal for it is below 0.2;
+  a single respondent who rates it healthy against such data is named as well (the combined
+  severity then stays the mean: the interviews as a whole agree with the data);
 - priority = 100 x combined severity / effort factor (low 1, medium 1.5, high 2), rounded to one
   decimal; ties go to the larger money at stake, then to taxonomy order;
 - quick win: combined severity 0.5 or more and low effort.
@@ -21,7 +23,7 @@ from typing import Any
 
 from boaudit import __version__
 from boaudit.questionnaire.scoring import HEALTHY_FROM, Assessment
-from boaudit.report.impact import ImpactAssumptions, estimate_impacts
+from boaudit.report.impact import DataFacts, ImpactAssumptions, estimate_impacts
 from boaudit.report.model import Effort, EvidenceItem, Finding, Report
 from boaudit.taxonomy import load_taxonomy
 
@@ -40,7 +42,9 @@ RULES = {
     ),
     "contradiction": (
         "contradiction = interviews say healthy (score 70+) while data severity is 0.5 or more, "
-        "or interviews say critical (below 40) while every data signal is below 0.2"
+        "or interviews say critical (below 40) while every data signal is below 0.2; a "
+        "respondent who alone rates it healthy against such data is named too (severity then "
+        "stays the mean)"
     ),
     "priority": (
         "priority = 100 x combined severity / effort factor (low 1, medium 1.5, high 2); ties go "
@@ -67,13 +71,14 @@ def build_report(
     options: ReportOptions | None = None,
     data_quality: Sequence[Mapping[str, Any]] = (),
     charts: Mapping[str, Any] | None = None,
+    facts: Mapping[str, DataFacts] | None = None,
 ) -> Report:
     """Combine an assessment and metrics documents (kind -> metrics JSON) into a Report."""
     options = options or ReportOptions()
     taxonomy = load_taxonomy()
     interview = _interview_evidence(assessment)
     data = _data_evidence(metrics)
-    impacts = estimate_impacts(metrics, options.impact)
+    impacts = estimate_impacts(metrics, options.impact, facts)
     drafts: list[tuple[float, float, int, Finding]] = []
     for order, pitfall in enumerate(taxonomy.pitfalls):
         scored = interview.get(pitfall.id)
@@ -86,6 +91,9 @@ def build_report(
         data_severity = max(signals) if signals else None
         contradiction, note = _contradiction(score, data_severity, evidence)
         severity = _combine(interview_severity, data_severity, contradiction)
+        dissent = _respondent_contradiction(assessment, pitfall.id, data_severity, evidence)
+        if dissent and not contradiction:
+            contradiction, note = True, dissent
         effort: Effort = options.effort.get(pitfall.id, pitfall.effort)
         priority = round(100.0 * severity / EFFORT_FACTOR[effort], 1)
         impact = impacts.get(pitfall.id)
@@ -170,6 +178,50 @@ def _contradiction(
             "what the respondents worry about"
         )
     return False, None
+
+
+def respondent_scores(assessment: Assessment, pitfall_id: str) -> dict[str, float]:
+    """Each respondent's own score for a pitfall (weighted mean of their answers)."""
+    totals: dict[str, tuple[float, float]] = {}
+    for question in assessment.pitfall(pitfall_id).questions:
+        for who, value in question.answers.items():
+            if isinstance(value, int):
+                weighted, weights = totals.get(who, (0.0, 0.0))
+                totals[who] = (
+                    weighted + question.weight * (value - 1) / 4 * 100,
+                    weights + question.weight,
+                )
+    return {who: weighted / weights for who, (weighted, weights) in totals.items() if weights}
+
+
+def _respondent_contradiction(
+    assessment: Assessment | None,
+    pitfall_id: str,
+    data_severity: float | None,
+    evidence: Sequence[EvidenceItem],
+) -> str | None:
+    """A respondent who calls the pitfall healthy while the data says otherwise."""
+    if assessment is None or data_severity is None or data_severity < CONTRADICTION_DATA_HIGH:
+        return None
+    if pitfall_id not in {p.id for p in assessment.pitfalls}:
+        return None
+    healthy = {
+        who: score
+        for who, score in respondent_scores(assessment, pitfall_id).items()
+        if score >= HEALTHY_FROM
+    }
+    if not healthy:
+        return None
+    strongest = max(evidence, key=lambda e: e.severity or 0.0)
+    names = ", ".join(
+        f"{who}{f' ({assessment.roles[who]})' if assessment.roles.get(who, who) != who else ''} "
+        f"{score:.1f}"
+        for who, score in healthy.items()
+    )
+    return (
+        f"Some respondents call this healthy ({names}) but the data says otherwise: "
+        f"{strongest.message}"
+    )
 
 
 def _interview_evidence(

@@ -74,34 +74,38 @@ def _metric(doc: Mapping[str, Any], name: str, key: str | None = None) -> float 
     return float(value)
 
 
-def _span_days(doc: Mapping[str, Any]) -> float | None:
-    span = (doc.get("metrics") or {}).get("span_days")
-    if isinstance(span, int | float) and span > 0:
-        return float(span)
-    return None
+@dataclass(frozen=True)
+class DataFacts:
+    """What the money estimates need from the data itself, beyond the metrics document."""
+
+    span_days: float | None = None
+    """Days from the earliest to the latest timestamp in the data."""
+    late_amount: float | None = None
+    """Total amount of invoices paid after their due date."""
+    currency: str | None = None
+    """The currency most of the amounts are in."""
 
 
 def _annual(
-    doc: Mapping[str, Any], kind: str, assumptions: ImpactAssumptions
+    doc: Mapping[str, Any], kind: str, assumptions: ImpactAssumptions, facts: DataFacts
 ) -> tuple[float | None, str]:
     if assumptions.annual_volume and kind in assumptions.annual_volume:
         volume = float(assumptions.annual_volume[kind])
         return volume, f"{volume:,.0f} {kind} a year (given)"
     count = _metric(doc, "count")
-    span = _span_days(doc)
-    if count is None or span is None:
+    span = facts.span_days
+    if count is None or not span:
         return None, ""
     volume = count * DAYS_PER_YEAR / max(span, 1.0)
     return volume, f"{count:,.0f} {kind} over {span:,.0f} days = {volume:,.0f} a year"
 
 
-def _currency(metrics: Mapping[str, Mapping[str, Any]], assumptions: ImpactAssumptions) -> str:
+def _currency(facts: Mapping[str, DataFacts], assumptions: ImpactAssumptions) -> str:
     if assumptions.currency:
         return assumptions.currency
-    for doc in metrics.values():
-        currency = (doc.get("metrics") or {}).get("currency")
-        if isinstance(currency, str) and currency:
-            return currency
+    for fact in facts.values():
+        if fact.currency:
+            return fact.currency
     return "USD"
 
 
@@ -117,13 +121,17 @@ def _median_benchmark(doc: Mapping[str, Any], metric: str) -> tuple[float, str] 
 
 
 def estimate_impacts(
-    metrics: Mapping[str, Mapping[str, Any]], assumptions: ImpactAssumptions
+    metrics: Mapping[str, Mapping[str, Any]],
+    assumptions: ImpactAssumptions,
+    facts: Mapping[str, DataFacts] | None = None,
 ) -> dict[str, Impact]:
     """Money at stake by pitfall id, from metrics documents (kind -> metrics JSON)."""
-    currency = _currency(metrics, assumptions)
+    facts = facts or {}
+    currency = _currency(facts, assumptions)
     found: dict[str, list[Impact]] = {}
     for kind, doc in metrics.items():
-        volume, volume_text = _annual(doc, kind, assumptions)
+        fact = facts.get(kind, DataFacts())
+        volume, volume_text = _annual(doc, kind, assumptions, fact)
         cost = _metric(doc, "cost_per_transaction")
         median = _median_benchmark(doc, "cost_per_transaction")
         if volume is not None and cost is not None and median is not None and cost > median[0]:
@@ -158,18 +166,20 @@ def estimate_impacts(
                     ),
                 )
             )
-        duplicates = _metric(doc, "duplicate_suspects", "exact_amount")
-        if duplicates:
+        exact = ((doc.get("metrics") or {}).get("duplicate_suspects") or {}).get("exact") or {}
+        duplicates = exact.get("extra_amount") if isinstance(exact, Mapping) else None
+        if isinstance(duplicates, int | float) and duplicates > 0:
             found.setdefault("data", []).append(
                 Impact(
                     duplicates,
                     currency,
-                    f"{duplicates:,.2f} in invoices that look like exact duplicates "
-                    "(same vendor, amount and invoice number): at risk of being paid twice",
-                    ("every exact duplicate suspect would be paid twice if not caught",),
+                    f"{duplicates:,.2f} in invoices that repeat another's vendor, amount and "
+                    "invoice number: at risk of being paid twice",
+                    ("every exact duplicate beyond the first would be paid if not caught",),
+                    per_year=False,
                 )
             )
-        late_amount = _metric(doc, "late_payment", "amount_late")
+        late_amount = fact.late_amount
         if late_amount and assumptions.late_payment_rate is not None and volume is not None:
             count = _metric(doc, "count") or 0.0
             scale = volume / count if count else 1.0
@@ -197,4 +207,5 @@ def _sum(items: list[Impact]) -> Impact:
         items[0].currency,
         "; ".join(i.basis for i in items),
         tuple(a for i in items for a in i.assumptions),
+        per_year=all(i.per_year for i in items),
     )

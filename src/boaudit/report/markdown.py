@@ -94,7 +94,7 @@ def render_markdown(report: Report) -> str:
         lines.append("- Data: none given")
     lines.append(f"- Findings: {len(report.findings)}; quick wins: {len(report.quick_wins)}")
     for currency, amount in sorted(report.total_impact.items()):
-        lines.append(f"- Money at stake (estimated, a year): **{money(amount, currency)}**")
+        lines.append(f"- Money at stake (estimated): **{money(amount, currency)}**")
     contradictions = [f for f in report.findings if f.contradiction]
     if contradictions:
         lines += ["", "### Contradictions between interviews and data", ""]
@@ -179,7 +179,7 @@ def _finding_section(finding: Finding) -> list[str]:
         impact = finding.impact
         lines += [
             "",
-            f"**Money at stake:** {money(impact.amount, impact.currency)} a year: "
+            f"**Money at stake:** {money(impact.amount, impact.currency)} {impact.span}: "
             f"{md_escape(impact.basis)}.",
         ]
         lines += [f"- assumption: {md_escape(a)}" for a in impact.assumptions]

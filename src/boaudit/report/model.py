@@ -56,6 +56,13 @@ class Impact:
     """How the figure was computed, in one sentence with the numbers."""
     assumptions: tuple[str, ...] = ()
     """Each assumption, with the option that changes it."""
+    per_year: bool = True
+    """True for a yearly figure; False for an amount found in the data as it is."""
+
+    @property
+    def span(self) -> str:
+        """``a year`` or ``in the data``, for sentences."""
+        return "a year" if self.per_year else "in the data"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -63,6 +70,7 @@ class Impact:
             "amount": round(self.amount, 2),
             "currency": self.currency,
             "basis": self.basis,
+            "per_year": self.per_year,
             "assumptions": list(self.assumptions),
         }
 

@@ -73,9 +73,7 @@ def render_table(report: Report, *, color: bool = False, width: int = 100) -> st
         )
     console.print(table)
     for currency, amount in sorted(report.total_impact.items()):
-        console.print(
-            f"Money at stake (estimated, a year): {money(amount, currency)}", markup=False
-        )
+        console.print(f"Money at stake (estimated): {money(amount, currency)}", markup=False)
     for f in report.findings:
         if f.contradiction:
             console.print(f"Contradiction, {f.title}: {f.contradiction_note}", markup=False)

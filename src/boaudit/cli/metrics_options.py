@@ -1,0 +1,118 @@
+"""Options shared by the commands that compute metrics (metrics, report), defined once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from boaudit.errors import UsageError
+from boaudit.metrics import (
+    MetricsOptions,
+    Period,
+    SlaTarget,
+    load_benchmarks,
+    load_sla_map,
+    parse_duration,
+)
+
+PANEL = "Metrics"
+
+
+class PeriodChoice(StrEnum):
+    """Calendar buckets of the trend."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+
+
+def build_options(
+    *,
+    by: list[str] | None,
+    period: PeriodChoice | None,
+    sla: str | None,
+    sla_map: Path | None,
+    hourly_rate: float | None,
+    as_of: str | None,
+    benchmarks: Path | None,
+) -> MetricsOptions:
+    """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
+    benchmarks file)."""
+    if sla is not None and sla_map is not None:
+        raise UsageError("give --sla or --sla-map, not both")
+    target: SlaTarget | None = None
+    if sla is not None:
+        target = SlaTarget(days=parse_duration(sla), label=sla)
+    elif sla_map is not None:
+        target = load_sla_map(sla_map)
+    if hourly_rate is not None and hourly_rate <= 0:
+        raise UsageError("--hourly-rate must be more than zero")
+    chosen: Period | None = period.value if period is not None else None
+    return MetricsOptions(
+        by=tuple(dict.fromkeys(by or [])),
+        period=chosen,
+        sla=target,
+        hourly_rate=hourly_rate,
+        as_of=as_of,
+        benchmarks=load_benchmarks(benchmarks),
+    )
+
+
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--by",
+        help="Break every metric down by this column (team, provider, assignee, vendor, "
+        "category, source, ...); repeat for several.",
+        rich_help_panel=PANEL,
+    ),
+]
+PeriodOpt = Annotated[
+    PeriodChoice | None,
+    typer.Option("--period", help="Add the trend per calendar period.", rich_help_panel=PANEL),
+]
+SlaOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sla",
+        help="SLA target on cycle time, e.g. 48h, 2d, 1w (default: the export's sla_met).",
+        rich_help_panel=PANEL,
+    ),
+]
+SlaMapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--sla-map",
+        help='SLA targets per priority: TOML lines P1 = "4h" ("*" for the rest) or CSV '
+        "priority,target.",
+        rich_help_panel=PANEL,
+    ),
+]
+HourlyRateOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--hourly-rate",
+        help="Cost of an hour of handling, to price handling minutes when there is no cost.",
+        rich_help_panel=PANEL,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Reference date of the backlog, ISO (default: the latest timestamp in the data).",
+        rich_help_panel=PANEL,
+    ),
+]
+BenchmarksOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--benchmarks",
+        help="A TOML file of benchmarks adding to or replacing (same id) the bundled ones.",
+        rich_help_panel=PANEL,
+    ),
+]

@@ -1,0 +1,294 @@
+"""``boaudit report``: the prioritised fix report from answers and/or exports."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, get_args
+
+import typer
+
+from boaudit.cli.common import handles_errors, note, stderr_console, write_output
+from boaudit.cli.ingest_options import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CELL_CHARS,
+    DEFAULT_MAX_COLUMNS,
+    DEFAULT_MAX_ROWS,
+    CompletionOpt,
+    DayFirstOpt,
+    DecimalOpt,
+    DelimiterOpt,
+    EncodingOpt,
+    MapOpt,
+    MaxBytesOpt,
+    MaxCellCharsOpt,
+    MaxColumnsOpt,
+    MaxRowsOpt,
+    QuarantineOpt,
+    SheetOpt,
+    ingest_options,
+)
+from boaudit.cli.metrics_options import (
+    AsOfOpt,
+    BenchmarksOpt,
+    ByOpt,
+    HourlyRateOpt,
+    PeriodOpt,
+    SlaMapOpt,
+    SlaOpt,
+    build_options,
+)
+from boaudit.errors import UsageError
+from boaudit.fileio import atomic_write
+from boaudit.ingest import quarantine_csv
+from boaudit.report import ReportFormat, ReportOptions, render
+from boaudit.report.impact import ImpactAssumptions
+from boaudit.report.model import Effort
+from boaudit.report.pipeline import AuditInputs, AuditResult, run_audit, sources_from_files
+from boaudit.taxonomy import load_taxonomy
+
+_INPUTS = "Inputs"
+_REPORT = "Report"
+
+FilesOpt = Annotated[list[str] | None, typer.Option(rich_help_panel=_INPUTS)]
+
+
+def parse_pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    """``KEY=VALUE`` options into a dict; a malformed one is a usage error."""
+    pairs: dict[str, str] = {}
+    for value in values or []:
+        key, sep, item = value.partition("=")
+        if not sep or not key.strip() or not item.strip():
+            raise UsageError(f"{option} {value!r}: write it as KEY=VALUE")
+        pairs[key.strip()] = item.strip()
+    return pairs
+
+
+def effort_overrides(values: list[str] | None) -> dict[str, Effort]:
+    """``--effort PITFALL=low|medium|high`` into a dict, checked against the taxonomy."""
+    known = load_taxonomy().ids
+    levels = get_args(Effort)
+    out: dict[str, Effort] = {}
+    for pitfall, level in parse_pairs(values, "--effort").items():
+        if pitfall not in known:
+            raise UsageError(
+                f"--effort: unknown pitfall '{pitfall}'; use one of {', '.join(known)}"
+            )
+        if level not in levels:
+            raise UsageError(f"--effort {pitfall}={level}: the effort is low, medium or high")
+        out[pitfall] = level  # type: ignore[assignment]
+    return out
+
+
+def annual_volumes(values: list[str] | None) -> dict[str, float] | None:
+    """``--annual-volume KIND=N`` into a dict."""
+    out: dict[str, float] = {}
+    for kind, number in parse_pairs(values, "--annual-volume").items():
+        if kind not in {"tasks", "invoices", "events"}:
+            raise UsageError(
+                f"--annual-volume: unknown kind '{kind}'; use tasks, invoices or events"
+            )
+        try:
+            out[kind] = float(number.replace(",", "").replace("_", ""))
+        except ValueError:
+            raise UsageError(f"--annual-volume {kind}={number}: not a number") from None
+    return out or None
+
+
+@handles_errors
+def report(
+    answers: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="Interview answer file (CSV or XLSX); repeat.",
+            rich_help_panel=_INPUTS,
+        ),
+    ] = None,
+    tasks: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tasks", help="Task or ticket export; repeat. - for stdin.", rich_help_panel=_INPUTS
+        ),
+    ] = None,
+    invoices: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--invoices", help="Invoice export; repeat. - for stdin.", rich_help_panel=_INPUTS
+        ),
+    ] = None,
+    events: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--events", help="Event log (one row per event); repeat.", rich_help_panel=_INPUTS
+        ),
+    ] = None,
+    questionnaire: Annotated[
+        str | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            help="Questionnaire id or .toml path; inferred from the answers when omitted.",
+            rich_help_panel=_INPUTS,
+        ),
+    ] = None,
+    by_role: Annotated[
+        bool,
+        typer.Option("--by-role", help="Also score each respondent role.", rich_help_panel=_INPUTS),
+    ] = False,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.", rich_help_panel=_REPORT)
+    ] = ReportFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the report here (atomically).", rich_help_panel=_REPORT
+        ),
+    ] = None,
+    title: Annotated[
+        str, typer.Option("--title", help="Title of the report.", rich_help_panel=_REPORT)
+    ] = "Back-office audit",
+    as_of: AsOfOpt = None,
+    effort: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--effort",
+            help="Override a pitfall's effort to fix, e.g. data=low; repeat.",
+            rich_help_panel=_REPORT,
+        ),
+    ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            "--currency",
+            help="Currency of the money figures (default: the data's).",
+            rich_help_panel=_REPORT,
+        ),
+    ] = None,
+    error_cost: Annotated[
+        float | None,
+        typer.Option(
+            "--error-cost",
+            help="Cost of fixing one error (default: the cost per transaction).",
+            rich_help_panel=_REPORT,
+        ),
+    ] = None,
+    late_payment_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--late-payment-rate",
+            help="Cost of paying late as a share of the late amount, e.g. 0.02 (default: not estimated).",
+            rich_help_panel=_REPORT,
+        ),
+    ] = None,
+    annual_volume: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--annual-volume",
+            help="Items a year by kind, e.g. invoices=52000 (default: the data annualised).",
+            rich_help_panel=_REPORT,
+        ),
+    ] = None,
+    by: ByOpt = None,
+    period: PeriodOpt = None,
+    sla: SlaOpt = None,
+    sla_map: SlaMapOpt = None,
+    hourly_rate: HourlyRateOpt = None,
+    benchmarks: BenchmarksOpt = None,
+    quarantine: QuarantineOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    decimal: DecimalOpt = None,
+    dayfirst: DayFirstOpt = None,
+    sheet: SheetOpt = None,
+    map_file: MapOpt = None,
+    completion: CompletionOpt = None,
+    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
+    max_columns: MaxColumnsOpt = DEFAULT_MAX_COLUMNS,
+    max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+) -> None:
+    """Build the prioritised fix report from interview answers, exports, or both.
+
+    \b
+    Each pitfall with any evidence becomes a finding:
+    - interview severity = (100 - pitfall score) / 100
+    - data severity = the highest severity of its data evidence (boaudit metrics)
+    - combined = their mean, or the higher one when they contradict each other
+    - contradiction: interviews healthy (70+) but data severity 0.5+, or interviews
+      critical (below 40) but every data signal below 0.2
+    - priority = 100 x combined severity / effort factor (low 1, medium 1.5, high 2)
+    - quick win: combined severity 0.5+ and low effort
+    Money at stake is estimated only where the data allows, each assumption printed
+    beside the figure and settable (--currency, --error-cost, --late-payment-rate,
+    --annual-volume, --hourly-rate).
+    """
+    if quarantine is not None and not (tasks or invoices or events):
+        raise UsageError("--quarantine needs exports (--tasks, --invoices or --events)")
+    if format is ReportFormat.xlsx and output is None and sys.stdout.isatty():
+        raise UsageError("an XLSX report is binary: write it to a file with -o report.xlsx")
+    ingest = ingest_options(
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        dayfirst=dayfirst,
+        sheet=sheet,
+        map_file=map_file,
+        completion=completion,
+        max_rows=max_rows,
+        max_columns=max_columns,
+        max_cell_chars=max_cell_chars,
+        max_bytes=max_bytes,
+    )
+    inputs = AuditInputs(
+        answers=tuple(answers or ()),
+        questionnaire=questionnaire,
+        by_role=by_role,
+        sources=sources_from_files(
+            {"tasks": tasks or [], "invoices": invoices or [], "events": events or []}, ingest
+        ),
+        metrics=build_options(
+            by=by,
+            period=period,
+            sla=sla,
+            sla_map=sla_map,
+            hourly_rate=hourly_rate,
+            as_of=as_of,
+            benchmarks=benchmarks,
+        ),
+        report=ReportOptions(
+            title=title,
+            as_of=as_of,
+            effort=effort_overrides(effort),
+            impact=ImpactAssumptions(
+                currency=currency,
+                annual_volume=annual_volumes(annual_volume),
+                error_cost=error_cost,
+                late_payment_rate=late_payment_rate,
+            ),
+        ),
+    )
+    result = audit_with_progress(inputs)
+    if quarantine is not None:
+        rows = [row for loaded in result.loads.values() for row in loaded.account.quarantined]
+        atomic_write(quarantine, quarantine_csv(rows))
+        note(f"wrote {len(rows):,} quarantined row(s): {quarantine}")
+    color = (
+        format is ReportFormat.table
+        and output is None
+        and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+    )
+    write_output(render(result.report, format, color=color), output)
+    if output is not None:
+        note(f"wrote {output}: {len(result.report.findings)} finding(s)")
+
+
+def audit_with_progress(inputs: AuditInputs) -> AuditResult:
+    """Run the audit with a spinner on stderr when it is a terminal, silently otherwise."""
+    if not sys.stderr.isatty():
+        return run_audit(inputs)
+    with stderr_console().status("working") as status:
+        return run_audit(inputs, on_progress=status.update)
