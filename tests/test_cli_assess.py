@@ -308,3 +308,20 @@ def test_output_folder_missing_exits_73(tmp_path: Path, mini_path: Path, write_a
     )
     assert result.exit_code == 73
     one_error_line(result, "does not exist")
+
+
+def test_a_folder_stands_for_its_answer_files(tmp_path: Path, mini_path: Path) -> None:
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    (folder / "b.csv").write_text("respondent,question_id,answer\nben,mini.1.1,4\n")
+    (folder / "a.csv").write_text("respondent,question_id,answer\nana,mini.1.1,2\n")
+    (folder / "~$a.xlsx").write_bytes(b"lock file")
+    (folder / "notes.txt").write_text("not answers")
+    result = invoke("assess", folder, "-q", mini_path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["respondents"] == ["ana", "ben"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke("assess", empty, "-q", mini_path)
+    assert result.exit_code == 66
+    one_error_line(result, "holds no .csv or .xlsx answer file")

@@ -325,7 +325,12 @@ def test_a_respondent_calling_it_healthy_against_the_data_is_named() -> None:
         "invoices": {
             "metrics": {"count": 10},
             "evidence": [
-                {"pitfall": "security", "severity": 0.7, "metric": "x", "message": "Access is shared"}
+                {
+                    "pitfall": "security",
+                    "severity": 0.7,
+                    "metric": "x",
+                    "message": "Access is shared",
+                }
             ],
         }
     }
@@ -337,3 +342,17 @@ def test_a_respondent_calling_it_healthy_against_the_data_is_named() -> None:
         "Access is shared"
     )
     assert security.severity == pytest.approx((0.5 + 0.7) / 2)  # still the mean
+
+
+def test_mixed_currencies_are_said_beside_the_figure() -> None:
+    from boaudit.report.impact import estimate_impacts
+
+    mixed = DataFacts(span_days=182.5, currency="USD", currencies=3)
+    impacts = estimate_impacts(METRICS, ImpactAssumptions(), {"invoices": mixed})
+    assert any("in 3 currencies" in a for a in impacts["data"].assumptions)
+    assert not any(
+        "currencies" in a
+        for a in estimate_impacts(METRICS, ImpactAssumptions(), {"invoices": FACTS})[
+            "data"
+        ].assumptions
+    )

@@ -179,7 +179,8 @@ def report(
         float | None,
         typer.Option(
             "--late-payment-rate",
-            help="Cost of paying late as a share of the late amount, e.g. 0.02 (default: not estimated).",
+            help="Cost of paying late as a share of the amount paid late, e.g. 0.02 "
+            "(default: not estimated).",
             rich_help_panel=_REPORT,
         ),
     ] = None,

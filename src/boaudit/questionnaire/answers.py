@@ -85,6 +85,32 @@ def parse_answer(raw: Any) -> tuple[int | None, bool, str | None]:
     return int(number), False, None
 
 
+ANSWER_SUFFIXES = frozenset({".csv", ".xlsx", ".xlsm"})
+
+
+def expand_answer_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder stands for its answer files (CSV, XLSX), sorted by name.
+
+    Hidden files and spreadsheet lock files (``~$name.xlsx``) in a folder are left out.
+    """
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                child
+                for child in path.iterdir()
+                if child.is_file()
+                and child.suffix.lower() in ANSWER_SUFFIXES
+                and not child.name.startswith((".", "~$"))
+            )
+            if not found:
+                raise InputMissingError(f"{path}: the folder holds no .csv or .xlsx answer file")
+            expanded.extend(found)
+        else:
+            expanded.append(path)
+    return expanded
+
+
 def read_answer_files(paths: Sequence[Path]) -> list[AnswerRecord]:
     """Read every file in ``paths`` (CSV or XLSX by extension) into answer records.
 
@@ -93,7 +119,7 @@ def read_answer_files(paths: Sequence[Path]) -> list[AnswerRecord]:
     """
     records: list[AnswerRecord] = []
     problems: list[str] = []
-    for path in paths:
+    for path in expand_answer_paths(paths):
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
             found, issues = _read_xlsx(path)
         else:

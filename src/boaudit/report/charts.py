@@ -68,6 +68,21 @@ def pitfall_scores(assessment: Mapping[str, Any] | None) -> str | None:
     return _svg(figure)
 
 
+REFERENCE_LABELS = {
+    "p25": "25th pct",
+    "p50": "median",
+    "p75": "75th pct",
+    "best_in_class": "best in class",
+    "average": "average",
+}
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "share":
+        return f"{value:.1%}" if abs(value) >= 0.01 else f"{value:.2%}"
+    return f"{value:,.2f}"
+
+
 def kpis_against_benchmarks(metrics: Mapping[str, Mapping[str, Any]]) -> str | None:
     """Each benchmarked KPI: the published reference points and where we stand."""
     rows: list[tuple[str, float, dict[str, float], str]] = []
@@ -81,34 +96,52 @@ def kpis_against_benchmarks(metrics: Mapping[str, Mapping[str, Any]]) -> str | N
             value = comparison.get("value")
             if refs and isinstance(value, int | float):
                 label = f"{comparison.get('kpi', comparison.get('metric'))} ({kind})"
-                rows.append((label, float(value), refs, str(comparison.get("unit", ""))))
+                source = str(comparison.get("source", "")).split(",")[0]
+                rows.append(
+                    (f"{label}: {source}", float(value), refs, str(comparison.get("unit", "")))
+                )
     if not rows:
         return None
     figure, axes_list = plt.subplots(
-        len(rows), 1, figsize=(7.0, 0.75 * len(rows) + 0.4), squeeze=False
+        len(rows), 1, figsize=(7.0, 1.05 * len(rows) + 0.3), squeeze=False
     )
     for axes, (label, value, refs, unit) in zip(axes_list[:, 0], rows, strict=True):
         points = [*refs.values(), value]
         low, high = min(points), max(points)
-        pad = (high - low) * 0.15 or abs(high) * 0.15 or 1.0
+        pad = (high - low) * 0.18 or abs(high) * 0.18 or 1.0
         axes.set_xlim(low - pad, high + pad)
-        axes.hlines(0, min(refs.values()), max(refs.values()), color=MUTED, linewidth=6)
+        axes.set_ylim(-1.0, 1.0)
+        if len(refs) > 1:
+            axes.hlines(0, min(refs.values()), max(refs.values()), color=MUTED, linewidth=5)
         for name, ref in sorted(refs.items(), key=lambda item: item[1]):
-            axes.plot([ref], [0], marker="|", markersize=14, color=INK)
-            axes.annotate(name, (ref, 0), xytext=(0, 9), textcoords="offset points", ha="center")
+            axes.plot([ref], [0], marker="|", markersize=16, color=INK)
+            axes.annotate(
+                f"{REFERENCE_LABELS.get(name, name)} {ref:,.2f}",
+                (ref, 0),
+                xytext=(0, -17),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=7,
+                color=INK,
+            )
         axes.plot([value], [0], marker="o", markersize=9, color=BAND_COLOURS["critical"])
         axes.annotate(
             f"ours {value:,.2f}",
             (value, 0),
-            xytext=(0, -16),
+            xytext=(0, 9),
             textcoords="offset points",
             ha="center",
+            va="bottom",
             color=BAND_COLOURS["critical"],
+            fontsize=8,
         )
         axes.set_yticks([])
-        axes.spines["left"].set_visible(False)
-        axes.set_title(f"{label} [{unit}]", loc="left", fontsize=9)
-    figure.tight_layout()
+        axes.set_xticks([])
+        for side in ("left", "bottom"):
+            axes.spines[side].set_visible(False)
+        axes.set_title(f"{label} [{unit}]", loc="left", fontsize=8)
+    figure.tight_layout(h_pad=1.2)
     return _svg(figure)
 
 

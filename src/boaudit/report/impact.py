@@ -84,6 +84,8 @@ class DataFacts:
     """Total amount of invoices paid after their due date."""
     currency: str | None = None
     """The currency most of the amounts are in."""
+    currencies: int = 1
+    """How many currencies the amounts are in (more than one: the sums mix them)."""
 
 
 def _annual(
@@ -132,6 +134,14 @@ def estimate_impacts(
     for kind, doc in metrics.items():
         fact = facts.get(kind, DataFacts())
         volume, volume_text = _annual(doc, kind, assumptions, fact)
+        mixed = (
+            (
+                f"the {kind} are in {fact.currencies} currencies, added as they are "
+                "(convert the export to one currency for an exact figure)",
+            )
+            if fact.currencies > 1
+            else ()
+        )
         cost = _metric(doc, "cost_per_transaction")
         median = _median_benchmark(doc, "cost_per_transaction")
         if volume is not None and cost is not None and median is not None and cost > median[0]:
@@ -175,7 +185,7 @@ def estimate_impacts(
                     currency,
                     f"{duplicates:,.2f} in invoices that repeat another's vendor, amount and "
                     "invoice number: at risk of being paid twice",
-                    ("every exact duplicate beyond the first would be paid if not caught",),
+                    ("every exact duplicate beyond the first would be paid if not caught", *mixed),
                     per_year=False,
                 )
             )
@@ -191,6 +201,7 @@ def estimate_impacts(
                     f"{late_amount * scale:,.2f} paid late a year x "
                     f"{assumptions.late_payment_rate:.1%}",
                     (
+                        *mixed,
                         volume_text,
                         f"late-payment cost rate {assumptions.late_payment_rate:.1%} (given)",
                     ),

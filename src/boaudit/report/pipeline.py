@@ -101,10 +101,13 @@ def data_facts(result: LoadResult) -> DataFacts:
         late = (paid > due).fillna(False).to_numpy(dtype=bool)
         if frame["paid_at"].notna().any() and frame["due_date"].notna().any():
             late_amount = float(frame["amount"].to_numpy(dtype="float64", na_value=0.0)[late].sum())
-    currency = None
+    currency, currencies = None, 1
     if "currency" in frame and frame["currency"].notna().any():
-        currency = str(frame["currency"].mode(dropna=True).iloc[0])
-    return DataFacts(span_days=span, late_amount=late_amount, currency=currency)
+        counts = frame["currency"].dropna().astype(str).str.strip().str.upper().value_counts()
+        currency, currencies = str(counts.index[0]), len(counts)
+    return DataFacts(
+        span_days=span, late_amount=late_amount, currency=currency, currencies=currencies
+    )
 
 
 def run_audit(
