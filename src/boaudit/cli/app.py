@@ -11,6 +11,7 @@ from boaudit.cli import assess, interview, questionnaires
 from boaudit.cli import inspect as inspect_cmd
 from boaudit.cli import metrics as metrics_cmd
 from boaudit.cli import report as report_cmd
+from boaudit.cli import run as run_cmd
 from boaudit.cli.common import State
 
 app = typer.Typer(
@@ -54,6 +55,8 @@ app.command("interview")(interview.interview)
 app.command("inspect")(inspect_cmd.inspect)
 app.command("metrics")(metrics_cmd.metrics)
 app.command("report")(report_cmd.report)
+app.command("run")(run_cmd.run)
+app.command("history")(run_cmd.history)
 
 
 def main() -> None:

@@ -228,3 +228,40 @@ def priority_matrix(findings: Sequence[Finding]) -> str | None:
     axes.set_ylim(0, 1.05)
     axes.set_ylabel("combined severity")
     return _svg(figure)
+
+
+HISTORY_SERIES = (
+    "overall_score",
+    "invoices.error_rate",
+    "invoices.on_time_payment_rate",
+    "invoices.cycle_time_days.median",
+    "tasks.sla_compliance",
+    "tasks.cycle_time_days.median",
+    "events.cycle_time_days.median",
+)
+
+
+def history(trend: Sequence[Mapping[str, Any]]) -> str | None:
+    """The interview score and key KPIs run by run: one small panel each."""
+    if len(trend) < 2:
+        return None
+    series = [
+        name
+        for name in HISTORY_SERIES
+        if sum(isinstance(row.get(name), int | float) for row in trend) >= 2
+    ]
+    if not series:
+        return None
+    labels = [str(row.get("as_of") or row.get("run"))[:10] for row in trend]
+    figure, axes_list = plt.subplots(
+        len(series), 1, figsize=(7.0, 1.5 * len(series) + 0.5), squeeze=False, sharex=True
+    )
+    for axes, name in zip(axes_list[:, 0], series, strict=True):
+        values = [
+            row.get(name) if isinstance(row.get(name), int | float) else None for row in trend
+        ]
+        axes.plot(labels, [float("nan") if v is None else v for v in values], marker="o", color=INK)
+        axes.set_title(name.replace("_", " "), loc="left", fontsize=8)
+        axes.tick_params(axis="x", labelrotation=30, labelsize=7)
+    figure.tight_layout()
+    return _svg(figure)

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from boaudit.report import charts
+from boaudit.report.changes import change_tables
 from boaudit.report.markdown import money, scalar_metrics
 from boaudit.report.model import Report
 
@@ -38,6 +39,7 @@ def render_html(report: Report) -> str:
         "benchmarks": _chart(charts.kpis_against_benchmarks(report.metrics)),
         "cycle_times": _chart(charts.cycle_time_distribution(report.charts.get("cycle_times", {}))),
         "trend": _chart(charts.trend(report.metrics)),
+        "history": _chart(charts.history(report.trend)),
     }
     template = _environment().get_template("report.html.j2")
     return template.render(
@@ -49,4 +51,5 @@ def render_html(report: Report) -> str:
         quick_wins=[f for f in report.findings if f.quick_win],
         totals=sorted(report.total_impact.items()),
         money=money,
+        changes=change_tables(report.changes),
     )

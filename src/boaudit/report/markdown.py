@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from boaudit.questionnaire.render import md_escape
+from boaudit.report.changes import change_tables
 from boaudit.report.model import Finding, Report
 
 QUARANTINE_SHOWN = 20
@@ -131,6 +132,21 @@ def render_markdown(report: Report) -> str:
                 f"{md_escape(str(b.get('position')))} | {md_escape(str(b.get('source')))} |"
                 for b in doc["benchmarks"]
             ]
+    for block in change_tables(report.changes):
+        before, now, delta = block["overall"]
+        lines += [
+            "",
+            f"## {md_escape(block['heading'])}",
+            "",
+            f"- Interview score: {before} -> {now} ({delta})",
+        ]
+        if block["pitfalls"]:
+            lines += ["", "| Pitfall | Score before | Score now | Change | Severity change |"]
+            lines += ["|---|---:|---:|---:|---:|"]
+            lines += [f"| `{p}` | {b} | {n} | {d} | {sd} |" for p, b, n, d, sd in block["pitfalls"]]
+        if block["metrics"]:
+            lines += ["", "| Metric | Before | Now | Change |", "|---|---:|---:|---:|"]
+            lines += [f"| `{m}` | {b} | {n} | {d} |" for m, b, n, d in block["metrics"]]
     lines += ["", "## How this report decides", ""]
     lines += [f"- {md_escape(rule)}" for rule in report.rules.values()]
     if report.data_quality:

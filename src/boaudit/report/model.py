@@ -144,6 +144,10 @@ class Report:
     charts: dict[str, Any] = field(default_factory=dict)
     """Plain data the writers chart (e.g. cycle-time samples), never user-facing text."""
     version: str = ""
+    changes: dict[str, Any] = field(default_factory=dict)
+    """From the run history: ``since_last`` and ``since_baseline`` comparisons."""
+    trend: tuple[dict[str, Any], ...] = ()
+    """From the run history: one row per earlier run plus this one (scores, KPIs)."""
 
     @property
     def quick_wins(self) -> tuple[str, ...]:
@@ -174,4 +178,5 @@ class Report:
             "total_impact": {k: round(v, 2) for k, v in sorted(self.total_impact.items())},
             "rules": dict(self.rules),
             "data_quality": list(self.data_quality),
+            "changes": dict(self.changes) or None,
         }

@@ -1,0 +1,329 @@
+"""The configuration of an unattended run (``boaudit.toml``), validated up front.
+
+Every key of ``boaudit report`` has a place here, so a command line and a configuration file
+describe the same audit. Relative paths resolve from the configuration file's folder; file
+lists may use glob patterns. Every problem is reported with its key (exit 78).
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+import tomllib
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from boaudit.errors import ConfigError, InputMissingError
+from boaudit.ingest import IngestOptions, read_map_file
+from boaudit.metrics import MetricsOptions, SlaTarget, load_benchmarks, load_sla_map
+from boaudit.metrics import parse_duration as parse_sla
+from boaudit.report.build import ReportOptions
+from boaudit.report.impact import ImpactAssumptions
+from boaudit.report.pipeline import AuditInputs, DataSource
+from boaudit.report.writers import ReportFormat
+from boaudit.taxonomy import load_taxonomy
+
+KINDS = ("tasks", "invoices", "events")
+THRESHOLD_PATH = re.compile(
+    r"^(score|money_at_stake|pitfall\.[a-z-]+\.(score|severity)|(tasks|invoices|events)\.[a-z_0-9.>-]+)$"
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceConfig(_Model):
+    """Exports of one kind and how to read them."""
+
+    kind: Literal["tasks", "invoices", "events"]
+    files: list[str] = Field(min_length=1)
+    map: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: Literal[",", "."] | None = None
+    date_order: Literal["auto", "dayfirst", "monthfirst"] = "auto"
+    sheet: str | None = None
+    completion: list[str] | None = None
+
+
+class MetricsConfig(_Model):
+    """How metrics are computed (as ``boaudit metrics`` options)."""
+
+    by: list[str] = []
+    period: Literal["day", "week", "month", "quarter"] | None = None
+    sla: str | None = None
+    sla_map: str | None = None
+    hourly_rate: float | None = Field(default=None, gt=0)
+    benchmarks: str | None = None
+
+    @model_validator(mode="after")
+    def _one_sla(self) -> MetricsConfig:
+        if self.sla is not None and self.sla_map is not None:
+            raise ValueError("give sla or sla_map, not both")
+        return self
+
+
+class ImpactConfig(_Model):
+    """The money assumptions (as ``boaudit report`` options)."""
+
+    currency: str | None = None
+    error_cost: float | None = Field(default=None, ge=0)
+    late_payment_rate: float | None = Field(default=None, ge=0, le=1)
+    annual_volume: dict[Literal["tasks", "invoices", "events"], float] = {}
+
+
+class ThresholdConfig(_Model):
+    """A value that must stay within bounds; outside them the run exits 1."""
+
+    metric: str
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ThresholdConfig:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both")
+        if not THRESHOLD_PATH.match(self.metric):
+            raise ValueError(
+                f"metric '{self.metric}' is not one of: score, money_at_stake, "
+                "pitfall.ID.score, pitfall.ID.severity, KIND.METRIC[.KEY] "
+                "(e.g. tasks.sla_compliance, invoices.cycle_time_days.median)"
+            )
+        return self
+
+
+class OutputConfig(_Model):
+    """One report file; ``{date}`` in the path becomes the run's date (YYYY-MM-DD)."""
+
+    format: ReportFormat
+    path: str
+
+
+class RunConfig(_Model):
+    """A whole ``boaudit.toml``."""
+
+    title: str = "Back-office audit"
+    questionnaire: str | None = None
+    answers: list[str] = []
+    by_role: bool = False
+    sources: list[SourceConfig] = []
+    metrics: MetricsConfig = MetricsConfig()
+    impact: ImpactConfig = ImpactConfig()
+    effort: dict[str, Literal["low", "medium", "high"]] = {}
+    thresholds: list[ThresholdConfig] = []
+    outputs: list[OutputConfig] = Field(min_length=1)
+    history: str | None = None
+
+    @model_validator(mode="after")
+    def _checks(self) -> RunConfig:
+        if not self.answers and not self.sources:
+            raise ValueError("nothing to report on: give answers and/or [[sources]]")
+        kinds = [source.kind for source in self.sources]
+        for kind in set(kinds):
+            if kinds.count(kind) > 1:
+                raise ValueError(f"{kind} appears in two [[sources]]; list its files in one")
+        unknown = sorted(set(self.effort) - set(load_taxonomy().ids))
+        if unknown:
+            raise ValueError(f"[effort] names unknown pitfall(s): {', '.join(unknown)}")
+        return self
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1]}[{item}]" if parts else f"[{item}]"]
+        else:
+            parts.append(str(item))
+    return ".".join(parts) or "(top level)"
+
+
+def load_config(path: Path) -> RunConfig:
+    """Read and validate ``path``; every problem is one line naming its key."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputMissingError(f"{path}: no such configuration file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return RunConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown key; remove it or check its spelling"
+            elif error["type"] == "missing":
+                message = "missing; add this key"
+            problems.append(f"{path}: {_location(error['loc'])}: {message}")
+        raise ConfigError(problems[0], problems[1:]) from exc
+
+
+def _resolve(base: Path, pattern: str, key: str, config_path: Path) -> list[str]:
+    """Paths for ``pattern`` (relative to ``base``, globs expanded, sorted); ``-`` kept."""
+    if pattern == "-":
+        return ["-"]
+    full = Path(pattern).expanduser()
+    full = full if full.is_absolute() else base / full
+    if glob.has_magic(str(full)):
+        matches = sorted(glob.glob(str(full)))
+        if not matches:
+            raise InputMissingError(
+                f"{config_path}: {key}: '{pattern}' matches no file (relative to {base})"
+            )
+        return matches
+    return [str(full)]
+
+
+def _path(base: Path, value: str | None) -> Path | None:
+    if value is None:
+        return None
+    candidate = Path(value).expanduser()
+    return candidate if candidate.is_absolute() else base / candidate
+
+
+def run_date(as_of: str | None) -> str:
+    """The date that fills ``{date}``: the ``--as-of`` date, else today (UTC)."""
+    if as_of:
+        return as_of[:10]
+    return datetime.now(UTC).date().isoformat()
+
+
+def output_paths(
+    config: RunConfig, config_path: Path, as_of: str | None
+) -> list[tuple[ReportFormat, Path]]:
+    """Each output's format and path, ``{date}`` filled in, relative to the config folder."""
+    base = config_path.parent
+    date = run_date(as_of)
+    out = []
+    for index, output in enumerate(config.outputs):
+        try:
+            text = output.path.format(date=date)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(
+                f"{config_path}: outputs[{index}].path: only {{date}} may appear in braces"
+            ) from exc
+        path = _path(base, text)
+        assert path is not None
+        out.append((output.format, path))
+    return out
+
+
+def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) -> AuditInputs:
+    """The :class:`AuditInputs` this configuration describes."""
+    base = config_path.parent
+    answers = tuple(
+        Path(p)
+        for index, pattern in enumerate(config.answers)
+        for p in _resolve(base, pattern, f"answers[{index}]", config_path)
+    )
+    sources = []
+    for index, source in enumerate(config.sources):
+        files = tuple(
+            f
+            for n, pattern in enumerate(source.files)
+            for f in _resolve(base, pattern, f"sources[{index}].files[{n}]", config_path)
+        )
+        map_path = _path(base, source.map)
+        ingest = IngestOptions(
+            encoding=source.encoding,
+            delimiter=source.delimiter,
+            decimal=source.decimal,
+            date_order=source.date_order,
+            sheet=source.sheet,
+            mapping=read_map_file(map_path) if map_path else {},
+        )
+        if source.completion:
+            ingest = replace(ingest, completion_patterns=tuple(source.completion))
+        sources.append(DataSource(source.kind, files, ingest))
+    metrics = config.metrics
+    sla: SlaTarget | None = None
+    if metrics.sla is not None:
+        sla = SlaTarget(days=parse_sla(metrics.sla), label=metrics.sla)
+    elif metrics.sla_map is not None:
+        sla_map = _path(base, metrics.sla_map)
+        assert sla_map is not None
+        sla = load_sla_map(sla_map)
+    questionnaire = config.questionnaire
+    if questionnaire and (questionnaire.endswith(".toml") or "/" in questionnaire):
+        questionnaire = str(_path(base, questionnaire))
+    return AuditInputs(
+        answers=answers,
+        questionnaire=questionnaire,
+        by_role=config.by_role,
+        sources=tuple(sources),
+        metrics=MetricsOptions(
+            by=tuple(metrics.by),
+            period=metrics.period,
+            sla=sla,
+            hourly_rate=metrics.hourly_rate,
+            as_of=as_of,
+            benchmarks=load_benchmarks(_path(base, metrics.benchmarks)),
+        ),
+        report=ReportOptions(
+            title=config.title,
+            as_of=as_of,
+            effort=dict(config.effort),
+            impact=ImpactAssumptions(
+                currency=config.impact.currency,
+                annual_volume={str(k): v for k, v in config.impact.annual_volume.items()} or None,
+                error_cost=config.impact.error_cost,
+                late_payment_rate=config.impact.late_payment_rate,
+            ),
+        ),
+    )
+
+
+def threshold_value(report: dict[str, Any], metric: str) -> tuple[float | None, str]:
+    """The value a threshold looks at, and why it is None when it is."""
+    if metric == "score":
+        assessment = report.get("assessment")
+        if not assessment:
+            return None, "no interview answers in this run"
+        return assessment["overall"]["score"], "no pitfall was assessed"
+    if metric == "money_at_stake":
+        totals = report.get("total_impact") or {}
+        return (float(sum(totals.values())) if totals else 0.0), ""
+    head, _, rest = metric.partition(".")
+    if head == "pitfall":
+        pitfall, _, field = rest.rpartition(".")
+        finding = next((f for f in report["findings"] if f["pitfall"] == pitfall), None)
+        if finding is None:
+            return None, f"no evidence about pitfall '{pitfall}' in this run"
+        key = "questionnaire_score" if field == "score" else "severity"
+        return finding.get(key), f"pitfall '{pitfall}' has no {field} in this run"
+    document = (report.get("metrics") or {}).get(head)
+    if document is None:
+        return None, f"no {head} data in this run"
+    value: Any = document.get("metrics") or {}
+    for part in rest.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    reason = (document.get("null_reasons") or {}).get(rest.split(".")[0], "the value is null")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None, str(reason)
+    return float(value), ""
+
+
+def check_thresholds(config: RunConfig, report: dict[str, Any]) -> list[str]:
+    """One line per breached threshold (a value that cannot be checked is a breach too)."""
+    breaches = []
+    for threshold in config.thresholds:
+        value, reason = threshold_value(report, threshold.metric)
+        if value is None:
+            breaches.append(f"{threshold.metric}: cannot be checked ({reason})")
+            continue
+        if threshold.min is not None and value < threshold.min:
+            breaches.append(f"{threshold.metric} = {value:g}, below the minimum {threshold.min:g}")
+        if threshold.max is not None and value > threshold.max:
+            breaches.append(f"{threshold.metric} = {value:g}, above the maximum {threshold.max:g}")
+    return breaches
