@@ -34,6 +34,7 @@ from boaudit.cli.metrics_options import (
     BenchmarksOpt,
     ByOpt,
     HourlyRateOpt,
+    PeriodChoice,
     PeriodOpt,
     SlaMapOpt,
     SlaOpt,
@@ -252,7 +253,8 @@ def report(
         ),
         metrics=build_options(
             by=by,
-            period=period,
+            # The report charts the trend: by month unless told otherwise.
+            period=period or PeriodChoice.month,
             sla=sla,
             sla_map=sla_map,
             hourly_rate=hourly_rate,

@@ -16,6 +16,7 @@ import numpy as np
 from boaudit.errors import UsageError
 from boaudit.ingest import IngestOptions, LoadResult, load
 from boaudit.metrics import MetricsOptions, metrics_from_load
+from boaudit.metrics.compute import EVENT_TIMES, ROLES
 from boaudit.questionnaire.assess import assess_files
 from boaudit.questionnaire.scoring import Assessment
 from boaudit.report.build import ReportOptions, build_report
@@ -59,37 +60,23 @@ class AuditResult:
 def _cycle_times(result: LoadResult) -> list[float]:
     """Calendar days from start to completion of each completed item (for the chart)."""
     frame = result.frame
-    if result.kind == "invoices":
-        end_column = "paid_at"
-        start = frame.get("received_at")
-        if "invoice_date" in frame:
-            start = frame["invoice_date"] if start is None else start.fillna(frame["invoice_date"])
-    else:
-        end_column = "completed_at"
-        start = frame.get("created_at")
-    if start is None or end_column not in frame:
+    roles = ROLES[result.kind]
+    starts = [frame[column] for column in roles.start if column in frame]
+    if not starts or roles.end not in frame:
         return []
-    days = (frame[end_column] - start).dt.total_seconds() / 86_400.0
+    start = starts[0]
+    for other in starts[1:]:
+        start = start.fillna(other)
+    days = (frame[roles.end] - start).dt.total_seconds() / 86_400.0
     values = days.to_numpy(dtype="float64", na_value=np.nan)
     return [float(v) for v in values[np.isfinite(values) & (values >= 0)]]
-
-
-TIME_COLUMNS = (
-    "created_at",
-    "completed_at",
-    "updated_at",
-    "invoice_date",
-    "received_at",
-    "approved_at",
-    "paid_at",
-)
 
 
 def data_facts(result: LoadResult) -> DataFacts:
     """Span of the data, amount paid late and main currency, for the money estimates."""
     frame = result.frame
     starts, ends = [], []
-    for column in TIME_COLUMNS:
+    for column in EVENT_TIMES:
         if column in frame and frame[column].notna().any():
             starts.append(frame[column].min())
             ends.append(frame[column].max())
