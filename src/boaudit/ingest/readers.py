@@ -35,6 +35,8 @@ from xml.etree import ElementTree  # safe here: every part with a DTD is refused
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import python_calamine as calamine
 
 from boaudit.errors import InputDataError, InputMissingError, UsageError
@@ -292,6 +294,96 @@ def _parse_csv(
             return pd.DataFrame(columns=range(width), dtype="str")
 
 
+def _longest_line(utf8: bytes) -> int:
+    """The length in bytes of the longest line, scanned in blocks (no full-size mask)."""
+    view = np.frombuffer(utf8, dtype=np.uint8)
+    longest, start = 0, 0  # start: the first byte of the line being scanned
+    step = 16 * _CHUNK
+    for offset in range(0, len(view), step):
+        ends = np.flatnonzero(view[offset : offset + step] == 10) + offset
+        if len(ends):
+            bounds = np.concatenate(([start - 1], ends))
+            longest = max(longest, int(np.diff(bounds).max()) - 1)
+            start = int(ends[-1]) + 1
+    return max(longest, len(utf8) - start)
+
+
+class _Appended:
+    """A read-only stream of ``data`` followed by ``tail``, read block by block by Arrow."""
+
+    closed = False
+
+    def __init__(self, data: bytes, tail: bytes) -> None:
+        self._parts = [memoryview(data), memoryview(tail)]
+
+    def read(self, size: int = -1) -> bytes:
+        out: list[bytes] = []
+        while self._parts and size != 0:
+            part = self._parts[0]
+            take = part if size < 0 else part[:size]
+            out.append(bytes(take))
+            if size > 0:
+                size -= len(take)
+            if len(take) == len(part):
+                self._parts.pop(0)
+            else:
+                self._parts[0] = part[len(take) :]
+        return b"".join(out)
+
+
+def _parse_csv_arrow(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
+    """Parse a rectangular CSV with Arrow's reader into Arrow-backed text columns.
+
+    Only for the plain case: every record has exactly ``width`` fields (no blank lines, no
+    ragged rows, no preamble of another width). Arrow refuses anything else, and then this
+    returns None so that the pandas C parser, which widens and pads rows, reads the file. The
+    quoting rules are the same (RFC 4180: ``""`` inside quotes, quoted newlines), and every
+    cell is kept as the exact text, never a null. No Python object per cell is created, which
+    is what keeps a large file's text compact in memory.
+    """
+    if width < 2 or not utf8 or len(delimiter) != 1 or delimiter in '"\r\n':
+        return None
+    names = [str(i) for i in range(width)]
+    # Arrow takes a quoted field still open at the end of the data as ending there, where the
+    # C parser refuses the file. A sentinel row of empty cells tells them apart: it comes back
+    # as a row of its own only when no quote was left open (then it is dropped).
+    quoted = b'"' in utf8
+    source: Any = pa.py_buffer(utf8)
+    if quoted:
+        sentinel = delimiter.encode() * (width - 1) + b"\n"
+        source = _Appended(utf8, sentinel if utf8.endswith((b"\n", b"\r")) else b"\n" + sentinel)
+    try:
+        table = pa_csv.read_csv(
+            source,
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if quoted:
+        last = table.slice(table.num_rows - 1)
+        if any(last.column(i)[0].as_py() != "" for i in range(width)):
+            return None
+        table = table.slice(0, table.num_rows - 1)
+    frame: pd.DataFrame = table.to_pandas(self_destruct=True, split_blocks=True)
+    frame.columns = pd.RangeIndex(width)
+    return frame
+
+
 def read_csv_bytes(
     data: bytes, where: str, options: IngestOptions, *, compression: str | None = None
 ) -> RawTable:
@@ -319,8 +411,13 @@ def read_csv_bytes(
         if encoding not in {"utf-8", "utf-8-sig"}
         else data.removeprefix(b"\xef\xbb\xbf")
     )
+    del text  # the parsers read the bytes; the decoded copy was only for the strict check
+    # A cell is never longer than its line, so look at cells only when some line is long.
+    check = _longest_line(utf8) > limits.max_cell_chars
     nrows = header_index + 1 + limits.max_rows + 1
-    frame = _parse_csv(utf8, delimiter, max(width, 1), nrows, where, limits)
+    frame = _parse_csv_arrow(utf8, delimiter, width)
+    if frame is None:
+        frame = _parse_csv(utf8, delimiter, max(width, 1), nrows, where, limits)
     if len(frame) > header_index + 1 + limits.max_rows:
         raise InputDataError(
             f"{where}: more than {limits.max_rows:,} data rows (the limit); "
@@ -335,11 +432,6 @@ def read_csv_bytes(
         compression=compression,
         header_row=header_index + 1,
     )
-    # A cell is never longer than its line, so look at cells only when some line is long.
-    ends = np.flatnonzero(np.frombuffer(utf8, dtype=np.uint8) == 10)
-    bounds = np.concatenate(([-1], ends, [len(utf8)]))
-    longest_line = int(np.diff(bounds).max()) - 1 if len(utf8) else 0
-    check = longest_line > limits.max_cell_chars
     return _finish(frame, header_cells, header_index, info, delimiter, limits, [], False, check)
 
 
@@ -604,6 +696,33 @@ def _empty_mask(column: pd.Series) -> npt.NDArray[np.bool_]:
     return ((column == "") | column.str.isspace()).to_numpy(dtype=bool)
 
 
+def _total_rows(
+    body: pd.DataFrame, first: npt.NDArray[np.intp], blank: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """Rows whose first filled cell is text matching ``_TOTAL_RE`` (``Total``, ``Grand total``).
+
+    Looked up column by column on the rows whose first filled cell is there; text columns are
+    narrowed first to the cells containing "total" (any case), so the regular expression runs
+    on a handful of cells rather than on every row.
+    """
+    total = np.zeros(len(body), dtype=bool)
+    for position, column in enumerate(body.columns):
+        rows = np.flatnonzero(~blank & (first == position))
+        if not len(rows):
+            continue
+        cells = body[column].iloc[rows]
+        if cells.dtype == object:
+            cells = cells.map(lambda v: v if isinstance(v, str) else "").astype("str")
+        else:
+            hint = cells.str.contains("total", case=False, regex=False)
+            narrow = hint.to_numpy(dtype=bool, na_value=False)
+            rows, cells = rows[narrow], cells[narrow]
+        if len(rows):
+            found = cells.str.contains(_TOTAL_RE, case=False).to_numpy(dtype=bool, na_value=False)
+            total[rows[found]] = True
+    return total
+
+
 def _finish(
     frame: pd.DataFrame,
     header_cells: list[str],
@@ -655,12 +774,7 @@ def _finish(
     ]
     blank = empty.all(axis=1)
     first = np.argmax(~empty, axis=1)
-    values = body.to_numpy(dtype=object)
-    picked = values[np.arange(read), first] if read and values.shape[1] else np.array([], object)
-    first_text = pd.Series(picked, dtype=object).map(lambda v: v if isinstance(v, str) else "")
-    total = ~blank & first_text.astype("str").str.contains(_TOTAL_RE, case=False).to_numpy(
-        dtype=bool
-    )
+    total = _total_rows(body, first, np.asarray(blank, dtype=bool))
     label = np.zeros(read, dtype=bool)
     if info.header_row > 1 and empty.shape[1] > 1:
         filled = (~empty).sum(axis=1)
@@ -671,7 +785,7 @@ def _finish(
         for reason, mask in (("blank", blank), ("total-row", total), ("label-row", label))
         if mask.any()
     }
-    kept = body[keep]
+    kept = body if keep.all() else body[keep]
     extra = pd.Series("", index=range(int(keep.sum())), dtype="str")
     if kept.shape[1] > width:
         beyond = ~empty[keep][:, width:]

@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from boaudit.errors import InputDataError
 from boaudit.ingest.options import DateOrder, Decimal
@@ -76,6 +78,8 @@ _ISO_RE = (
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?"
     r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?"
 )
+_PLAIN_ISO_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?"
+"""A subset of ``_ISO_RE`` that Arrow's regular expressions match the same way as Python's."""
 _NUMERIC_DATE_RE = r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<year>\d{4}|\d{2})" + _TIME
 _NAMED_MONTH_RE = (
     r"(?P<day>\d{1,2})[/\-. ]+(?P<mon>[^\W\d_]{3,9})\.?[/\-. ]+(?P<year>\d{4}|\d{2})" + _TIME
@@ -117,16 +121,34 @@ def _distinct(
         other = np.zeros(len(values), dtype=bool)
         text = values
     raw_codes, raw_uniques = pd.factorize(text)
-    stripped = pd.Series(np.asarray(raw_uniques, dtype=object), dtype="str").str.strip()
-    null = stripped.str.casefold().isin(tokens).to_numpy(dtype=bool)
+    stripped = _text_series(raw_uniques).str.strip()
+    null = _casefold(stripped).isin(tokens).to_numpy(dtype=bool)
     merged_codes, merged = pd.factorize(stripped.where(~null))
     if len(merged_codes):
         looked_up = merged_codes[np.maximum(raw_codes, 0)]
         codes = np.where(raw_codes >= 0, looked_up, -1).astype(np.intp)
     else:
         codes = np.full(len(values), -1, dtype=np.intp)
-    uniques = pd.Series(np.asarray(merged, dtype=object), dtype="str")
+    uniques = _text_series(merged)
     return codes, uniques, codes >= 0, other
+
+
+def _text_series(values: Any) -> pd.Series:
+    """Distinct values as a ``str`` Series with a fresh index, without a detour through Python
+    objects when they are already pandas (Arrow-backed) strings."""
+    if isinstance(getattr(values, "dtype", None), pd.StringDtype):
+        return pd.Series(values.array if isinstance(values, pd.Index) else values, dtype="str")
+    return pd.Series(np.asarray(values, dtype=object), dtype="str")
+
+
+def _casefold(values: pd.Series) -> pd.Series:
+    """``str.casefold`` of every value: plain lower-casing for ASCII text (the same thing, done
+    in one vectorised call), Python's casefold for the rest."""
+    folded = values.str.lower()
+    plain = values.str.isascii().to_numpy(dtype=bool, na_value=True)
+    if not plain.all():
+        folded[~plain] = values[~plain].str.casefold()
+    return folded
 
 
 def _take(parsed: pd.Series, codes: npt.NDArray[np.intp], index: pd.Index) -> pd.Series:
@@ -206,7 +228,11 @@ def _parse_date_uniques(
     done = np.zeros(len(uniques), dtype=bool)
     note: str | None = None
 
-    iso = uniques.str.fullmatch(_ISO_RE).to_numpy(dtype=bool)
+    # Plain ISO dates and times (ASCII digits, no offset) are checked in one vectorised call;
+    # only the other values go through the full pattern (whose \\d and \\s are Unicode-aware).
+    iso = np.array(uniques.str.fullmatch(_PLAIN_ISO_RE).to_numpy(dtype=bool, na_value=False))
+    if not iso.all():
+        iso[~iso] = uniques[~iso].str.fullmatch(_ISO_RE).to_numpy(dtype=bool)
     if iso.any():
         # Fast path first; only values pandas refuses get normalised ("UTC", " +0100", ",").
         parsed = pd.to_datetime(uniques[iso], format="ISO8601", utc=True, errors="coerce")
@@ -367,12 +393,12 @@ def _decimal_evidence(num: pd.Series) -> tuple[BoolArray, BoolArray, BoolArray]:
     )
 
 
-def _parse_amount_uniques(
-    uniques: pd.Series, decimal: Decimal | None, where: str
-) -> tuple[npt.NDArray[np.float64], int, str | None]:
-    """Parse distinct amount strings into floats (NaN where unparsable) and the decimal scale."""
-    if len(uniques) == 0:
-        return np.empty(0, dtype=np.float64), 0, None
+_PLAIN_AMOUNT_RE = r"-?[0-9]{1,15}(?:\.[0-9]{1,9})?"
+"""A plain decimal (``-1234.56``): what most exports write, parsed without rewriting."""
+
+
+def _amount_text(uniques: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The number part of each amount (NaN where the text is not an amount) and its sign."""
     compact = uniques.str.replace(_SPACES_RE, "", regex=True).str.replace(
         "\u2212", "-", regex=False
     )
@@ -388,9 +414,57 @@ def _parse_amount_uniques(
     negative = (
         parts["lp"].notna() | (parts["s1"] == "-") | (parts["s2"] == "-") | parts["s3"].notna()
     ) & valid
+    return num, negative
+
+
+def _plain_evidence(plain: pd.Series) -> tuple[BoolArray, BoolArray]:
+    """:func:`_decimal_evidence` for plain decimals: (proves point-decimal, ambiguous)."""
+    unsigned = plain.str.removeprefix("-")
+    point = unsigned.str.find(".").to_numpy(dtype=np.int64)
+    after = unsigned.str.len().to_numpy(dtype=np.int64) - point - 1
+    leading_zero = unsigned.str.startswith("0").to_numpy(dtype=bool)
+    grouping = (point >= 0) & (after == 3) & ~leading_zero
+    return (point >= 0) & ~grouping, grouping
+
+
+def _to_floats(
+    num: pd.Series, negative: pd.Series, decimal: str
+) -> tuple[npt.NDArray[np.float64], int]:
+    """Floats from number parts written with ``decimal`` (NaN where malformed), and the scale."""
+    thousands = "," if decimal == "." else "."
+    d, t = re.escape(decimal), re.escape(thousands)
+    shape = rf"^(?:\d{{1,3}}(?:{t}\d{{3}})+|\d+)?(?:{d}\d*)?$"
+    well_formed = num.str.fullmatch(shape).fillna(False).astype(bool) & num.str.contains(r"\d")
+    num = num.where(well_formed)
+    split = num.str.split(d, n=1, regex=True, expand=True).reindex(columns=[0, 1])
+    integer = split[0].astype("str").fillna("").str.replace(thousands, "", regex=False)
+    fraction = split[1].astype("str").fillna("")
+    canonical = integer.where(integer != "", "0") + "." + fraction.where(fraction != "", "0")
+    canonical = ("-" + canonical).where(negative, canonical).where(num.notna())
+    array = np.asarray(canonical.fillna("nan"), dtype=object).astype(np.float64)
+    scale = int(fraction[num.notna()].str.len().max()) if bool(num.notna().any()) else 0
+    return array, scale
+
+
+def _parse_amount_uniques(
+    uniques: pd.Series, decimal: Decimal | None, where: str
+) -> tuple[npt.NDArray[np.float64], int, str | None]:
+    """Parse distinct amount strings into floats (NaN where unparsable) and the decimal scale.
+
+    Plain decimals (``-1234.56``, ASCII digits) take a fast path: Arrow's correctly rounded
+    text-to-float conversion, which gives the same float as ``float(text)``. Everything else
+    (separators, currencies, brackets) is rewritten as a plain decimal first.
+    """
+    if len(uniques) == 0:
+        return np.empty(0, dtype=np.float64), 0, None
+    plain = uniques.str.fullmatch(_PLAIN_AMOUNT_RE).to_numpy(dtype=bool, na_value=False)
+    num, negative = _amount_text(uniques[~plain])
     note = None
     if decimal is None:
-        comma_dec, dot_dec, ambiguous = _decimal_evidence(num.fillna(""))
+        comma_dec, dot_dec, ambiguous = (np.zeros(len(uniques), dtype=bool) for _ in range(3))
+        comma_dec[~plain], dot_dec[~plain], ambiguous[~plain] = _decimal_evidence(num.fillna(""))
+        if plain.any():
+            dot_dec[plain], ambiguous[plain] = _plain_evidence(uniques[plain])
         if comma_dec.any() and dot_dec.any():
             raise InputDataError(
                 f"{where}: amounts mix decimal commas ({uniques[comma_dec].iloc[0]!r}) and "
@@ -409,18 +483,20 @@ def _parse_amount_uniques(
             )
         else:
             decimal = "."
-    thousands = "," if decimal == "." else "."
-    d, t = re.escape(decimal), re.escape(thousands)
-    shape = rf"^(?:\d{{1,3}}(?:{t}\d{{3}})+|\d+)?(?:{d}\d*)?$"
-    well_formed = num.str.fullmatch(shape).fillna(False).astype(bool) & num.str.contains(r"\d")
-    num = num.where(well_formed)
-    split = num.str.split(d, n=1, regex=True, expand=True).reindex(columns=[0, 1])
-    integer = split[0].astype("str").fillna("").str.replace(thousands, "", regex=False)
-    fraction = split[1].astype("str").fillna("")
-    canonical = integer.where(integer != "", "0") + "." + fraction.where(fraction != "", "0")
-    canonical = ("-" + canonical).where(negative, canonical).where(num.notna())
-    array = np.asarray(canonical.fillna("nan"), dtype=object).astype(np.float64)
-    scale = int(fraction[num.notna()].str.len().max()) if bool(num.notna().any()) else 0
+    if decimal != "." and plain.any():
+        # With a decimal comma, "1.234" groups thousands: rewrite every value.
+        plain = np.zeros(len(uniques), dtype=bool)
+        num, negative = _amount_text(uniques)
+    array = np.full(len(uniques), np.nan, dtype=np.float64)
+    scale = 0
+    if not plain.all():
+        array[~plain], scale = _to_floats(num, negative, decimal)
+    if plain.any():
+        text = uniques[plain]
+        array[plain] = pc.cast(pa.array(text), pa.float64()).to_numpy(zero_copy_only=False)
+        point = text.str.find(".").to_numpy(dtype=np.int64)
+        places = np.where(point >= 0, text.str.len().to_numpy(dtype=np.int64) - point - 1, 0)
+        scale = max(scale, int(places.max()))
     return array, scale, note
 
 
