@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 from boaudit.fileio import FORMULA_PREFIXES
 
@@ -24,3 +25,10 @@ def write_cell(cell: Cell, value: Any) -> None:
     cell.data_type = "s"
     if text.startswith(FORMULA_PREFIXES):
         cell.quotePrefix = True
+
+
+def cell_at(sheet: Worksheet, row: int, column: int) -> Cell:
+    """The cell at ``row``, ``column`` of a sheet boaudit writes (it never merges cells)."""
+    cell = sheet.cell(row=row, column=column)
+    assert isinstance(cell, Cell)
+    return cell

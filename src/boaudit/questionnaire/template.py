@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from boaudit.fileio import csv_text
 from boaudit.questionnaire.models import Questionnaire
 from boaudit.taxonomy import load_taxonomy
-from boaudit.xlsxio import write_cell
+from boaudit.xlsxio import cell_at, write_cell
 
 CSV_HEADER = ["respondent", "question_id", "answer", "comment"]
 SHEET_COLUMNS = (
@@ -48,13 +48,6 @@ def csv_template(questionnaire: Questionnaire, respondents: Sequence[str]) -> st
     who = list(respondents) or [""]
     rows: list[list[object]] = [[r, q.id, "", ""] for r in who for q in questionnaire.questions]
     return csv_text(CSV_HEADER, rows)
-
-
-def _at(sheet: Worksheet, row: int, column: int) -> Cell:
-    """The (never merged) cell at ``row``, ``column``."""
-    cell = sheet.cell(row=row, column=column)
-    assert isinstance(cell, Cell)
-    return cell
 
 
 def _text(cell: Cell, value: str) -> None:
@@ -84,10 +77,10 @@ def xlsx_template(questionnaire: Questionnaire, respondents: Sequence[str]) -> b
 
     roster = workbook.create_sheet("Roster")
     for column, (name, width) in enumerate((("respondent", 24), ("role", 24), ("date", 14)), 1):
-        _header(_at(roster, 1, column), name)
+        _header(cell_at(roster, 1, column), name)
         roster.column_dimensions[get_column_letter(column)].width = width
     for row, respondent in enumerate(respondents, start=2):
-        _text(_at(roster, row, 1), respondent)
+        _text(cell_at(roster, row, 1), respondent)
     roster.freeze_panes = "A2"
 
     taken: set[str] = set()
@@ -110,7 +103,7 @@ def _header(cell: Cell, name: str) -> None:
 def _answer_sheet(sheet: Worksheet, questionnaire: Questionnaire, respondent: str) -> None:
     taxonomy = load_taxonomy()
     for column, (name, width) in enumerate(SHEET_COLUMNS, start=1):
-        cell = _at(sheet, 1, column)
+        cell = cell_at(sheet, 1, column)
         _header(cell, name)
         sheet.column_dimensions[get_column_letter(column)].width = width
     answer_column = [name for name, _ in SHEET_COLUMNS].index("answer") + 1
@@ -132,10 +125,10 @@ def _answer_sheet(sheet: Worksheet, questionnaire: Questionnaire, respondent: st
                 rubric["5"],
             )
             for column, value in enumerate(values, start=1):
-                cell = _at(sheet, row, column)
+                cell = cell_at(sheet, row, column)
                 _text(cell, value)
                 cell.alignment = wrap
-            _at(sheet, row, answer_column).fill = _ANSWER_FILL
+            cell_at(sheet, row, answer_column).fill = _ANSWER_FILL
     letter = get_column_letter(answer_column)
     validation = DataValidation(
         type="list",
@@ -191,7 +184,7 @@ def _instructions(sheet: Worksheet, questionnaire: Questionnaire) -> None:
         ),
     ]
     for row, (text, bold) in enumerate(lines, start=1):
-        cell = _at(sheet, row, 1)
+        cell = cell_at(sheet, row, 1)
         _text(cell, text)
         if bold:
             cell.font = Font(bold=True, size=13 if row == 1 else 11)

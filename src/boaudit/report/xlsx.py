@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from boaudit.report.markdown import metric_rows
 from boaudit.report.model import Report
-from boaudit.xlsxio import write_cell
+from boaudit.xlsxio import cell_at, write_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 RED = PatternFill("solid", fgColor="F8D7D3")
@@ -31,25 +30,19 @@ GREEN = PatternFill("solid", fgColor="D7EFE0")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _at(sheet: Worksheet, row: int, column: int) -> Cell:
-    cell = sheet.cell(row=row, column=column)
-    assert isinstance(cell, Cell)
-    return cell
-
-
 def _table(
     sheet: Worksheet, header: Sequence[tuple[str, float]], rows: Sequence[Sequence[Any]]
 ) -> None:
     """Write a header (name, width) and rows; freeze the header and add a filter."""
     for column, (name, width) in enumerate(header, start=1):
-        cell = _at(sheet, 1, column)
+        cell = cell_at(sheet, 1, column)
         write_cell(cell, name)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         sheet.column_dimensions[get_column_letter(column)].width = width
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
-            cell = _at(sheet, r, c)
+            cell = cell_at(sheet, r, c)
             write_cell(cell, value)
             cell.alignment = WRAP
     sheet.freeze_panes = "A2"
@@ -207,11 +200,11 @@ def _scores(sheet: Worksheet, report: Report) -> None:
             )
     _table(sheet, header, rows)
     if not rows:
-        write_cell(_at(sheet, 2, 1), "No interview answers were given.")
+        write_cell(cell_at(sheet, 2, 1), "No interview answers were given.")
         return
     _score_bands(sheet, 3, len(rows))
     if respondents:
-        write_cell(_at(sheet, len(rows) + 3, 1), "Respondent columns: mean answer (1-5).")
+        write_cell(cell_at(sheet, len(rows) + 3, 1), "Respondent columns: mean answer (1-5).")
     chart = BarChart()
     chart.type = "bar"
     chart.title = "Questionnaire score by pitfall"
@@ -237,7 +230,7 @@ def _metrics(sheet: Worksheet, report: Report) -> None:
         ]
     _table(sheet, [("kind", 10), ("type", 11), ("name", 40), ("value", 16), ("note", 80)], rows)
     if not rows:
-        write_cell(_at(sheet, 2, 1), "No exports were given.")
+        write_cell(cell_at(sheet, 2, 1), "No exports were given.")
 
 
 def _data_quality(sheet: Worksheet, report: Report) -> None:
@@ -257,4 +250,4 @@ def _data_quality(sheet: Worksheet, report: Report) -> None:
         rows,
     )
     if not rows:
-        write_cell(_at(sheet, 2, 1), "No input row was quarantined.")
+        write_cell(cell_at(sheet, 2, 1), "No input row was quarantined.")
