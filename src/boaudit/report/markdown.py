@@ -88,7 +88,8 @@ def render_markdown(report: Report) -> str:
         rows = doc.get("rows") or {}
         lines.append(
             f"- Data, {kind}: {_num(rows.get('accepted'))} accepted of {_num(rows.get('read'))} "
-            f"rows read ({_num(rows.get('quarantined'))} quarantined), as of "
+            f"rows read ({_num(rows.get('quarantined'))} quarantined, {_num(rows.get('skipped'))} "
+            "skipped as blank, total or repeated rows), as of "
             f"{doc.get('as_of') or 'n/a'}"
         )
     if not report.metrics:

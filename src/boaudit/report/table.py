@@ -45,7 +45,7 @@ def render_table(report: Report, *, color: bool = False, width: int = 100) -> st
         rows = doc.get("rows") or {}
         console.print(
             f"Data, {kind}: {rows.get('accepted')} of {rows.get('read')} rows accepted, "
-            f"{rows.get('quarantined')} quarantined",
+            f"{rows.get('quarantined')} quarantined, {rows.get('skipped')} skipped",
             markup=False,
         )
     table = Table(title="What to fix first", title_justify="left")
