@@ -42,9 +42,7 @@ def test_quick_start_test_command_is_what_ci_runs() -> None:
 
 
 def _commands() -> list[list[str]]:
-    out = [[]]
-    for command in app.registered_commands:
-        out.append([command.name or ""])
+    out: list[list[str]] = [[], *([c.name or ""] for c in app.registered_commands)]
     for group in app.registered_groups:
         out.append([group.name or ""])
         out.extend(
