@@ -30,7 +30,14 @@ The contract the rest of boaudit relies on::
   (examples in ``value_examples``); the row is kept. Skipped reasons: ``blank``,
   ``total-row``, ``label-row`` (group headers and footers under a report preamble),
   ``duplicate-event`` (exact duplicate event rows), ``collapsed-update`` (older rows of an
-  update log). For events, ``read`` counts event rows, ``accepted`` the events that went into
+  update log), ``line-item`` (the further lines of an invoice in a line-item export such as
+  Xero's: a source with quantity, unit amount, line amount or item code columns has its rows of
+  one invoice id *and* vendor collapsed into one invoice, with the first line's fields and, as
+  ``amount``, the total repeated on every line or else the exact sum of the line amounts; an
+  invoice with a refused line is quarantined whole, reason
+  ``line-item:invoice-has-quarantined-line``). Sources without line-item columns are never
+  collapsed: a repeated invoice number there stays (duplicate evidence). For events,
+  ``read`` counts event rows, ``accepted`` the events that went into
   a case, and ``cases`` the tasks produced.
 * ``columns`` (canonical -> source), ``unmapped``, ``detected`` (per source :class:`SourceInfo`:
   format, encoding, delimiter, sheet, header row, likely kind), ``amount_scale`` (decimal

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from boaudit.errors import InputDataError, UsageError
 from boaudit.ingest.accounting import QuarantinedRow, RowAccount
@@ -20,6 +22,7 @@ from boaudit.ingest.mapping import (
     ColumnMapping,
     ColumnType,
     Kind,
+    LineItemColumns,
     MissingColumnsError,
     detect_kind,
     map_columns,
@@ -186,10 +189,10 @@ def _table_parts(
     scales: dict[str, int] = {}
     problems: dict[str, int] = {}
     examples: dict[str, list[str]] = {}
-    for canonical, column_type in schema.items():
-        if canonical not in mapping.positions:
-            columns[canonical] = _empty_column(column_type, length)
-            continue
+    line_items = mapping.line_items if kind == "invoices" else None
+
+    def parse_column(canonical: str) -> None:
+        column_type = schema[canonical]
         raw = _coalesce(data, mapping.positions[canonical])
         where = f"{label}, column {mapping.names[canonical]!r} ({canonical})"
         parsed = _parse(raw, column_type, options, where, table.epoch1904)
@@ -209,31 +212,225 @@ def _table_parts(
                 f"{table.info.source} row {rows[i]}: {_raw_text(raw.iat[i])!r}"
                 for i in bad_positions[:_MAX_EXAMPLES].tolist()
             ]
+
+    # First what decides which rows are refused (required columns; for line items the vendor
+    # and the line amounts too); then the raw cells of the refused rows are kept for the
+    # quarantine, and every raw column is released as soon as it is parsed (memory: the raw
+    # text table is the largest thing alive during a load).
+    first = [c for c in REQUIRED[kind] if c in mapping.positions]
+    if line_items is not None and "vendor" in mapping.positions:
+        first.append("vendor")
+    for canonical in first:
+        parse_column(canonical)
+    lines: _LineValues | None = None
+    if line_items is not None:
+        lines = _line_values(data, mapping, line_items, options, label)
+        if lines.derived is not None:
+            columns["amount"] = lines.derived.values
+            if lines.derived.scale is not None:
+                scales["amount"] = lines.derived.scale
+            missing = lines.derived.values.isna().to_numpy(dtype=bool) & ~lines.derived.bad
+            reasons.append((missing, "missing-required:amount"))
+            reasons.append((lines.derived.bad, "bad-amount:amount"))
     has_extra = (extra != "").to_numpy(dtype=bool)
     reasons.append((has_extra, "extra-fields"))
-    frame = pd.DataFrame(columns, index=range(length))
-    frame["_source"] = pd.Series(table.info.source, index=frame.index, dtype="str")
-    frame["_row"] = rows.astype(np.int64)
     refused = np.zeros(length, dtype=bool)
     for mask, _ in reasons:
         refused |= mask
+    if lines is not None and refused.any():
+        # An invoice is whole or not at all: the other lines of an invoice with a refused line
+        # are quarantined too (its total, or its first line's fields, would be wrong).
+        keys = pd.DataFrame(
+            {
+                "invoice_id": columns["invoice_id"],
+                "vendor": columns.get("vendor", _empty_column("text", length)),
+            }
+        )
+        invoice = _invoice_codes(keys)
+        partial = np.zeros(int(invoice.max()) + 1, dtype=bool)
+        partial[invoice[refused & keys["invoice_id"].notna().to_numpy(dtype=bool)]] = True
+        sibling = partial[invoice] & ~refused
+        if sibling.any():
+            reasons.append((sibling, "line-item:invoice-has-quarantined-line"))
+            refused |= sibling
     quarantined: list[QuarantinedRow] = []
     if refused.any():
         header = table.header
-        values = data.to_numpy(dtype=object)
-        for i in np.flatnonzero(refused).tolist():
+        refused_positions = np.flatnonzero(refused)
+        values = data.iloc[refused_positions].to_numpy(dtype=object)
+        for k, i in enumerate(refused_positions.tolist()):
             raw_values = {}
             for position, name in enumerate(header):
                 key = name if name not in raw_values else f"{name} ({position + 1})"
-                raw_values[key] = _raw_text(values[i, position])
+                raw_values[key] = _raw_text(values[k, position])
             if has_extra[i]:
                 raw_values["(extra fields)"] = str(extra.iat[i])
             codes = tuple(code for mask, code in reasons if mask[i])
             quarantined.append(
                 QuarantinedRow(table.info.source, table.info.sheet, int(rows[i]), raw_values, codes)
             )
-    frame = frame[~refused].reset_index(drop=True)
+    del extra
+    rest = [c for c in schema if c in mapping.positions and c not in columns]
+    needed = {p for c in rest for p in mapping.positions[c]}
+    _release(data, [p for p in data.columns if int(p) not in needed])
+    for canonical in rest:
+        parse_column(canonical)
+        _release(data, mapping.positions[canonical])
+    for canonical, column_type in schema.items():
+        if canonical not in columns:
+            columns[canonical] = _empty_column(column_type, length)
+    frame = pd.DataFrame({c: columns.pop(c) for c in schema}, index=range(length))
+    frame["_source"] = pd.Series(table.info.source, index=frame.index, dtype="str")
+    frame["_row"] = rows.astype(np.int64)
+    frame = frame[~refused].reset_index(drop=True) if refused.any() else frame
+    if lines is not None and line_items is not None:
+        kept = [v for v, r in zip(lines.decimals, refused.tolist(), strict=True) if not r]
+        frame, dropped, note = _collapse_line_items(frame, kept, lines, mapping, line_items, label)
+        if dropped:
+            skipped["line-item"] = dropped
+            notes.append(note)
     return _Parts(frame, quarantined, skipped, notes, scales, problems, examples)
+
+
+# --------------------------------------------------------------------------- line items
+
+
+@dataclass
+class _LineValues:
+    """Per row of a line-item table: the line's own amount, exactly."""
+
+    decimals: list[Decimal | None]
+    """The line amount column, else quantity x unit amount; None when unknown."""
+    derived: Parsed | None
+    """The ``amount`` column made of the line amounts, when no amount column is mapped."""
+
+
+def _to_decimal(value: float) -> Decimal | None:
+    """The decimal text a parsed amount came from (exact for up to 15 significant digits)."""
+    return None if np.isnan(value) else Decimal(repr(value))
+
+
+def _line_values(
+    data: pd.DataFrame,
+    mapping: ColumnMapping,
+    line_items: LineItemColumns,
+    options: IngestOptions,
+    label: str,
+) -> _LineValues:
+    """Parse the line-amount (or quantity and unit amount) columns of a line-item table."""
+
+    def column(role: str) -> Parsed:
+        where = f"{label}, column {line_items.names[role]!r} (line item)"
+        return parse_amounts(data[line_items.positions[role]], decimal=options.decimal, where=where)
+
+    length = len(data)
+    bad = np.zeros(length, dtype=bool)
+    decimals: list[Decimal | None] = [None] * length
+    scale = 0
+    if "line_amount" in line_items.positions:
+        parsed = column("line_amount")
+        decimals = [_to_decimal(v) for v in parsed.values.tolist()]
+        bad = parsed.bad
+        scale = parsed.scale or 0
+    elif line_items.has_line_value:
+        quantity, unit = column("quantity"), column("unit_amount")
+        with localcontext(prec=80):
+            decimals = [
+                None if q is None or u is None else q * u
+                for q, u in zip(
+                    map(_to_decimal, quantity.values.tolist()),
+                    map(_to_decimal, unit.values.tolist()),
+                    strict=True,
+                )
+            ]
+        bad = quantity.bad | unit.bad
+        scale = (quantity.scale or 0) + (unit.scale or 0)
+    derived = None
+    if "amount" not in mapping.positions and line_items.has_line_value:
+        values = pd.Series([np.nan if d is None else float(d) for d in decimals], dtype="float64")
+        derived = Parsed(values, np.asarray(bad, dtype=bool), scale=scale)
+    return _LineValues(decimals, derived)
+
+
+def _invoice_codes(frame: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """Per row, a number for its (invoice_id, vendor) pair, in order of first appearance."""
+    grouped = frame.groupby(["invoice_id", "vendor"], sort=False, dropna=False)
+    codes: npt.NDArray[np.int64] = np.asarray(grouped.ngroup(), dtype=np.int64)
+    return codes
+
+
+def _collapse_line_items(
+    frame: pd.DataFrame,
+    decimals: list[Decimal | None],
+    lines: _LineValues,
+    mapping: ColumnMapping,
+    line_items: LineItemColumns,
+    label: str,
+) -> tuple[pd.DataFrame, int, str]:
+    """One row per invoice (same id and vendor) of a line-item table; returns the rows dropped.
+
+    The first line gives every field but ``amount``. ``amount`` is the mapped amount when every
+    line repeats the same value (Xero's ``Total``), unless that value is also each line's own
+    amount (then it is a line amount); otherwise the exact sum of the line amounts (the line
+    amount column, else quantity x unit amount, else the mapped amount of each line).
+    """
+    if frame.empty:
+        return frame, 0, ""
+    codes = _invoice_codes(frame)
+    sizes = np.bincount(codes)
+    first = np.zeros(len(frame), dtype=bool)
+    first[np.unique(codes, return_index=True)[1]] = True
+    dropped = int((~first).sum())
+    if not dropped:
+        return frame, 0, ""
+    amounts = frame["amount"].to_numpy(dtype=np.float64)
+    own = np.array([np.nan if d is None else float(d) for d in decimals], dtype=np.float64)
+    if lines.derived is not None:
+        repeated = np.zeros(len(sizes), dtype=bool)
+    else:
+        series = pd.Series(amounts)
+        same = (series.groupby(codes).min() == series.groupby(codes).max()).to_numpy(dtype=bool)
+        is_line = pd.Series(own == amounts).groupby(codes).all().to_numpy(dtype=bool)
+        repeated = same & ~is_line
+    several = sizes > 1
+    summed = several & ~repeated
+    totals: dict[int, Decimal] = {}
+    with localcontext(prec=80):
+        for i in np.flatnonzero(summed[codes]).tolist():
+            code = int(codes[i])
+            value = decimals[i]
+            if value is None:
+                value = _to_decimal(float(amounts[i])) or Decimal(0)
+            totals[code] = totals.get(code, Decimal(0)) + value
+    result = frame[first].reset_index(drop=True)
+    if totals:
+        values = result["amount"].to_numpy(dtype=np.float64, copy=True)
+        values[list(totals)] = [float(total) for total in totals.values()]
+        result["amount"] = values
+    how = []
+    if (repeated & several).any():
+        total_name = mapping.names.get("amount", "amount")
+        how.append(f"{int((repeated & several).sum()):,} the {total_name!r} repeated on each line")
+    if summed.any():
+        if lines.derived is not None or "line_amount" in line_items.names:
+            source = line_items.describe_line_value()
+        else:
+            source = f"{mapping.names.get('amount', 'amount')!r} of each line"
+        how.append(f"{int(summed.sum()):,} the sum of the line amounts ({source})")
+    note = (
+        f"{label}: {dropped + int(several.sum()):,} line-item rows collapsed into "
+        f"{int(several.sum()):,} invoice(s), one row per invoice id and vendor (amount: "
+        f"{'; '.join(how)}); {dropped:,} row(s) skipped as line-item"
+    )
+    return result, dropped, note
+
+
+def _release(data: pd.DataFrame, positions: Sequence[Any]) -> None:
+    """Drop raw columns that are no longer needed, and hand their memory back."""
+    gone = [p for p in positions if p in data.columns]
+    if gone:
+        data.drop(columns=gone, inplace=True)
+        pa.default_memory_pool().release_unused()
 
 
 def _merge_counts(target: dict[str, int], extra: dict[str, int]) -> None:
@@ -327,6 +524,11 @@ def load(
         for key, items in parts.examples.items():
             examples[key] = (examples.get(key, []) + items)[:_MAX_EXAMPLES]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    del frames
+    # Arrow's allocator keeps freed memory for reuse; what comes next (metrics) allocates
+    # through NumPy, so give the raw text's memory back now.
+    tables = [replace(table, data=table.data.iloc[:0]) for table in tables]
+    pa.default_memory_pool().release_unused()
     read = sum(table.read for table in tables)
     cases: int | None = None
     if final_kind == "events":

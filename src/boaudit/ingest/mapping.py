@@ -9,6 +9,12 @@ the *same* synonym under different spellings are an ambiguity, refused with a re
 Columns with the very same header (Jira repeats ``Labels``, ``Comment``...) are merged: the first
 non-empty value of the row wins. A ``--map`` file (``canonical = "Source column"``) overrides
 the table; ``canonical = ""`` switches a column off.
+
+Two more tables of the same file are data too: ``[prefixes]`` (``case `` / ``event `` before XES
+attribute names, as in BPIC 2019's official CSV): a column whose full name matches no synonym of
+the kind is matched again without its prefix, ranked after every full-name match; and
+``[line_items]``: the columns (quantity, unit amount, line amount, item code) that mark an
+invoice export with one row per line item (:class:`LineItemColumns`).
 """
 
 from __future__ import annotations
@@ -100,11 +106,11 @@ def normalise(name: str) -> str:
 @cache
 def synonyms() -> dict[Kind, dict[str, tuple[str, ...]]]:
     """The synonym table: kind -> canonical -> normalised names, best first (canonical first)."""
-    text = resources.files("boaudit.data").joinpath("synonyms.toml").read_text("utf-8")
-    table = tomllib.loads(text)
+    table = _data_table()
     result: dict[Kind, dict[str, tuple[str, ...]]] = {}
     for kind in KINDS:
         entries = table.get(kind, {})
+        assert isinstance(entries, dict)
         result[kind] = {}
         for canonical in SCHEMAS[kind]:
             names = [canonical, *entries.get(canonical, [])]
@@ -114,9 +120,99 @@ def synonyms() -> dict[Kind, dict[str, tuple[str, ...]]]:
 
 
 @cache
+def _data_table() -> dict[str, object]:
+    text = resources.files("boaudit.data").joinpath("synonyms.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def prefixes() -> tuple[str, ...]:
+    """Column-name prefixes matched through (``[prefixes]``), casefolded, in rank order."""
+    table = _data_table().get("prefixes", {})
+    names = table.get("names", []) if isinstance(table, dict) else []
+    return tuple(str(name).casefold() for name in names)
+
+
+def stripped_keys(name: str) -> list[tuple[int, str]]:
+    """``(prefix rank, normalised rest)`` for each known prefix ``name`` starts with."""
+    text = name.strip().lstrip("*").casefold()
+    result: list[tuple[int, str]] = []
+    for rank, prefix in enumerate(prefixes()):
+        if text.startswith(prefix):
+            key = normalise(text[len(prefix) :])
+            if key:
+                result.append((rank, key))
+    return result
+
+
+@cache
+def line_item_synonyms() -> dict[str, tuple[str, ...]]:
+    """``[line_items]``: role (quantity, unit_amount, line_amount, item) -> normalised names."""
+    table = _data_table().get("line_items", {})
+    if not isinstance(table, dict):
+        return {}
+    return {
+        role: tuple(dict.fromkeys(normalise(str(name)) for name in names))
+        for role, names in table.items()
+        if isinstance(names, list)
+    }
+
+
+@cache
 def known_names() -> frozenset[str]:
     """Every normalised name of every kind: used to find a header row past a preamble."""
     return frozenset(key for kind in synonyms().values() for keys in kind.values() for key in keys)
+
+
+def is_known_name(name: str) -> bool:
+    """Whether a header cell names a canonical column of some kind (directly or via a prefix)."""
+    known = known_names()
+    return normalise(name) in known or any(key in known for _, key in stripped_keys(name))
+
+
+@dataclass(frozen=True)
+class LineItemColumns:
+    """The line-item columns of an invoice export (one row per invoice line).
+
+    ``positions`` and ``names`` are keyed by role: ``quantity``, ``unit_amount``,
+    ``line_amount`` and ``item`` (only the roles found).
+    """
+
+    positions: dict[str, int]
+    """role -> source column position."""
+    names: dict[str, str]
+    """role -> source column name."""
+
+    @property
+    def has_line_value(self) -> bool:
+        """Whether a line's amount can be read: a line-amount column, or quantity and unit."""
+        return "line_amount" in self.positions or {"quantity", "unit_amount"} <= set(self.positions)
+
+    def describe_line_value(self) -> str:
+        """How a line's amount is read, for notes."""
+        if "line_amount" in self.names:
+            return repr(self.names["line_amount"])
+        return f"{self.names['quantity']!r} x {self.names['unit_amount']!r}"
+
+
+def line_item_columns(header: Sequence[str], used: set[int]) -> LineItemColumns | None:
+    """The line-item columns of ``header`` (positions in ``used`` left out), None when none."""
+    keys = [normalise(name) for name in header]
+    positions: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for role, role_keys in line_item_synonyms().items():
+        candidates = [
+            (role_keys.index(key), i)
+            for i, key in enumerate(keys)
+            if key in role_keys and i not in used
+        ]
+        if candidates:
+            position = min(candidates)[1]
+            positions[role] = position
+            names[role] = header[position]
+    if not positions:
+        return None
+    return LineItemColumns(positions, names)
 
 
 @dataclass(frozen=True)
@@ -135,6 +231,8 @@ class ColumnMapping:
     """Required canonical columns not found."""
     notes: list[str] = field(default_factory=list)
     """Choices made among several candidates, for the user to check."""
+    line_items: LineItemColumns | None = None
+    """Invoices only: the line-item columns, when the export has one row per invoice line."""
 
     @property
     def complete(self) -> bool:
@@ -187,14 +285,28 @@ def map_columns(
         names[canonical] = header[exact[0]]
         used.update(exact)
 
+    # A column matching no synonym under its full name may match without a known prefix
+    # ("event time:timestamp"); such matches rank after every full-name match.
+    all_keys = {key for synonym_keys in table.values() for key in synonym_keys}
+    prefixed = [
+        [] if key in all_keys else stripped_keys(name)
+        for name, key in zip(header, keys, strict=True)
+    ]
     ambiguities: list[str] = []
     for canonical, synonym_keys in table.items():
         if canonical in positions or canonical in disabled:
             continue
         candidates = [
-            (synonym_keys.index(key), i)
+            ((0, synonym_keys.index(key)), i)
             for i, key in enumerate(keys)
             if key in synonym_keys and i not in used
+        ]
+        candidates += [
+            ((1 + rank, synonym_keys.index(key)), i)
+            for i, options in enumerate(prefixed)
+            if i not in used
+            for rank, key in options
+            if key in synonym_keys
         ]
         if not candidates:
             continue
@@ -234,8 +346,20 @@ def map_columns(
             positions[canonical] = positions.pop(canonical)
             names[canonical] = names.pop(canonical)
     unmapped = [name for i, name in enumerate(header) if i not in used]
+    line_items = line_item_columns(header, used) if kind == "invoices" else None
     missing = [c for c in REQUIRED[kind] if c not in positions]
-    return ColumnMapping(kind, positions, names, unmapped, missing, notes)
+    if (
+        "amount" in missing
+        and "amount" not in disabled
+        and line_items is not None
+        and line_items.has_line_value
+    ):
+        missing.remove("amount")
+        notes.append(
+            f"{where}: no invoice total column; amount is the sum of each invoice's line "
+            f"amounts ({line_items.describe_line_value()})"
+        )
+    return ColumnMapping(kind, positions, names, unmapped, missing, notes, line_items)
 
 
 def render_map(mapping: ColumnMapping, source: str) -> str:
@@ -252,6 +376,9 @@ def render_map(mapping: ColumnMapping, source: str) -> str:
         if canonical in mapping.names:
             value = json.dumps(mapping.names[canonical], ensure_ascii=False)
             lines.append(f"{canonical} = {value}{required}")
+        elif canonical == "amount" and mapping.line_items and mapping.line_items.has_line_value:
+            derived = mapping.line_items.describe_line_value()
+            lines.append(f'# amount = ""  # required; now the sum of line amounts ({derived})')
         else:
             lines.append(f'# {canonical} = ""{required or "  # not found"}')
     if mapping.unmapped:

@@ -40,7 +40,7 @@ import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import python_calamine as calamine
 
 from boaudit.errors import InputDataError, InputMissingError, UsageError
-from boaudit.ingest.mapping import normalise
+from boaudit.ingest.mapping import is_known_name, normalise
 from boaudit.ingest.options import IngestOptions, Limits
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
@@ -234,10 +234,9 @@ def sniff_delimiter(sample: str, prefer: str | None = None) -> str:
 
 def _find_header(records: list[list[str]]) -> int:
     """Index of the header among the first records: most known names, else first non-blank."""
-    known = _known_names()
     best_index, best_score = -1, 1
     for index, record in enumerate(records[:_HEADER_SCAN_ROWS]):
-        score = len({normalise(cell) for cell in record if cell.strip()} & known)
+        score = len({normalise(cell) for cell in record if cell.strip() and is_known_name(cell)})
         if score > best_score:
             best_index, best_score = index, score
     if best_index >= 0:
@@ -246,12 +245,6 @@ def _find_header(records: list[list[str]]) -> int:
         if any(cell.strip() for cell in record):
             return index
     return 0
-
-
-def _known_names() -> frozenset[str]:
-    from boaudit.ingest.mapping import known_names
-
-    return known_names()
 
 
 _PARSER_WIDTH_RE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -388,7 +381,16 @@ def read_csv_bytes(
     data: bytes, where: str, options: IngestOptions, *, compression: str | None = None
 ) -> RawTable:
     """Read CSV/TSV bytes (already decompressed) into a :class:`RawTable`."""
+    return _read_csv_owned([data], where, options, compression)
+
+
+def _read_csv_owned(
+    box: list[bytes], where: str, options: IngestOptions, compression: str | None
+) -> RawTable:
+    """:func:`read_csv_bytes` taking the only reference to the bytes (``box``, emptied), so that
+    they are freed as soon as the parser is done with them, before the rows are checked."""
     limits = options.limits
+    data = box.pop()
     text, encoding = _decode(data, options.encoding, where)
     if "\x00" in text[:_SNIFF_CHARS]:
         raise InputDataError(
@@ -412,12 +414,15 @@ def read_csv_bytes(
         else data.removeprefix(b"\xef\xbb\xbf")
     )
     del text  # the parsers read the bytes; the decoded copy was only for the strict check
+    del data  # utf8 is the same bytes (UTF-8 input) or their re-encoding
     # A cell is never longer than its line, so look at cells only when some line is long.
     check = _longest_line(utf8) > limits.max_cell_chars
     nrows = header_index + 1 + limits.max_rows + 1
     frame = _parse_csv_arrow(utf8, delimiter, width)
     if frame is None:
         frame = _parse_csv(utf8, delimiter, max(width, 1), nrows, where, limits)
+    del utf8
+    pa.default_memory_pool().release_unused()
     if len(frame) > header_index + 1 + limits.max_rows:
         raise InputDataError(
             f"{where}: more than {limits.max_rows:,} data rows (the limit); "
@@ -871,7 +876,9 @@ def read_source(
         suffix = Path(where.removesuffix(".gz")).suffix.lower() if suffix == ".gz" else ""
     fmt = _sniff_format(data, suffix)
     if fmt == "csv":
-        table = read_csv_bytes(data, where, options, compression=compression)
+        box = [data]
+        del data  # the reader owns the bytes now and frees them once parsed
+        table = _read_csv_owned(box, where, options, compression)
     else:
         table = read_workbook_bytes(data, where, fmt, options)
     _progress(on_progress, f"read {table.read:,} rows from {where}")
