@@ -177,3 +177,31 @@ def test_table_without_a_terminal_is_plain() -> None:
     assert result.exit_code == 0, result.stderr
     assert "\x1b[" not in result.stdout
     assert "What to fix first" in result.stdout
+
+
+def test_money_options_change_the_figures(tmp_path: Path) -> None:
+    base = ["report", "--invoices", INVOICES, "--hourly-rate", "45", "-f", "json"]
+    default = json.loads(invoke(*base).stdout)
+    given = json.loads(
+        invoke(
+            *base, "--annual-volume", "invoices=12,000", "--currency", "EUR", "--error-cost", "10"
+        ).stdout
+    )
+    technology = {d["pitfall"]: d for d in default["findings"]}["technology"]["impact"]
+    technology_given = {d["pitfall"]: d for d in given["findings"]}["technology"]["impact"]
+    assert technology_given["currency"] == "EUR"
+    assert "12,000 invoices a year (given)" in technology_given["basis"]
+    assert technology_given["amount"] != technology["amount"]
+    processes = {d["pitfall"]: d for d in given["findings"]}["processes"]["impact"]
+    # 12,000 invoices x 11.7% errors x 10 to fix one
+    assert processes["amount"] == pytest.approx(12_000 * 0.117 * 10, rel=1e-6)
+    result = invoke(*base, "--annual-volume", "bills=3")
+    assert result.exit_code == 2 and "unknown kind 'bills'" in result.stderr
+    result = invoke(*base, "--annual-volume", "invoices=many")
+    assert result.exit_code == 2 and "not a number" in result.stderr
+
+
+def test_quarantine_needs_exports() -> None:
+    result = invoke("report", *answer_args(), "--quarantine", "q.csv")
+    assert result.exit_code == 2
+    assert "--quarantine needs exports" in result.stderr

@@ -257,3 +257,53 @@ def test_the_sample_configuration_is_valid(tmp_path: Path) -> None:
         "invoices.error_rate",
         "invoices.on_time_payment_rate",
     ]
+
+
+def test_threshold_paths_for_pitfalls_and_money(project: Path) -> None:
+    from boaudit.runconfig import threshold_value
+
+    report = {
+        "assessment": None,
+        "total_impact": {"USD": 1200.0},
+        "findings": [{"pitfall": "data", "questionnaire_score": None, "severity": 0.8}],
+        "metrics": {
+            "invoices": {"metrics": {"cycle_time_days": {"median": 4.5}}, "null_reasons": {}}
+        },
+    }
+    assert threshold_value(report, "money_at_stake") == (1200.0, "")
+    assert threshold_value(report, "pitfall.data.severity")[0] == 0.8
+    assert threshold_value(report, "pitfall.data.score") == (
+        None,
+        "pitfall 'data' has no score in this run",
+    )
+    assert (
+        threshold_value(report, "pitfall.security.score")[1]
+        == "no evidence about pitfall 'security' in this run"
+    )
+    assert threshold_value(report, "invoices.cycle_time_days.median") == (4.5, "")
+    assert threshold_value(report, "tasks.error_rate") == (None, "no tasks data in this run")
+    assert threshold_value(report, "score") == (None, "no interview answers in this run")
+
+
+def test_config_with_sla_map_markdown_output_and_a_relative_questionnaire(project: Path) -> None:
+    folder = project.parent
+    (folder / "mini.toml").write_text(MINI.read_text())
+    (folder / "sla.toml").write_text('"*" = "3d"\n')
+    text = project.read_text().replace(f'questionnaire = "{MINI}"', 'questionnaire = "mini.toml"')
+    text = text.replace('format = "html"', 'format = "markdown"').replace("audit.html", "audit.md")
+    text = text.replace(
+        "[[thresholds]]", '[metrics]\nsla_map = "sla.toml"\nhourly_rate = 40\n\n[[thresholds]]', 1
+    )
+    project.write_text(text)
+    assert run(project, "--as-of", "2026-04-01").exit_code == 0
+    invoices(folder / "exports" / "invoices.csv", late=0, errors=0)
+    assert run(project, "--as-of", "2026-05-01").exit_code == 0
+    markdown = (folder / "out" / "audit.md").read_text()
+    assert "## Change since the last run" in markdown
+    assert "| `invoices.error_rate` | 0.1 | 0 | -0.1 |" in markdown
+    report = json.loads((folder / "out" / "audit-2026-05-01.json").read_text())
+    # The SLA map was found beside the config; it targets priorities this export lacks.
+    reasons = report["metrics"]["invoices"]["null_reasons"]
+    assert reasons["sla_compliance"] == (
+        "--sla-map gives targets per priority but the export has no priority column"
+    )
