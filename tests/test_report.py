@@ -356,3 +356,21 @@ def test_mixed_currencies_are_said_beside_the_figure() -> None:
             "data"
         ].assumptions
     )
+
+
+def test_evidence_says_where_to_look() -> None:
+    from boaudit.report.model import EvidenceItem
+
+    rows = [{"invoice_id": f"INV-{n}", "source": "ap.csv", "row": n} for n in range(2, 10)]
+    item = EvidenceItem(
+        "data", "dupes", refs={"group": {"column": "provider", "value": "Partner"}, "rows": rows}
+    )
+    assert item.where == (
+        "provider = Partner; rows: ap.csv row 2 (INV-2); ap.csv row 3 (INV-3); ap.csv row 4 (INV-4); "
+        "ap.csv row 5 (INV-5); ap.csv row 6 (INV-6) and 3 more"
+    )
+    assert EvidenceItem("data", "x").where == ""
+    processes = next(f for f in make_report().findings if f.pitfall == "processes")
+    markdown = render(make_report(), ReportFormat.markdown)
+    assert "  - group = clerk-7" not in markdown  # a plain string group is not a column/value pair
+    assert processes.evidence[-1].refs == {"group": "clerk-7"}

@@ -192,6 +192,8 @@ def _finding_section(finding: Finding) -> list[str]:
         source = item.source if not item.kind else f"{item.source}, {item.kind}"
         severity = "" if item.severity is None else f" (severity {item.severity:.2f})"
         lines.append(f"- [{source}] {md_escape(item.message)}{severity}")
+        if item.where:
+            lines.append(f"  - {md_escape(item.where)}")
     if finding.impact is not None:
         impact = finding.impact
         lines += [

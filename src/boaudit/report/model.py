@@ -31,6 +31,25 @@ class EvidenceItem:
     refs: dict[str, Any] = field(default_factory=dict)
     """What to look at: respondents, groups (e.g. a clerk or a partner), rows."""
 
+    @property
+    def where(self) -> str:
+        """Where to look, in words: the group, and the first rows it rests on."""
+        parts: list[str] = []
+        group = self.refs.get("group")
+        if isinstance(group, dict) and group.get("column"):
+            parts.append(f"{group['column']} = {group.get('value')}")
+        rows = self.refs.get("rows")
+        if isinstance(rows, list) and rows:
+            shown = [
+                f"{r.get('source', '?')} row {r.get('row', '?')}"
+                + (f" ({r['invoice_id']})" if r.get("invoice_id") else "")
+                for r in rows[:5]
+                if isinstance(r, dict)
+            ]
+            more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
+            parts.append("rows: " + "; ".join(shown) + more)
+        return "; ".join(parts)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         data: dict[str, Any] = {

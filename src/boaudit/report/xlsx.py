@@ -152,7 +152,10 @@ def _findings(sheet: Worksheet, report: Report) -> None:
             None if f.impact is None else round(f.impact.amount, 2),
             "" if f.impact is None else f.impact.currency,
             "" if f.impact is None else "; ".join([f.impact.basis, *f.impact.assumptions]),
-            "\n".join(f"[{e.source}] {e.message}" for e in f.evidence),
+            "\n".join(
+                f"[{e.source}] {e.message}" + (f" ({e.where})" if e.where else "")
+                for e in f.evidence
+            ),
             "\n".join(f"{n}. {step}" for n, step in enumerate(f.fixes, start=1)),
         ]
         for f in report.findings
