@@ -195,36 +195,54 @@ def trend(metrics: Mapping[str, Mapping[str, Any]]) -> str | None:
     return _svg(figure)
 
 
+LABEL_GAP = 0.048
+"""Least vertical distance between two labels in the priority chart, in severity units."""
+
+
+def _spread(values: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Label heights near ``values`` (sorted high to low) and at least ``gap`` apart."""
+    placed: list[float] = []
+    for value in values:
+        y = min(value, high) if not placed else min(value, placed[-1] - gap)
+        placed.append(y)
+    overflow = low - placed[-1] if placed and placed[-1] < low else 0.0
+    return [y + overflow for y in placed]
+
+
 def priority_matrix(findings: Sequence[Finding]) -> str | None:
-    """Findings by combined severity (up) and effort (across): quick wins sit top left."""
+    """Findings by combined severity (up) and effort (across): quick wins sit top left.
+
+    Each effort column lists its pitfalls to the right of the points, spread so no two
+    labels overlap, with a thin line from label to point.
+    """
     if not findings:
         return None
     efforts = {"low": 0, "medium": 1, "high": 2}
-    figure, axes = plt.subplots(figsize=(7.0, 3.8))
-    offsets: dict[tuple[int, float], int] = {}
-    for finding in findings:
-        x = efforts[finding.effort]
-        key = (x, round(finding.severity, 1))
-        shift = offsets.get(key, 0)
-        offsets[key] = shift + 1
-        colour = (
-            BAND_COLOURS["critical"]
-            if finding.severity >= 0.6
-            else (
-                BAND_COLOURS["needs work"] if finding.severity >= 0.3 else BAND_COLOURS["healthy"]
+    figure, axes = plt.subplots(figsize=(7.0, 4.4))
+    for column in range(3):
+        group = sorted(
+            (f for f in findings if efforts[f.effort] == column),
+            key=lambda f: (-f.severity, f.pitfall),
+        )
+        heights = _spread([f.severity for f in group], LABEL_GAP, 0.02, 1.02)
+        for finding, label_y in zip(group, heights, strict=True):
+            colour = (
+                BAND_COLOURS["critical"]
+                if finding.severity >= 0.6
+                else (
+                    BAND_COLOURS["needs work"]
+                    if finding.severity >= 0.3
+                    else BAND_COLOURS["healthy"]
+                )
             )
-        )
-        axes.scatter([x + 0.08 * shift], [finding.severity], s=60, color=colour, zorder=3)
-        axes.annotate(
-            finding.pitfall,
-            (x + 0.08 * shift, finding.severity),
-            xytext=(5, 2),
-            textcoords="offset points",
-            fontsize=7,
-        )
+            axes.scatter([column], [finding.severity], s=50, color=colour, zorder=3)
+            axes.plot(
+                [column, column + 0.13], [finding.severity, label_y], color=MUTED, linewidth=0.6
+            )
+            axes.text(column + 0.15, label_y, finding.pitfall, fontsize=7, va="center")
     axes.axhline(0.5, color=MUTED, linestyle=":", linewidth=1)
     axes.set_xticks([0, 1, 2], ["low effort", "medium effort", "high effort"])
-    axes.set_xlim(-0.4, 2.9)
+    axes.set_xlim(-0.3, 2.9)
     axes.set_ylim(0, 1.05)
     axes.set_ylabel("combined severity")
     return _svg(figure)
