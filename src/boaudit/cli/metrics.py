@@ -91,8 +91,9 @@ def metrics(
     max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
     max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Compute KPIs of task, invoice or event exports, compare them with published benchmarks
-    and turn them into evidence for the pitfalls.
+    """Compute KPIs of exports, compare them with published benchmarks, find pitfall evidence.
+
+    The exports are tasks, invoices or events (one row per event, collapsed to cases).
 
     \b
     Definitions (redo them by hand; durations in calendar days):
