@@ -173,3 +173,31 @@ def test_a_foreign_file_is_refused(tmp_path: Path) -> None:
     path.write_text("name,score\nx,1\n")
     with pytest.raises(AnswersError, match="not an interview file"):
         InterviewFile(path, load_questionnaire(MINI), "ana")
+
+
+def test_a_finished_interview_says_so_and_points_at_review(tmp_path: Path) -> None:
+    out = tmp_path / "done.csv"
+    ids = [q.id for q in load_questionnaire(MINI).questions]
+    out.write_text(
+        "respondent,question_id,answer,comment,role\n" + "".join(f"ana,{q},3,,\n" for q in ids)
+    )
+    child = spawn("interview", str(MINI), "-r", "ana", "-o", str(out))
+    child.expect_exact("All 9 questions are answered")
+    child.expect_exact("--review to change one")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_skipping_to_the_end_says_what_is_left(tmp_path: Path) -> None:
+    out = tmp_path / "ana.csv"
+    child = spawn("interview", str(MINI), "-r", "ana", "-o", str(out))
+    for _ in range(9):
+        child.expect_exact("Answer [")
+        child.sendline("s")
+    child.expect_exact("Done: 0 of 9 answered")
+    child.expect_exact("9 question(s) skipped or unanswered")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert not out.exists()  # nothing was answered, nothing written
