@@ -300,11 +300,13 @@ def compare(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str
     """What changed between two report documents: scores, severities and metrics."""
 
     def overall(doc: Mapping[str, Any]) -> float | None:
+        """The overall interview score of a report document."""
         assessment = doc.get("assessment") or {}
         value = (assessment.get("overall") or {}).get("score")
         return None if value is None else float(value)
 
     def delta(now: float | None, before: float | None) -> float | None:
+        """``now - before`` rounded, or None when either is unknown."""
         return None if now is None or before is None else round(now - before, 4)
 
     before_findings = {f["pitfall"]: f for f in previous.get("findings") or []}
