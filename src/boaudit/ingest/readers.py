@@ -20,6 +20,7 @@ Nothing is guessed silently:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -324,6 +325,57 @@ class _Appended:
         return b"".join(out)
 
 
+def _arrow_options(delimiter: str, width: int) -> dict[str, Any]:
+    """Arrow CSV options: ``width`` text columns, every cell kept as its exact text."""
+    names = [str(i) for i in range(width)]
+    return {
+        "read_options": pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+        "parse_options": pa_csv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+        ),
+        "convert_options": pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()),
+            null_values=[],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=False,
+        ),
+    }
+
+
+def _arrow_usable(delimiter: str, width: int) -> bool:
+    """Whether Arrow's reader can take the file at all (else the C parser does)."""
+    return width >= 2 and len(delimiter) == 1 and delimiter not in '"\r\n'
+
+
+def _sentinel(delimiter: str, width: int, data_end: bytes) -> bytes:
+    """A row of empty cells to append after data ending with ``data_end`` (see below)."""
+    row = delimiter.encode() * (width - 1) + b"\n"
+    return row if data_end.endswith((b"\n", b"\r")) else b"\n" + row
+
+
+def _arrow_frame(source: Any, delimiter: str, width: int, sentinel: bool) -> pd.DataFrame | None:
+    """Read ``source`` with Arrow; with ``sentinel``, the source ends with :func:`_sentinel`,
+    which must come back as a row of its own (and is dropped), else None."""
+    try:
+        table = pa_csv.read_csv(source, **_arrow_options(delimiter, width))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if sentinel:
+        last = table.slice(table.num_rows - 1)
+        if table.num_rows == 0 or any(last.column(i)[0].as_py() != "" for i in range(width)):
+            return None
+        table = table.slice(0, table.num_rows - 1)
+    frame: pd.DataFrame = table.to_pandas(self_destruct=True, split_blocks=True)
+    frame.columns = pd.RangeIndex(width)
+    return frame
+
+
 def _parse_csv_arrow(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
     """Parse a rectangular CSV with Arrow's reader into Arrow-backed text columns.
 
@@ -334,47 +386,169 @@ def _parse_csv_arrow(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | 
     cell is kept as the exact text, never a null. No Python object per cell is created, which
     is what keeps a large file's text compact in memory.
     """
-    if width < 2 or not utf8 or len(delimiter) != 1 or delimiter in '"\r\n':
+    if not _arrow_usable(delimiter, width) or not utf8:
         return None
-    names = [str(i) for i in range(width)]
     # Arrow takes a quoted field still open at the end of the data as ending there, where the
     # C parser refuses the file. A sentinel row of empty cells tells them apart: it comes back
     # as a row of its own only when no quote was left open (then it is dropped).
     quoted = b'"' in utf8
     source: Any = pa.py_buffer(utf8)
     if quoted:
-        sentinel = delimiter.encode() * (width - 1) + b"\n"
-        source = _Appended(utf8, sentinel if utf8.endswith((b"\n", b"\r")) else b"\n" + sentinel)
-    try:
-        table = pa_csv.read_csv(
-            source,
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"',
-                double_quote=True,
-                escape_char=False,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string()),
-                null_values=[],
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                check_utf8=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        source = _Appended(utf8, _sentinel(delimiter, width, utf8[-1:]))
+    return _arrow_frame(source, delimiter, width, quoted)
+
+
+class _CheckedStream:
+    """A file read by Arrow block by block, checked on the way: strict UTF-8 (``failed`` when
+    not), and whether some line is longer than ``limit`` bytes (``long_line``, what
+    ``_longest_line(data) > limit`` says); after the file, a sentinel row."""
+
+    closed = False
+
+    def __init__(
+        self, handle: BinaryIO, head: bytes, delimiter: str, width: int, limit: int
+    ) -> None:
+        self._handle = handle
+        self._pending = head
+        self._carry = b""
+        self._tail: bytes | None = None
+        self._delimiter, self._width = delimiter, width
+        self._limit = limit
+        # A run of 2 * block - 1 bytes holds a whole aligned block: when every block of a chunk
+        # has a newline, no line inside it is longer than the limit.
+        self._block = max(1, (limit + 2) // 2)
+        self._position = 0
+        self._line_start = 0
+        self._last = b""
+        self.failed = False
+        self.long_line = False
+
+    def _check(self, chunk: bytes) -> None:
+        if self._carry or not chunk.isascii():
+            try:
+                _, used = codecs.utf_8_decode(self._carry + chunk, "strict", False)
+            except UnicodeDecodeError:
+                self.failed = True
+                return
+            whole = self._carry + chunk
+            self._carry = whole[used:]
+        if not self.long_line:
+            self._lines(chunk)
+        self._position += len(chunk)
+        self._last = chunk[-1:]
+
+    def _lines(self, chunk: bytes) -> None:
+        """Whether a line ending in (or running through) ``chunk`` is longer than the limit."""
+        first = chunk.find(b"\n")
+        if first < 0:
+            return  # the current line goes on; measured when it ends
+        if self._position + first - self._line_start > self._limit:
+            self.long_line = True
+            return
+        last = chunk.rfind(b"\n")
+        block = self._block
+        for start in range(first + 1, last - block + 1, block):
+            if chunk.find(b"\n", start, start + block) < 0:
+                view = np.frombuffer(chunk, dtype=np.uint8)[first : last + 1]
+                ends = np.flatnonzero(view == 10)
+                self.long_line = bool(len(ends) > 1 and int(np.diff(ends).max()) - 1 > self._limit)
+                break
+        self._line_start = self._position + last + 1
+
+    def _next(self, size: int) -> bytes:
+        if self._tail is None:
+            if self._pending:
+                cut = len(self._pending) if size < 0 else size
+                chunk, self._pending = self._pending[:cut], self._pending[cut:]
+            else:
+                chunk = self._handle.read(size)
+            if chunk:
+                self._check(chunk)
+                return b"" if self.failed else chunk
+            if self._carry:
+                self.failed = True  # the file ends inside a character
+                return b""
+            if self._position - self._line_start > self._limit:
+                self.long_line = True
+            self._tail = (
+                _sentinel(self._delimiter, self._width, self._last) if self._position else b""
+            )
+        cut = len(self._tail) if size < 0 else size
+        chunk, self._tail = self._tail[:cut], self._tail[cut:]
+        return chunk
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (all when negative); b"" at the end or once a check failed."""
+        first = self._next(size)
+        if not first or size < 0 or len(first) >= size:
+            return first
+        parts = [first]
+        got = len(first)
+        while got < size and (piece := self._next(size - got)):
+            parts.append(piece)
+            got += len(piece)
+        return b"".join(parts)
+
+
+def _read_csv_file(path: Path, where: str, options: IngestOptions) -> RawTable | None:
+    """Read a plain UTF-8 CSV file on disk without holding its bytes: Arrow reads the file
+    itself through :class:`_CheckedStream`, which checks the encoding and measures the lines
+    as it goes. None whenever anything is unusual (gzip, a workbook, another encoding, a
+    decoding error, NUL bytes, too many columns, a file Arrow refuses): the bytes path then
+    reads the file and gives the same result or the same error as always."""
+    limits = options.limits
+    suffix = path.suffix.lower()
+    if options.encoding not in (None, "utf-8") or suffix in WORKBOOK_SUFFIXES | {".gz"}:
         return None
-    if quoted:
-        last = table.slice(table.num_rows - 1)
-        if any(last.column(i)[0].as_py() != "" for i in range(width)):
+    try:
+        if not path.is_file() or path.stat().st_size > limits.max_bytes:
             return None
-        table = table.slice(0, table.num_rows - 1)
-    frame: pd.DataFrame = table.to_pandas(self_destruct=True, split_blocks=True)
-    frame.columns = pd.RangeIndex(width)
-    return frame
+        handle = path.open("rb")
+    except OSError:
+        return None
+    with handle:
+        head = handle.read(4 * _SNIFF_CHARS + 4)
+        ended = len(head) < 4 * _SNIFF_CHARS + 4
+        if not head or head.startswith(b"\x1f\x8b") or _sniff_format(head, suffix) != "csv":
+            return None
+        bom = head.startswith(b"\xef\xbb\xbf")
+        body = head[3:] if bom else head
+        if body.startswith(b"\xef\xbb\xbf"):
+            return None
+        try:
+            text, _ = codecs.utf_8_decode(body, "strict", ended)
+        except UnicodeDecodeError:
+            return None
+        sample = text[:_SNIFF_CHARS]
+        if "\x00" in sample:
+            return None
+        prefer = "\t" if where.lower().endswith((".tsv", ".tab")) else None
+        delimiter = options.delimiter or sniff_delimiter(sample, prefer)
+        records = _sample_records(sample, delimiter)
+        header_index = _find_header(records)
+        width = max((len(r) for r in records), default=1)
+        if width > limits.max_columns or not _arrow_usable(delimiter, width):
+            return None
+        stream = _CheckedStream(handle, body, delimiter, width, limits.max_cell_chars)
+        frame = _arrow_frame(stream, delimiter, width, sentinel=True)
+        if stream.failed or frame is None:
+            return None
+    pa.default_memory_pool().release_unused()
+    if len(frame) > header_index + 1 + limits.max_rows:
+        raise InputDataError(
+            f"{where}: more than {limits.max_rows:,} data rows (the limit); "
+            "pass --max-rows N to raise it"
+        )
+    info = SourceInfo(
+        source=where,
+        format="csv",
+        encoding="utf-8-sig" if bom else "utf-8",
+        delimiter=delimiter,
+        header_row=header_index + 1,
+    )
+    header_cells = records[header_index] if records else []
+    check = stream.long_line
+    return _finish(frame, header_cells, header_index, info, delimiter, limits, [], False, check)
 
 
 def read_csv_bytes(
@@ -867,6 +1041,10 @@ def read_source(
         suffix = ""
     else:
         path = Path(source)
+        streamed = _read_csv_file(path, where, options)
+        if streamed is not None:
+            _progress(on_progress, f"read {streamed.read:,} rows from {where}")
+            return streamed
         data = _read_path(path, where, limits)
         suffix = path.suffix.lower()
     compression = None

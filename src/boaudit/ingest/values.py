@@ -181,6 +181,273 @@ def _fill_other(
     return out
 
 
+# --------------------------------------------------------------------------- Arrow fast paths
+#
+# A CSV column arrives as Arrow strings. When every cell already has the plain shape a parser
+# would produce anyway (text with nothing to strip, ISO dates, plain decimals), the typed column
+# is computed straight from the Arrow buffers, with no factorizing; the first cell that is not
+# plain sends the column (or, for text, that cell) to the general per-distinct-value path, so
+# the results are the same either way.
+
+
+def _arrow_chunks(values: pd.Series) -> list[Any] | None:
+    """The Arrow string chunks behind an Arrow-backed text column, else None."""
+    dtype = values.dtype
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return None
+    chunked = values.array.__arrow_array__()
+    chunks = [
+        chunk if pa.types.is_large_string(chunk.type) else chunk.cast(pa.large_string())
+        for chunk in chunked.chunks
+    ]
+    return chunks or [pa.array([], type=pa.large_string())]
+
+
+def _layout(
+    chunk: Any,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8], BoolArray]:
+    """A ``large_string`` chunk's offsets (n + 1, from 0), bytes and null mask, without copies."""
+    n = len(chunk)
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+    start = int(offsets[0]) if n else 0
+    end = int(offsets[-1]) if n else 0
+    data = (
+        np.frombuffer(buffers[2], dtype=np.uint8)[start:end]
+        if buffers[2] is not None
+        else np.empty(0, dtype=np.uint8)
+    )
+    nulls = (
+        np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        if chunk.null_count
+        else np.zeros(n, dtype=bool)
+    )
+    return offsets - start, data, nulls
+
+
+def _ends(
+    offsets: npt.NDArray[np.int64], data: npt.NDArray[np.uint8]
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    """The first and last byte of every cell (garbage for empty cells)."""
+    if not len(data):
+        zeros = np.zeros(len(offsets) - 1, dtype=np.uint8)
+        return zeros, zeros
+    last_index = len(data) - 1
+    first = data[np.minimum(offsets[:-1], last_index)]
+    last = data[np.clip(offsets[1:] - 1, 0, last_index)]
+    return first, last
+
+
+def _token_mask(
+    chunk: Any, lengths: npt.NDArray[np.int64], first: npt.NDArray[np.uint8], tokens: frozenset[str]
+) -> BoolArray:
+    """Cells whose ASCII lower case is one of the (ASCII) ``tokens``; looked at only where the
+    length and the first byte allow it."""
+    longest = max(len(token) for token in tokens)
+    starts = {token[0] for token in tokens if token}
+    initials = np.zeros(256, dtype=bool)
+    initials[[ord(c) for c in starts | {c.upper() for c in starts}]] = True
+    found = np.zeros(len(chunk), dtype=bool)
+    maybe = (lengths > 0) & (lengths <= longest) & initials[first]
+    if not maybe.any():
+        return found
+    positions = np.flatnonzero(maybe)
+    cells = chunk.take(pa.array(positions))
+    folded = pc.ascii_lower(cells)
+    hit = pc.is_in(folded, value_set=pa.array(sorted(tokens), type=pa.large_string()))
+    found[positions] = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+    return found
+
+
+def _fast_text(values: pd.Series) -> pd.Series | None:
+    """:func:`parse_text` for Arrow strings, done per cell: a cell with nothing to strip keeps
+    its text, or becomes null when it is an (ASCII) null token; cells that start or end with a
+    space, a control or a non-ASCII character, and short non-ASCII cells, go through the
+    general path."""
+    chunks = _arrow_chunks(values)
+    if chunks is None:
+        return None
+    column = chunks[0] if len(chunks) == 1 else pa.concat_arrays(chunks)
+    offsets, data, nulls = _layout(column)
+    lengths = np.diff(offsets)
+    first, last = _ends(offsets, data)
+    filled = (lengths > 0) & ~nulls
+    # Python's str.strip removes ASCII spaces and controls up to 0x20 and Unicode spaces,
+    # which start with a byte >= 0x80: an end byte outside 0x21-0x7e needs the general path,
+    # and so does a short cell with a non-ASCII character (it might casefold to a token).
+    edge = filled & ((first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F))
+    short = filled & ~edge & (lengths <= 4 * max(len(token) for token in NULL_TOKENS))
+    odd = np.zeros(len(column), dtype=bool)
+    if short.any():
+        ascii_ = np.asarray(pc.string_is_ascii(column).to_numpy(zero_copy_only=False), dtype=bool)
+        odd = short & ~ascii_
+    token = _token_mask(column, lengths, first, NULL_TOKENS) & filled & ~edge & ~odd
+    null = ~filled | token
+    if null.any():
+        column = pc.if_else(pa.array(null), pa.scalar(None, pa.large_string()), column)
+    out: pd.Series = pa.chunked_array([column]).to_pandas()
+    out.index = values.index
+    slow = edge | odd
+    if slow.any():
+        positions = np.flatnonzero(slow)
+        general = _parse_text_general(values.iloc[positions])
+        out.iloc[positions] = general.values.to_numpy(dtype=object)
+    return out
+
+
+_NAT = np.iinfo(np.int64).min
+_ISO_DIGITS = {
+    10: (0, 1, 2, 3, 5, 6, 8, 9),
+    16: (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15),
+    19: (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18),
+}
+"""Digit positions of ``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` and ``YYYY-MM-DD HH:MM:SS``."""
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _iso_cells(
+    size: int, cells: npt.NDArray[np.uint8]
+) -> tuple[npt.NDArray[np.int64], BoolArray] | None:
+    """Nanoseconds since the epoch of fixed-width ISO cells (one row of bytes per cell), and
+    which cells are the SAP null date ``0000-00-00``; None unless every cell is a valid date
+    (and time) of that exact shape within pandas' nanosecond range."""
+    if not len(cells):
+        return np.empty(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    if not ((cells[:, 4] == 45) & (cells[:, 7] == 45)).all():  # "-"
+        return None
+    if size > 10:
+        if not (((cells[:, 10] == 32) | (cells[:, 10] == 84)) & (cells[:, 13] == 58)).all():
+            return None  # " " or "T", then ":"
+        if size == 19 and not (cells[:, 16] == 58).all():
+            return None
+    positions = _ISO_DIGITS[size]
+    shifted = cells - np.uint8(48)
+    digit_columns = np.zeros(size, dtype=bool)
+    digit_columns[list(positions)] = True
+    if ((shifted > 9) & digit_columns).any():
+        return None
+
+    def number(*columns: int) -> npt.NDArray[np.int64]:
+        value = np.zeros(len(cells), dtype=np.int64)
+        for column in columns:
+            value = value * 10 + shifted[:, positions[column]]
+        return value
+
+    year, month, day = number(0, 1, 2, 3), number(4, 5), number(6, 7)
+    zero = (year == 0) & (month == 0) & (day == 0) if size == 10 else np.zeros(len(cells), bool)
+    real = ~zero
+    if not ((year >= 1678) & (year <= 2261) & (month >= 1) & (month <= 12))[real].all():
+        return None
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = _DAYS_IN_MONTH[np.clip(month - 1, 0, 11)] + ((month == 2) & leap)
+    valid = (day >= 1) & (day <= month_days)
+    seconds = np.zeros(len(cells), dtype=np.int64)
+    if size > 10:
+        hour, minute = number(8, 9), number(10, 11)
+        valid &= (hour < 24) & (minute < 60)
+        seconds = hour * 3_600 + minute * 60
+        if size == 19:
+            second = number(12, 13)
+            valid &= second < 60
+            seconds += second
+    if not valid[real].all():
+        return None
+    months = np.where(real, (year - 1970) * 12 + month - 1, 0)
+    low = int(months.min())
+    month_starts = (
+        np.arange(low, int(months.max()) + 1)
+        .astype("datetime64[M]")
+        .astype("datetime64[D]")
+        .astype(np.int64)
+    )
+    days = month_starts[months - low] + day - 1
+    stamps = (days * 86_400 + seconds) * 1_000_000_000
+    stamps[zero] = _NAT
+    return stamps, zero
+
+
+def _fast_dates(values: pd.Series) -> pd.Series | None:
+    """:func:`parse_dates` for Arrow strings that are all plain ISO dates or date-times
+    (``YYYY-MM-DD``, with `` HH:MM`` or ``THH:MM`` and optionally ``:SS``), empty, or
+    ``0000-00-00``: computed from the bytes, no per-value parsing. None for anything else."""
+    chunks = _arrow_chunks(values)
+    if chunks is None:
+        return None
+    parts: list[npt.NDArray[np.int64]] = []
+    for chunk in chunks:
+        offsets, data, nulls = _layout(chunk)
+        lengths = np.diff(offsets)
+        stamps = np.full(len(lengths), _NAT, dtype=np.int64)
+        counts = np.bincount(np.minimum(lengths, 20), minlength=21)
+        widths = [int(size) for size in np.flatnonzero(counts) if size]
+        if not set(widths) <= {10, 16, 19}:
+            return None
+        for size in widths:
+            rows = np.flatnonzero(lengths == size)
+            if len(widths) == 1:  # the cells' bytes are back to back
+                cells = data.reshape(-1, size)
+            else:
+                cells = data[offsets[rows][:, None] + np.arange(size)]
+            parsed = _iso_cells(size, cells)
+            if parsed is None:
+                return None
+            stamps[rows] = parsed[0]
+        stamps[nulls] = _NAT
+        parts.append(stamps)
+    joined = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    naive = pd.Series(joined.view("datetime64[ns]"), index=values.index)
+    return naive.dt.tz_localize("UTC")
+
+
+def _fast_amounts(values: pd.Series, decimal: Decimal | None) -> Parsed | None:
+    """:func:`parse_amounts` for Arrow strings that are all plain decimals (``-1234.56``) or
+    empty: Arrow's correctly rounded conversion on the cells themselves. None when a cell is
+    anything else, or when the decimal separator is a comma or cannot be told from them."""
+    if decimal == ",":
+        return None
+    chunks = _arrow_chunks(values)
+    if chunks is None:
+        return None
+    floats_parts: list[npt.NDArray[np.float64]] = []
+    scale = 0
+    proves_point = False
+    grouping_seen = False
+    for chunk in chunks:
+        offsets, data, nulls = _layout(chunk)
+        lengths = np.diff(offsets)
+        filled = (lengths > 0) & ~nulls
+        plain = pc.match_substring_regex(chunk, "^" + _PLAIN_AMOUNT_RE + "$")
+        plain_np = np.asarray(plain.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+        if (filled & ~plain_np).any():
+            return None
+        text = (
+            chunk
+            if filled.all()
+            else pc.if_else(pa.array(filled), chunk, pa.scalar("0", pa.large_string()))
+        )
+        floats = np.array(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False))
+        floats[~filled] = np.nan
+        floats_parts.append(floats)
+        if not filled.any():
+            continue
+        point = pc.find_substring(chunk, ".").fill_null(-1).to_numpy(zero_copy_only=False)
+        point = np.asarray(point, dtype=np.int64)
+        places = np.where(filled & (point >= 0), lengths - point - 1, 0)
+        scale = max(scale, int(places.max()))
+        if decimal is None:
+            first, _ = _ends(offsets, data)
+            second = data[np.clip(offsets[:-1] + 1, 0, max(len(data) - 1, 0))]
+            leading_zero = (first == 48) | ((first == 45) & (second == 48))  # "0", "-0"
+            grouping = filled & (point >= 0) & (places == 3) & ~leading_zero
+            proves_point |= bool((filled & (point >= 0) & ~grouping).any())
+            grouping_seen |= bool(grouping.any())
+    if grouping_seen and not proves_point:
+        return None  # "1.234" alone: the general path explains the ambiguity
+    joined = np.concatenate(floats_parts) if floats_parts else np.empty(0, dtype=np.float64)
+    out = pd.Series(joined, index=values.index, dtype=np.float64)
+    return Parsed(out, np.zeros(len(values), dtype=bool), scale=scale)
+
+
 # --------------------------------------------------------------------------- dates
 
 
@@ -334,6 +601,9 @@ def parse_dates(
     column cannot be proved from its values, or the values contradict each other; ``where``
     names the file and column in that message.
     """
+    fast = _fast_dates(values)
+    if fast is not None:
+        return Parsed(fast, np.zeros(len(values), dtype=bool))
     codes, uniques, present, other = _distinct(values, DATE_NULL_TOKENS)
     parsed_uniques, note = _parse_date_uniques(uniques, order, where, epoch1904)
     out = _take(parsed_uniques, codes, values.index).astype("datetime64[ns, UTC]")
@@ -529,6 +799,9 @@ def parse_amounts(
     Raises :class:`InputDataError` when ``decimal`` is None and the column's separators are
     ambiguous (only values like ``1,234``) or contradictory.
     """
+    fast = _fast_amounts(values, decimal)
+    if fast is not None:
+        return fast
     codes, uniques, present, other = _distinct(values, NULL_TOKENS)
     parsed, scale, note = _parse_amount_uniques(uniques, decimal, where)
     array = (
@@ -551,6 +824,9 @@ def parse_minutes(
     values: pd.Series, *, decimal: Decimal | None = None, where: str = "column"
 ) -> Parsed:
     """Parse handling times in minutes: plain numbers, or ``H:MM[:SS]`` durations."""
+    fast = _fast_amounts(values, decimal)  # plain numbers only: no duration among them
+    if fast is not None:
+        return fast
     codes, uniques, _, _ = _distinct(values, NULL_TOKENS)
     parts = uniques.str.extract(_DURATION_RE)
     duration_u = parts["h"].notna().to_numpy(dtype=bool)
@@ -623,6 +899,14 @@ def _text_from_object(value: Any) -> str:
 
 def parse_text(values: pd.Series) -> Parsed:
     """Text (ids, names, free text): stripped, null tokens made missing, leading zeros kept."""
+    fast = _fast_text(values)
+    if fast is not None:
+        return Parsed(fast, np.zeros(len(values), dtype=bool))
+    return _parse_text_general(values)
+
+
+def _parse_text_general(values: pd.Series) -> Parsed:
+    """:func:`parse_text` per distinct value (any column, workbook cells too)."""
     codes, uniques, _, other = _distinct(values, NULL_TOKENS)
     out = _take(uniques, codes, values.index)
     if other.any():

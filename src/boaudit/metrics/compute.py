@@ -214,6 +214,16 @@ def _r(value: float) -> float | None:
 
 def _days(end: pd.Series, start: pd.Series) -> pd.Series:
     """``end - start`` in calendar days, NaN where either is missing."""
+    utc_ns = pd.DatetimeTZDtype("ns", "UTC")
+    if end.dtype == utc_ns and start.dtype == utc_ns and end.index.equals(start.index):
+        # The same arithmetic as below (nanoseconds / 1e9 / 86400) on the underlying UTC
+        # nanoseconds, without the intermediate timedelta and seconds columns.
+        e = end.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+        s = start.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]")
+        days = (e.view(np.int64) - s.view(np.int64)) / 1_000_000_000
+        days /= 86_400.0
+        days[np.isnat(e) | np.isnat(s)] = np.nan
+        return pd.Series(days, index=end.index, dtype="float64")
     delta: pd.Series = end - start
     return pd.Series(delta.dt.total_seconds() / 86_400.0, index=delta.index, dtype="float64")
 
@@ -231,9 +241,10 @@ def factorize_text(
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     normal = transform(pd.Series(uniques, dtype="string")).replace("", pd.NA)
     inner, labels = pd.factorize(normal, sort=sort, use_na_sentinel=True)
-    inner = np.asarray(inner, dtype=np.int64)
-    mapped = np.where(codes >= 0, inner[np.maximum(codes, 0)] if len(inner) else -1, -1)
-    return np.asarray(mapped, dtype=np.int64), [str(label) for label in labels]
+    # Code -1 (empty) takes the last entry, -1: one lookup, no full-size temporaries.
+    lookup = np.append(np.asarray(inner, dtype=np.int64), -1)
+    mapped: IntArray = lookup[codes]
+    return mapped, [str(label) for label in labels]
 
 
 def _strip(values: pd.Series) -> pd.Series:
@@ -560,12 +571,37 @@ def _normalised_ids(ids: pd.Series) -> pd.Series:
     """Invoice numbers compared the way auditors do: upper case, letters and digits only, no
     leading zeros in a run of digits (``inv 0042`` and ``INV-42`` -> ``INV42``)."""
     upper = ids.astype("string").str.upper().str.replace(r"[^0-9A-Z]", "", regex=True)
-    return upper.str.replace(r"(?<![0-9])0+(?=[0-9])", "", regex=True)
+    # Leading zeros of each run of digits (what ``(?<![0-9])0+(?=[0-9])`` removes), written
+    # without look-arounds so that Arrow's regular expressions run it, not Python per value.
+    return upper.str.replace(r"(^|[^0-9])0+([0-9])", r"\1\2", regex=True)
 
 
 def _codes(series: pd.Series) -> IntArray:
     codes, _ = pd.factorize(series, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64)
+
+
+def _repeated(vendor: IntArray, currency: IntArray, amount: FloatArray) -> npt.NDArray[np.bool_]:
+    """Rows whose (vendor, currency, amount) occurs more than once, among rows with a vendor
+    and an amount: what ``DataFrame.duplicated(keep=False)`` says there, found by sorting
+    (two stable sorts: by vendor and currency, then by amount) instead of hashing three
+    columns, which is faster and needs a fraction of the memory."""
+    repeated = np.zeros(len(amount), dtype=bool)
+    rows = np.flatnonzero((vendor >= 0) & ~np.isnan(amount))
+    if len(rows) < 2:
+        return repeated
+    pair = vendor[rows] * (int(currency.max()) + 2) + currency[rows] + 1
+    by_pair = np.argsort(pair, kind="stable")
+    # 0.0 and -0.0 are the same amount (as for pandas); no NaN is left among these rows.
+    bits = (amount[rows][by_pair] + 0.0).view(np.int64)
+    order = by_pair[np.argsort(bits, kind="stable")]
+    bits, pair = (amount[rows][order] + 0.0).view(np.int64), pair[order]
+    same = (bits[1:] == bits[:-1]) & (pair[1:] == pair[:-1])
+    flagged = np.zeros(len(rows), dtype=bool)
+    flagged[1:] |= same
+    flagged[:-1] |= same
+    repeated[rows[order[flagged]]] = True
+    return repeated
 
 
 def _duplicates(frame: pd.DataFrame, options: MetricsOptions, prep: Prepared) -> None:
@@ -583,9 +619,7 @@ def _duplicates(frame: pd.DataFrame, options: MetricsOptions, prep: Prepared) ->
         else np.zeros(len(frame), dtype=np.int64)
     )
     amount = frame["amount"].to_numpy(dtype="float64", na_value=np.nan)
-    keys = pd.DataFrame({"v": vendor_key, "c": currency, "a": amount})
-    usable = (vendor_key >= 0) & ~np.isnan(amount)
-    candidates = usable & keys.duplicated(keep=False).to_numpy()
+    candidates = _repeated(vendor_key, currency, amount)
     n = len(frame)
     exact = np.zeros(n, dtype=np.float64)
     near = np.zeros(n, dtype=np.float64)
@@ -597,9 +631,15 @@ def _duplicates(frame: pd.DataFrame, options: MetricsOptions, prep: Prepared) ->
         f"amount, invoice dates within {options.duplicate_window_days:g} days, another number"
     )
     if len(positions):
-        sub = frame.iloc[positions]
-        number = _codes(_normalised_ids(sub["invoice_id"]))
-        key = keys.iloc[positions].assign(n=number)
+        number = _codes(_normalised_ids(frame["invoice_id"].iloc[positions]))
+        key = pd.DataFrame(
+            {
+                "v": vendor_key[positions],
+                "c": currency[positions],
+                "a": amount[positions],
+                "n": number,
+            }
+        )
         dup = key.duplicated(keep=False).to_numpy() & (number >= 0)
         exact[positions[dup]] = 1.0
         ids = key[dup].groupby(["v", "c", "a", "n"], sort=False).ngroup().to_numpy()
@@ -610,11 +650,9 @@ def _duplicates(frame: pd.DataFrame, options: MetricsOptions, prep: Prepared) ->
             (c for c in ("invoice_date", "received_at") if available(frame, c)), None
         )
         if date_column is not None:
-            when = (
-                _naive_utc(sub[date_column]).to_numpy(dtype="datetime64[ns]").astype(np.int64)
-                / 86_400e9
-            )
-            when[np.isnat(_naive_utc(sub[date_column]).to_numpy(dtype="datetime64[ns]"))] = np.nan
+            stamps = _naive_utc(frame[date_column].iloc[positions]).to_numpy(dtype="datetime64[ns]")
+            when = stamps.astype(np.int64) / 86_400e9
+            when[np.isnat(stamps)] = np.nan
             order = np.lexsort(
                 (when, key["a"].to_numpy(), key["c"].to_numpy(), key["v"].to_numpy())
             )
@@ -648,27 +686,58 @@ def _duplicates(frame: pd.DataFrame, options: MetricsOptions, prep: Prepared) ->
     del prep.duplicate_examples[20:]
 
 
-def _row_refs(frame: pd.DataFrame, rows: npt.NDArray[np.intp]) -> list[dict[str, Any]]:
-    part = frame.iloc[rows]
+_EXAMPLE_COLUMNS = ("invoice_id", "vendor", "amount", "_source", "_row")
+
+
+def _fetch(frame: pd.DataFrame, rows: npt.NDArray[np.intp]) -> dict[str, dict[int, Any]]:
+    """The values the examples show, for ``rows`` only: column -> row position -> value (one
+    take per column for every example, not one per example)."""
+    wanted = np.unique(np.asarray(rows, dtype=np.intp))
+    keys = wanted.tolist()
+    return {
+        column: dict(zip(keys, frame[column].iloc[wanted].tolist(), strict=True))
+        for column in _EXAMPLE_COLUMNS
+        if column in frame
+    }
+
+
+def _row_refs(
+    values: dict[str, dict[int, Any]], rows: npt.NDArray[np.intp]
+) -> list[dict[str, Any]]:
     refs = []
-    for position in range(len(part)):
-        ref: dict[str, Any] = {"invoice_id": str(part["invoice_id"].iloc[position])}
-        if "_source" in part:
-            ref["source"] = str(part["_source"].iloc[position])
-        if "_row" in part:
-            ref["row"] = int(part["_row"].iloc[position])
+    for row in rows.tolist():
+        ref: dict[str, Any] = {"invoice_id": str(values["invoice_id"][row])}
+        if "_source" in values:
+            ref["source"] = str(values["_source"][row])
+        if "_row" in values:
+            ref["row"] = int(values["_row"][row])
         refs.append(ref)
     # the same rows in any input order give the same example
     return sorted(refs, key=lambda r: (r.get("source", ""), r.get("row", 0), r["invoice_id"]))
 
 
-def _ordered(frame: pd.DataFrame, members: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+def _ordered(
+    values: dict[str, dict[int, Any]], members: npt.NDArray[np.intp]
+) -> npt.NDArray[np.intp]:
     """Member positions in source and row order, so any input order gives the same example."""
-    if "_source" not in frame or "_row" not in frame:
+    if "_source" not in values or "_row" not in values:
         return members
-    part = frame.iloc[members]
-    order = np.lexsort((part["_row"].to_numpy(), part["_source"].astype("string").to_numpy()))
-    return members[order]
+    source, row = values["_source"], values["_row"]
+    keys = members.tolist()
+    order = sorted(range(len(keys)), key=lambda k: (source[keys[k]], row[keys[k]]))
+    return members[np.asarray(order, dtype=np.intp)]
+
+
+def _example(
+    values: dict[str, dict[int, Any]], match: str, members: npt.NDArray[np.intp]
+) -> dict[str, Any]:
+    members = _ordered(values, members)
+    return {
+        "match": match,
+        "vendor": str(values["vendor"][int(members[0])]),
+        "amount": float(values["amount"][int(members[0])]),
+        "invoices": _row_refs(values, members),
+    }
 
 
 def _exact_examples(
@@ -680,16 +749,11 @@ def _exact_examples(
     # The 20 largest groups only: this loop is over at most 20 groups, never over rows.
     by_group = pd.DataFrame({"g": ids, "a": amounts, "r": rows}).sort_values(["a", "g", "r"])
     top = by_group.drop_duplicates("g").nlargest(20, "a", keep="first")["g"]
-    for gid in top:
-        members = _ordered(frame, by_group.loc[by_group["g"] == gid, "r"].to_numpy())
-        prep.duplicate_examples.append(
-            {
-                "match": "exact",
-                "vendor": str(frame["vendor"].iloc[members[0]]),
-                "amount": float(frame["amount"].iloc[members[0]]),
-                "invoices": _row_refs(frame, members),
-            }
-        )
+    groups = by_group["g"].to_numpy()
+    members = [by_group["r"].to_numpy()[groups == gid] for gid in top]
+    values = _fetch(frame, np.concatenate(members))
+    for group in members:
+        prep.duplicate_examples.append(_example(values, "exact", group))
 
 
 def _near_examples(
@@ -702,16 +766,13 @@ def _near_examples(
     if not len(pairs):
         return
     amounts = frame["amount"].to_numpy(dtype="float64")[ordered_rows[pairs]]
-    for index in pairs[np.argsort(-amounts, kind="stable")[:20]]:
-        members = _ordered(frame, ordered_rows[[index, index + 1]])
-        prep.duplicate_examples.append(
-            {
-                "match": "near",
-                "vendor": str(frame["vendor"].iloc[members[0]]),
-                "amount": float(frame["amount"].iloc[members[0]]),
-                "invoices": _row_refs(frame, members),
-            }
-        )
+    members = [
+        ordered_rows[[index, index + 1]]
+        for index in pairs[np.argsort(-amounts, kind="stable")[:20]]
+    ]
+    values = _fetch(frame, np.concatenate(members))
+    for pair in members:
+        prep.duplicate_examples.append(_example(values, "near", pair))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -732,6 +793,29 @@ def _sum(codes: IntArray, size: int, values: FloatArray) -> FloatArray:
     return np.bincount(codes[valid], weights=values[valid], minlength=size).astype(np.float64)
 
 
+def _lexsort(values: FloatArray, codes: IntArray, size: int) -> npt.NDArray[np.intp]:
+    """``numpy.lexsort((values, codes))``: by code, then value, ties in input order. With few
+    codes, a stable sort by value and then a stable (radix) sort by 16-bit code, which is
+    the same order and faster."""
+    if size >= 1 << 15:
+        return np.lexsort((values, codes))
+    by_value = np.argsort(values, kind="stable")
+    by_code = np.argsort(codes[by_value].astype(np.int16), kind="stable")
+    order: npt.NDArray[np.intp] = by_value[by_code]
+    return order
+
+
+def _dense(combined: IntArray, bound: int) -> tuple[IntArray, IntArray]:
+    """``numpy.unique(combined, return_inverse=True)`` for values in ``[0, bound)``: counted
+    rather than sorted when ``bound`` is small."""
+    if bound > max(4 * len(combined), 1 << 20):
+        keys, inverse = np.unique(combined, return_inverse=True)
+        return np.asarray(keys, dtype=np.int64), np.asarray(inverse, dtype=np.int64)
+    present = np.bincount(combined, minlength=bound) > 0
+    rank = np.cumsum(present, dtype=np.int64) - 1
+    return np.flatnonzero(present).astype(np.int64), rank[combined]
+
+
 def group_quantiles(
     codes: IntArray, values: FloatArray, size: int, quantiles: Sequence[float]
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -742,7 +826,7 @@ def group_quantiles(
     if size == 1:  # the overall block: a plain sort
         v = np.sort(v)
     else:
-        order = np.lexsort((v, c))
+        order = _lexsort(v, c, size)
         c, v = c[order], v[order]
     counts = np.bincount(c, minlength=size).astype(np.int64)
     sums = np.bincount(c, weights=v, minlength=size)
@@ -856,7 +940,7 @@ def _gini(codes: IntArray, acodes: IntArray, completed: FloatArray, size: int) -
     valid = (codes >= 0) & (acodes >= 0)
     width = int(acodes.max()) + 1 if len(acodes) else 1
     combined = codes[valid] * width + acodes[valid]
-    keys, inverse = np.unique(combined, return_inverse=True)
+    keys, inverse = _dense(combined, size * width)
     done = np.bincount(inverse, weights=np.nan_to_num(completed[valid]))
     owner = keys // width
     order = np.lexsort((done, owner))
@@ -884,7 +968,7 @@ def _consistency(
     valid = (codes >= 0) & (acodes >= 0) & ~np.isnan(cycle)
     width = len(names) or 1
     combined = codes[valid] * width + acodes[valid]
-    keys, inverse = np.unique(combined, return_inverse=True)
+    keys, inverse = _dense(combined, size * width)
     counts, _, quant = group_quantiles(inverse.astype(np.int64), cycle[valid], len(keys), (0.5,))
     frame = pd.DataFrame(
         {"code": keys // width, "who": keys % width, "n": counts, "m": quant[:, 0]}

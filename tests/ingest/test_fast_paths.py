@@ -1,0 +1,168 @@
+"""The Arrow fast paths give what the general paths give.
+
+Text, ISO dates and plain decimals of an Arrow-backed column are parsed from the Arrow buffers;
+the same values as Python objects take the general per-distinct-value path. A UTF-8 CSV on
+disk is streamed to Arrow; the same bytes in memory take the bytes path.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pytest
+
+from boaudit.errors import InputDataError
+from boaudit.ingest import readers
+from boaudit.ingest.options import IngestOptions, Limits
+from boaudit.ingest.values import (
+    Parsed,
+    parse_amounts,
+    parse_dates,
+    parse_minutes,
+    parse_text,
+)
+
+
+def both(values: list[str]) -> tuple[pd.Series, pd.Series]:
+    """The values as Arrow strings in two chunks (fast path) and as objects (general path)."""
+    half = len(values) // 2
+    chunks = [pa.array(values[:half], pa.string()), pa.array(values[half:], pa.string())]
+    chunked = pa.chunked_array(chunks, pa.string())
+    return chunked.to_pandas(), pd.Series(values, dtype=object)
+
+
+def same(fast: Parsed, general: Parsed) -> None:
+    pd.testing.assert_series_equal(fast.values, general.values, check_exact=True)
+    assert fast.bad.tolist() == general.bad.tolist()
+    assert (fast.scale, fast.note) == (general.scale, general.note)
+
+
+TEXT = ["INV-1", " INV-2 ", "N/A", "null", "", "0042", "é", "a é", "\u00a0x", "x\x1f", "ſ"]
+DATES = [
+    "2024-01-31",
+    "2024-02-29",
+    "0000-00-00",
+    "",
+    "2024-03-01 10:20",
+    "2024-03-01T10:20",
+    "2024-03-01 23:59:59",
+]
+AMOUNTS = ["1", "-1.5", "0.125", "-0.125", "12.345", "", "0", "-012.500", "123456789012345"]
+
+
+@pytest.mark.parametrize("cut", range(len(TEXT) + 1))
+def test_text(cut: int) -> None:
+    fast, general = both(TEXT[:cut] + TEXT[cut:][::-1])
+    same(parse_text(fast), parse_text(general))
+
+
+@pytest.mark.parametrize("cut", range(len(DATES) + 1))
+def test_iso_dates(cut: int) -> None:
+    fast, general = both(DATES[cut:] + DATES[:cut])
+    same(parse_dates(fast), parse_dates(general))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2024-02-30"],
+        ["2023-02-29 10:00"],
+        ["2024-01-01 24:00"],
+        ["2024-13-01"],
+        ["2024-01-01", " 2024-01-02"],
+        ["2024-01-01", "31/12/2024"],
+        ["2024-01-01 10:00:60"],
+        ["2024-01-0x"],
+    ],
+)
+def test_dates_the_fast_path_leaves_alone(values: list[str]) -> None:
+    fast, general = both(values)
+    same(parse_dates(fast), parse_dates(general))
+
+
+@pytest.mark.parametrize("cut", range(len(AMOUNTS) + 1))
+def test_plain_amounts(cut: int) -> None:
+    fast, general = both(AMOUNTS[cut:] + AMOUNTS[:cut])
+    same(parse_amounts(fast), parse_amounts(general))
+    same(parse_minutes(fast), parse_minutes(general))
+
+
+@pytest.mark.parametrize(
+    "values", [["1.234"], ["1.234", "5"], ["1.234", "1,5"], ["1.5", "(2)"], ["7", "1:30"]]
+)
+def test_amounts_the_fast_path_leaves_alone(values: list[str]) -> None:
+    fast, general = both(values)
+    for parse in (parse_amounts, parse_minutes):
+        try:
+            expected: Parsed | str = parse(general)
+        except InputDataError as exc:
+            expected = str(exc)
+        if isinstance(expected, str):
+            with pytest.raises(InputDataError) as raised:
+                parse(fast)
+            assert str(raised.value) == expected
+        else:
+            same(parse(fast), expected)
+
+
+def outcome(read: object) -> object:
+    try:
+        table = read() if callable(read) else read
+    except InputDataError as exc:
+        return str(exc)
+    assert isinstance(table, readers.RawTable)
+    return (
+        table.info,
+        table.header,
+        table.data.astype(object).values.tolist(),
+        table.rows.tolist(),
+        table.extra.tolist(),
+        table.read,
+        table.skipped,
+        table.notes,
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Invoice Number,Amount\nINV-1,10.50\nINV-2,3\n",
+        b"\xef\xbb\xbfInvoice Number,Amount\r\nINV-1,10.50\r\nINV-2,3",
+        b'Invoice Number,Vendor\nINV-1,"Acme, ""Ltd"""\nINV-2,"two\nlines"\n',
+        b'Invoice Number,Vendor\nINV-1,"open\n',
+        b"Invoice Number,Amount\nINV-1,10\nINV-2,\xff\n",
+        b"Invoice Number,Amount\nINV-1,10\nINV-2,\xc3",
+        b"Invoice Number,Amount\nINV-1,10\nINV-2,3,4\n",
+        b"Invoice Number,Amount\nINV-1,10\n,\nTotal,10\n",
+        b"Invoice Number,Amount\nINV-1," + b"9" * 40 + b"\n",
+        b"Invoice Number,Amount\nINV-1,1\nINV-2,2\nINV-3,3\nINV-4,4\n",
+    ],
+)
+def test_streamed_file_reads_as_the_bytes(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    options = IngestOptions(limits=Limits(max_cell_chars=20, max_rows=3))
+    streamed = outcome(lambda: readers.read_source(str(path), options))
+    in_memory = outcome(lambda: readers.read_csv_bytes(data, str(path), options))
+    assert streamed == in_memory
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7, 20])
+@pytest.mark.parametrize("size", [1, 2, 5, 64])
+def test_stream_checks_lines_and_encoding_across_reads(limit: int, size: int) -> None:
+    data = "a,b\néé,\n\n" + "x" * 9 + "\nlast,é"
+    raw = data.encode()
+    stream = readers._CheckedStream(io.BytesIO(raw[5:]), raw[:5], ",", 2, limit)
+    pieces = []
+    while piece := stream.read(size):
+        pieces.append(piece)
+    assert not stream.failed
+    assert stream.long_line == (readers._longest_line(raw) > limit)
+    assert b"".join(pieces) == raw + b"\n,\n"
+    broken = readers._CheckedStream(io.BytesIO(raw[:-1]), b"", ",", 2, limit)
+    while broken.read(size):
+        pass
+    assert broken.failed
