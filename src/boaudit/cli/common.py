@@ -100,5 +100,5 @@ def write_output(data: str | bytes, output: Path | None) -> None:
 
 
 def note(message: str) -> None:
-    """A message for people, on stderr."""
-    stderr_console().print(message, markup=False)
+    """A message for people, on stderr, one line (never wrapped: logs and greps stay whole)."""
+    print(message, file=sys.stderr)
