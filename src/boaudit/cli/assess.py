@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from boaudit.cli.common import handles_errors, stdout_console, write_output
+from boaudit.cli.common import display, handles_errors, write_output
 from boaudit.errors import UsageError
 from boaudit.questionnaire import load_questionnaire
 from boaudit.questionnaire.assess import assess_files
@@ -119,13 +119,7 @@ def assess(
     elif format is AssessFormat.csv:
         write_output(assessment_csv(assessment), output)
     else:
-        console = stdout_console(width=100 if output is not None else None)
-        if output is None:
-            print_assessment(assessment, console)
-        else:
-            with console.capture() as capture:
-                print_assessment(assessment, console)
-            write_output(capture.get(), output)
+        display(lambda console: print_assessment(assessment, console), output)
 
 
 def run_assessment(

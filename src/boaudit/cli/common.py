@@ -99,6 +99,17 @@ def write_output(data: str | bytes, output: Path | None) -> None:
     atomic_write(output, data)
 
 
+def display(draw: Callable[[Console], None], output: Path | None, width: int = 100) -> None:
+    """Draw rich output on the terminal, or into ``output`` as plain text ``width`` wide."""
+    if output is None or str(output) == "-":
+        draw(stdout_console())
+        return
+    console = stdout_console(width=width)
+    with console.capture() as capture:
+        draw(console)
+    write_output(capture.get(), output)
+
+
 def note(message: str) -> None:
     """A message for people, on stderr, one line (never wrapped: logs and greps stay whole)."""
     print(message, file=sys.stderr)

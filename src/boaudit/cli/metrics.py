@@ -11,7 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from boaudit.cli.common import handles_errors, note, stderr_console, stdout_console, write_output
+from boaudit.cli.common import (
+    display,
+    handles_errors,
+    note,
+    stderr_console,
+    write_output,
+)
 from boaudit.cli.ingest_options import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_CELL_CHARS,
@@ -143,13 +149,7 @@ def metrics(
     elif output_format is MetricsFormat.csv:
         write_output(metrics_csv(result), output)
     else:
-        console = stdout_console(width=120 if output is not None else None)
-        if output is None:
-            print_metrics(result, console)
-        else:
-            with console.capture() as capture:
-                print_metrics(result, console)
-            write_output(capture.get(), output)
+        display(lambda console: print_metrics(result, console), output, width=120)
     rows = result.rows
     if rows.get("quarantined"):
         note(

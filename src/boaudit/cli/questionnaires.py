@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from boaudit.cli.common import handles_errors, stdout_console, write_output
+from boaudit.cli.common import display, handles_errors, stdout_console, write_output
 from boaudit.errors import QuestionnaireError
 from boaudit.fileio import dumps_json
 from boaudit.questionnaire import bundled_ids, load_bundled, load_questionnaire, validate_file
@@ -95,13 +95,7 @@ def show(
             [q.text, f"[dim]{q.guidance}[/dim]", *(f"{k}: {rubric[k]}" for k in ("1", "3", "5"))]
         )
         table.add_row(q.id, taxonomy.get(q.pitfall).title, str(q.weight), body)
-    console = stdout_console()
-    if output is None:
-        console.print(table)
-    else:
-        with console.capture() as capture:
-            console.print(table)
-        write_output(capture.get(), output)
+    display(lambda console: console.print(table), output)
 
 
 @app.command("validate")

@@ -16,7 +16,7 @@ from platformdirs import user_data_dir
 from rich.table import Table
 
 from boaudit import __version__
-from boaudit.cli.common import handles_errors, stdout_console, write_output
+from boaudit.cli.common import display, handles_errors, write_output
 from boaudit.errors import ExitCode, InputMissingError, OutputError
 from boaudit.fileio import atomic_write, csv_text, dumps_json
 from boaudit.history import History, compare
@@ -209,13 +209,7 @@ def history(
         table.add_column(label, justify="left" if key == "as_of" else "right", no_wrap=True)
     for row in rows:
         table.add_row(*(_cell(row.get(key))[: 10 if key == "as_of" else None] for key, _ in shown))
-    console = stdout_console(width=160 if output is not None else None)
-    if output is None:
-        console.print(table)
-    else:
-        with console.capture() as capture:
-            console.print(table)
-        write_output(capture.get(), output)
+    display(lambda console: console.print(table), output, width=160)
     if not rows:
         print("boaudit: no runs recorded for this configuration yet", file=sys.stderr)
 
