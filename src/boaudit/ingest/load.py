@@ -454,7 +454,9 @@ def _release(data: pd.DataFrame, positions: Sequence[Any]) -> None:
     """Drop raw columns that are no longer needed, and hand their memory back."""
     gone = [p for p in positions if p in data.columns]
     if gone:
-        data.drop(columns=gone, inplace=True)
+        # In place (the caller keeps its frame): del, since drop(inplace=True) is deprecated.
+        for column in gone:
+            del data[column]
         pa.default_memory_pool().release_unused()
 
 
