@@ -16,7 +16,6 @@ from boaudit.questionnaire import load_questionnaire
 from boaudit.questionnaire.assess import assess_files
 from boaudit.questionnaire.render import assessment_csv, assessment_json, assessment_markdown
 from boaudit.questionnaire.scoring import Assessment, round_score
-from boaudit.questionnaire.template import csv_template, xlsx_template
 
 BAND_STYLES = {"critical": "bold red", "needs work": "yellow", "healthy": "green"}
 
@@ -60,6 +59,9 @@ def template(
     question. .xlsx: an Instructions sheet, a Roster sheet and one answer sheet per respondent,
     with the question text and rubric visible and answers restricted to 1-5 and n/a.
     """
+    # Imported here: openpyxl is only needed for templates, not at every command's start-up.
+    from boaudit.questionnaire.template import csv_template, xlsx_template
+
     loaded = load_questionnaire(questionnaire)
     names = [name.strip() for name in respondent or [] if name.strip()]
     suffix = output.suffix.lower()
