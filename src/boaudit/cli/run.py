@@ -97,11 +97,12 @@ def run(
     with History(history_path(loaded, config)) as store:
         previous = store.runs(key)
         changes: dict[str, Any] = {}
+        fresh = result.report.to_dict()
         if previous:
             last = previous[-1]
             changes["since_last"] = {
                 "run": last.id,
-                **compare(result.report.to_dict(), store.report_of(last.id)),
+                **compare(fresh, store.report_of(last.id)),
             }
         if baseline is not None:
             chosen = store.find(key, baseline)
@@ -112,7 +113,7 @@ def run(
                 )
             changes["since_baseline"] = {
                 "run": chosen.id,
-                **compare(result.report.to_dict(), store.report_of(chosen.id)),
+                **compare(fresh, store.report_of(chosen.id)),
             }
         trend = [*store.metric_series(key)]
         report = replace(result.report, changes=changes)

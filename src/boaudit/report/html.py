@@ -44,7 +44,6 @@ def render_html(report: Report) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
-        data=report.to_dict(),
         figures=figures,
         metrics_tables={kind: scalar_metrics(doc) for kind, doc in report.metrics.items()},
         contradictions=[f for f in report.findings if f.contradiction],

@@ -169,6 +169,11 @@ class Report:
     """From the run history: one row per earlier run plus this one (scores, KPIs)."""
 
     @property
+    def generated_by(self) -> str:
+        """``boaudit VERSION``, as printed in every format."""
+        return f"boaudit {self.version}".strip()
+
+    @property
     def quick_wins(self) -> tuple[str, ...]:
         """Pitfall ids of the quick wins, in rank order."""
         return tuple(f.pitfall for f in self.findings if f.quick_win)
@@ -189,7 +194,7 @@ class Report:
             "schema_version": SCHEMA_VERSION,
             "title": self.title,
             "as_of": self.as_of,
-            "generated_by": f"boaudit {self.version}".strip(),
+            "generated_by": self.generated_by,
             "assessment": self.assessment,
             "metrics": self.metrics,
             "findings": [f.to_dict() for f in self.findings],
