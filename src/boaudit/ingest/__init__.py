@@ -15,9 +15,9 @@ The contract the rest of boaudit relies on::
 * ``frame``: one row per accepted task or invoice; for events one row per *case*, already
   collapsed to the tasks columns (:mod:`boaudit.ingest.events`). Every canonical column of
   the kind is present (null when unmapped; ``columns`` says which were found), plus
-  ``_source`` (the file name as given) and ``_row`` (1-based row in that file, the header line
-  counting as a row like in a spreadsheet; for a collapsed case its first event's row, for a
-  collapsed update log the latest row's).
+  ``_source`` (the file name as given, categorical) and ``_row`` (1-based row in that file,
+  the header line counting as a row like in a spreadsheet; for a collapsed case its first
+  event's row, for a collapsed update log the latest row's).
 * dtypes: ids and text as pandas strings (leading zeros kept); datetimes ``datetime64[ns, UTC]``
   (offsets converted, **naive values taken as UTC**); ``amount``/``cost`` float64 parsed exactly
   from the decimal text (each equals ``float(Decimal(text))``); booleans ``boolean``;

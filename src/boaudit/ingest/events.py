@@ -87,7 +87,7 @@ def collapse_events(events: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFra
             "status": last["activity"].reindex(cases).astype("str").to_numpy(),
             "rework_count": (sizes - distinct).reindex(cases).astype("Int64").to_numpy(),
             "updated_at": updated.to_numpy(),
-            "_source": first["_source"].reindex(cases).to_numpy(),
+            "_source": first["_source"].reindex(cases).array,
             "_row": first["_row"].reindex(cases).astype("int64").to_numpy(),
         }
     )

@@ -584,19 +584,33 @@ def _codes(series: pd.Series) -> IntArray:
 def _repeated(vendor: IntArray, currency: IntArray, amount: FloatArray) -> npt.NDArray[np.bool_]:
     """Rows whose (vendor, currency, amount) occurs more than once, among rows with a vendor
     and an amount: what ``DataFrame.duplicated(keep=False)`` says there, found by sorting
-    (two stable sorts: by vendor and currency, then by amount) instead of hashing three
-    columns, which is faster and needs a fraction of the memory."""
+    instead of hashing three columns, which is faster and needs a fraction of the memory.
+
+    Amounts are ranked by their bits (one sort), and the rank and the (vendor, currency)
+    pair are combined into one integer key, sorted once more; equal neighbours are repeats.
+    Neither sort needs to be stable, so both use NumPy's fast unstable sort."""
     repeated = np.zeros(len(amount), dtype=bool)
     rows = np.flatnonzero((vendor >= 0) & ~np.isnan(amount))
     if len(rows) < 2:
         return repeated
     pair = vendor[rows] * (int(currency.max()) + 2) + currency[rows] + 1
-    by_pair = np.argsort(pair, kind="stable")
     # 0.0 and -0.0 are the same amount (as for pandas); no NaN is left among these rows.
-    bits = (amount[rows][by_pair] + 0.0).view(np.int64)
-    order = by_pair[np.argsort(bits, kind="stable")]
-    bits, pair = (amount[rows][order] + 0.0).view(np.int64), pair[order]
-    same = (bits[1:] == bits[:-1]) & (pair[1:] == pair[:-1])
+    bits = (amount[rows] + 0.0).view(np.int64)
+    by_bits = np.argsort(bits)
+    ordered = bits[by_bits]
+    rank = np.empty(len(rows), dtype=np.int64)
+    rank[by_bits] = np.cumsum(np.concatenate(([0], ordered[1:] != ordered[:-1])))
+    del bits, by_bits, ordered
+    width = int(pair.max()) + 1
+    if int(rank.max()) + 1 <= (2**62) // width:
+        key = rank * width + pair
+        order = np.argsort(key)
+        key = key[order]
+        same = key[1:] == key[:-1]
+    else:  # the combined key would overflow 64 bits: compare the two columns
+        order = np.lexsort((pair, rank))
+        rank, pair = rank[order], pair[order]
+        same = (rank[1:] == rank[:-1]) & (pair[1:] == pair[:-1])
     flagged = np.zeros(len(rows), dtype=bool)
     flagged[1:] |= same
     flagged[:-1] |= same
@@ -793,13 +807,13 @@ def _sum(codes: IntArray, size: int, values: FloatArray) -> FloatArray:
     return np.bincount(codes[valid], weights=values[valid], minlength=size).astype(np.float64)
 
 
-def _lexsort(values: FloatArray, codes: IntArray, size: int) -> npt.NDArray[np.intp]:
-    """``numpy.lexsort((values, codes))``: by code, then value, ties in input order. With few
-    codes, a stable sort by value and then a stable (radix) sort by 16-bit code, which is
-    the same order and faster."""
+def _by_code_then_value(values: FloatArray, codes: IntArray, size: int) -> npt.NDArray[np.intp]:
+    """An order by code, then value; equal values of one code in any order, which is all a
+    quantile needs. With few codes: NumPy's fast unstable sort by value, then a stable
+    (radix) sort by 16-bit code; ``numpy.lexsort`` otherwise."""
     if size >= 1 << 15:
         return np.lexsort((values, codes))
-    by_value = np.argsort(values, kind="stable")
+    by_value = np.argsort(values)
     by_code = np.argsort(codes[by_value].astype(np.int16), kind="stable")
     order: npt.NDArray[np.intp] = by_value[by_code]
     return order
@@ -826,7 +840,7 @@ def group_quantiles(
     if size == 1:  # the overall block: a plain sort
         v = np.sort(v)
     else:
-        order = _lexsort(v, c, size)
+        order = _by_code_then_value(v, c, size)
         c, v = c[order], v[order]
     counts = np.bincount(c, minlength=size).astype(np.int64)
     sums = np.bincount(c, weights=v, minlength=size)
