@@ -285,7 +285,7 @@ def _table_parts(
     frame = pd.DataFrame({c: columns.pop(c) for c in schema}, index=range(length))
     # One category, not a million copies of the path (41 MiB for a million rows).
     frame["_source"] = pd.Categorical.from_codes(
-        np.zeros(length, dtype=np.int8), categories=[table.info.source]
+        np.zeros(length, dtype=np.int8), categories=pd.Index([table.info.source])
     )
     frame["_row"] = rows.astype(np.int64)
     frame = frame[~refused].reset_index(drop=True) if refused.any() else frame
