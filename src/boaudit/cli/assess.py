@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from boaudit.cli.common import display, handles_errors, write_output
 from boaudit.errors import UsageError
-from boaudit.questionnaire import load_questionnaire
-from boaudit.questionnaire.assess import assess_files
-from boaudit.questionnaire.render import assessment_csv, assessment_json, assessment_markdown
-from boaudit.questionnaire.scoring import Assessment, round_score
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from boaudit.questionnaire.scoring import Assessment
+
+# The questionnaire package (pydantic models, krippendorff) and openpyxl are imported inside
+# the commands: importing this module must stay cheap, every command's start-up pays for it.
 
 BAND_STYLES = {"critical": "bold red", "needs work": "yellow", "healthy": "green"}
 
@@ -60,6 +63,7 @@ def template(
     with the question text and rubric visible and answers restricted to 1-5 and n/a.
     """
     # Imported here: openpyxl is only needed for templates, not at every command's start-up.
+    from boaudit.questionnaire import load_questionnaire
     from boaudit.questionnaire.template import csv_template, xlsx_template
 
     loaded = load_questionnaire(questionnaire)
@@ -113,6 +117,12 @@ def assess(
     - agreement: Krippendorff's alpha (ordinal) with 2+ respondents; 0.8 and above
       reliable, below 0.667 needs follow-up interviews
     """
+    from boaudit.questionnaire.render import (
+        assessment_csv,
+        assessment_json,
+        assessment_markdown,
+    )
+
     assessment = run_assessment(answers, questionnaire, by_role=by_role)
     if format is AssessFormat.json:
         write_output(assessment_json(assessment), output)
@@ -128,6 +138,8 @@ def run_assessment(
     answers: list[Path], questionnaire: str | None, *, by_role: bool = False
 ) -> Assessment:
     """Read, check and score answer files: the whole of ``boaudit assess`` but the output."""
+    from boaudit.questionnaire.assess import assess_files
+
     return assess_files(answers, questionnaire, by_role=by_role)
 
 
@@ -140,6 +152,9 @@ def _score_text(value: float | None, band: str | None) -> Text:
 def print_assessment(assessment: Assessment, console: object) -> None:
     """Print the assessment as rich tables on ``console``."""
     from rich.console import Console
+    from rich.table import Table
+
+    from boaudit.questionnaire.scoring import round_score
 
     assert isinstance(console, Console)
     table = Table(
@@ -193,6 +208,10 @@ def print_assessment(assessment: Assessment, console: object) -> None:
 
 def _role_table(assessment: Assessment) -> Table:
     """Pitfall scores per role, side by side."""
+    from rich.table import Table
+
+    from boaudit.questionnaire.scoring import round_score
+
     assert assessment.by_role is not None
     table = Table(title="Scores by role")
     table.add_column("pitfall")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from boaudit.cli.common import handles_errors, stderr_console, stdout_console, write_output
 from boaudit.cli.ingest_options import (
@@ -75,6 +74,8 @@ def inspect_dict(result: LoadResult) -> dict[str, Any]:
 
 
 def _render_table(result: LoadResult) -> None:
+    from rich.table import Table
+
     console = stdout_console()
     detected = Table(title="Detected", title_justify="left")
     for heading in (

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from boaudit.cli.common import handles_errors
 from boaudit.errors import ExitCode, UsageError
-from boaudit.questionnaire import load_questionnaire
-from boaudit.questionnaire.interview import GivenAnswer, InterviewFile, normalise_answer
-from boaudit.questionnaire.models import Question, Questionnaire
-from boaudit.taxonomy import load_taxonomy
+
+if TYPE_CHECKING:
+    from boaudit.questionnaire.interview import InterviewFile
+    from boaudit.questionnaire.models import Question, Questionnaire
+
+# The questionnaire package and the taxonomy (pydantic models) are imported where they are
+# used: importing this module must stay cheap, every command's start-up pays for it.
 
 INTERRUPTED = 130
 """Exit status after Ctrl-C or end of input, as shells report SIGINT."""
@@ -67,6 +69,9 @@ def interview(
     name = respondent.strip()
     if not name:
         raise UsageError("--respondent is blank; give the respondent's name or role")
+    from boaudit.questionnaire import load_questionnaire
+    from boaudit.questionnaire.interview import InterviewFile
+
     loaded = load_questionnaire(questionnaire)
     sheet = InterviewFile(output, loaded, name, role.strip() if role else None)
     console = Console(highlight=False)
@@ -125,6 +130,8 @@ def _ask_all(console: Console, sheet: InterviewFile) -> None:
 
 
 def _header(console: Console, questionnaire: Questionnaire, question: Question, index: int) -> None:
+    from boaudit.taxonomy import load_taxonomy
+
     section = questionnaire.section_of(question.id)
     number = [s.number for s in questionnaire.sections].index(section.number) + 1
     pitfall = load_taxonomy().get(question.pitfall).title
@@ -146,6 +153,9 @@ def _header(console: Console, questionnaire: Questionnaire, question: Question, 
 
 def _ask(console: Console, sheet: InterviewFile, index: int) -> None:
     """Ask one question until it gets a valid answer; raise _Back/_Skip/_Quit on request."""
+    from boaudit.questionnaire.interview import GivenAnswer, normalise_answer
+    from boaudit.taxonomy import load_taxonomy
+
     question = sheet.questionnaire.questions[index]
     _header(console, sheet.questionnaire, question, index)
     current = sheet.answers.get(question.id)
@@ -179,6 +189,8 @@ def _ask(console: Console, sheet: InterviewFile, index: int) -> None:
 
 
 def _review(console: Console, sheet: InterviewFile) -> None:
+    from rich.table import Table
+
     questions = sheet.questionnaire.questions
     while True:
         table = Table(title=f"{sheet.respondent}: {sheet.answered} of {len(questions)} answered")

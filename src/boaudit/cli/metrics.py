@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from boaudit.cli.common import (
     display,
@@ -51,12 +50,9 @@ from boaudit.cli.metrics_options import (
 )
 from boaudit.fileio import atomic_write
 from boaudit.ingest import LoadResult, load, quarantine_csv
-from boaudit.metrics import (
-    MetricsResult,
-    metrics_csv,
-    metrics_from_load,
-    metrics_json,
-)
+
+if TYPE_CHECKING:
+    from boaudit.metrics import MetricsResult
 
 
 class MetricsFormat(StrEnum):
@@ -117,6 +113,9 @@ def metrics(
       same vendor and amount within 7 days (near)
     A metric whose inputs are absent is null with a reason, never 0.
     """
+    # Imported here: only this command computes metrics, the others need not load them.
+    from boaudit.metrics import metrics_csv, metrics_from_load, metrics_json
+
     metrics_options = build_options(
         by=by,
         period=period,
@@ -214,6 +213,8 @@ def _summary(name: str, value: Any) -> str:
 
 def print_metrics(result: MetricsResult, console: Console) -> None:
     """Print the result as rich tables on ``console``."""
+    from rich.table import Table
+
     rows = result.rows
     table = Table(
         title=f"{result.kind} metrics as of {result.as_of or 'n/a'}",

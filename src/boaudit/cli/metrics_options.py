@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from boaudit.errors import UsageError
-from boaudit.metrics import (
-    MetricsOptions,
-    Period,
-    SlaTarget,
-    load_benchmarks,
-    load_sla_map,
-    parse_duration,
-)
+
+if TYPE_CHECKING:
+    from boaudit.metrics import MetricsOptions, Period, SlaTarget
+
+# boaudit.metrics (pydantic models of the benchmarks) is imported in build_options: declaring
+# the options must stay cheap, every command's start-up pays for it.
 
 PANEL = "Metrics"
 
@@ -42,6 +40,14 @@ def build_options(
 ) -> MetricsOptions:
     """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
     benchmarks file)."""
+    from boaudit.metrics import (
+        MetricsOptions,
+        SlaTarget,
+        load_benchmarks,
+        load_sla_map,
+        parse_duration,
+    )
+
     if sla is not None and sla_map is not None:
         raise UsageError("give --sla or --sla-map, not both")
     target: SlaTarget | None = None

@@ -7,18 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from boaudit.cli.common import display, handles_errors, stdout_console, write_output
 from boaudit.errors import QuestionnaireError
 from boaudit.fileio import dumps_json
-from boaudit.questionnaire import bundled_ids, load_bundled, load_questionnaire, validate_file
-from boaudit.questionnaire.render import (
-    questionnaire_dict,
-    questionnaire_markdown,
-    questionnaire_summary,
-)
-from boaudit.taxonomy import load_taxonomy
+
+# The questionnaire package, the taxonomy (pydantic models) and rich tables are imported in
+# the commands: importing this module must stay cheap, every command's start-up pays for it.
 
 app = typer.Typer(
     help="List, show and validate questionnaires (bundled ones by id, your own by path).",
@@ -49,6 +44,11 @@ def list_(
     ),
 ) -> None:
     """List the bundled questionnaires: id, title, source, pitfalls and questions."""
+    from rich.table import Table
+
+    from boaudit.questionnaire import bundled_ids, load_bundled
+    from boaudit.questionnaire.render import questionnaire_summary
+
     summaries = [questionnaire_summary(load_bundled(q)) for q in bundled_ids()]
     if format is ListFormat.json:
         write_output(dumps_json(summaries), None)
@@ -76,6 +76,12 @@ def show(
     ] = None,
 ) -> None:
     """Show every question of a questionnaire, with guidance, weight and rubric."""
+    from rich.table import Table
+
+    from boaudit.questionnaire import load_questionnaire
+    from boaudit.questionnaire.render import questionnaire_dict, questionnaire_markdown
+    from boaudit.taxonomy import load_taxonomy
+
     loaded = load_questionnaire(questionnaire)
     if format is ShowFormat.json:
         write_output(dumps_json(questionnaire_dict(loaded)), output)
@@ -107,6 +113,8 @@ def validate(
 
     Exit 0 when valid, 78 when not, 66 when the file cannot be read.
     """
+    from boaudit.questionnaire import validate_file
+
     loaded, problems = validate_file(path)
     if loaded is None:
         raise QuestionnaireError(problems[0], problems[1:])

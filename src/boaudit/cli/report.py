@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, get_args
+from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
@@ -43,11 +43,15 @@ from boaudit.cli.metrics_options import (
 from boaudit.errors import UsageError
 from boaudit.fileio import atomic_write
 from boaudit.ingest import quarantine_csv
-from boaudit.report import ReportFormat, ReportOptions, render
 from boaudit.report.impact import ImpactAssumptions
 from boaudit.report.model import Effort
-from boaudit.report.pipeline import AuditInputs, AuditResult, run_audit, sources_from_files
-from boaudit.taxonomy import load_taxonomy
+from boaudit.report.writers import ReportFormat, render
+
+if TYPE_CHECKING:
+    from boaudit.report.pipeline import AuditInputs, AuditResult
+
+# Building the report (questionnaires, scoring, ingestion, metrics) is imported in the
+# command: every command's start-up imports this module to build the options.
 
 _INPUTS = "Inputs"
 _REPORT = "Report"
@@ -68,6 +72,8 @@ def parse_pairs(values: list[str] | None, option: str) -> dict[str, str]:
 
 def effort_overrides(values: list[str] | None) -> dict[str, Effort]:
     """``--effort PITFALL=low|medium|high`` into a dict, checked against the taxonomy."""
+    from boaudit.taxonomy import load_taxonomy
+
     known = load_taxonomy().ids
     levels = get_args(Effort)
     out: dict[str, Effort] = {}
@@ -227,6 +233,9 @@ def report(
     beside the figure and settable (--currency, --error-cost, --late-payment-rate,
     --annual-volume, --hourly-rate).
     """
+    from boaudit.report.build import ReportOptions
+    from boaudit.report.pipeline import AuditInputs, sources_from_files
+
     if quarantine is not None and not (tasks or invoices or events):
         raise UsageError("--quarantine needs exports (--tasks, --invoices or --events)")
     if format is ReportFormat.xlsx and output is None and sys.stdout.isatty():
@@ -291,6 +300,8 @@ def report(
 
 def audit_with_progress(inputs: AuditInputs) -> AuditResult:
     """Run the audit with a spinner on stderr when it is a terminal, silently otherwise."""
+    from boaudit.report.pipeline import run_audit
+
     if not sys.stderr.isatty():
         return run_audit(inputs)
     with stderr_console().status("working") as status:

@@ -9,26 +9,28 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from platformdirs import user_data_dir
-from rich.table import Table
 
 from boaudit import __version__
 from boaudit.cli.common import display, handles_errors, write_output
 from boaudit.errors import ExitCode, InputMissingError, OutputError
 from boaudit.fileio import atomic_write, csv_text, dumps_json
-from boaudit.history import History, compare
-from boaudit.report import render
-from boaudit.report.pipeline import run_audit
-from boaudit.runconfig import RunConfig, check_thresholds, load_config, output_paths, to_inputs
+
+if TYPE_CHECKING:
+    from boaudit.runconfig import RunConfig
+
+# The configuration, the history (sqlite3), the report and platformdirs are imported in the
+# commands: importing this module must stay cheap, every command's start-up pays for it.
 
 DEFAULT_HISTORY = "history.sqlite"
 
 
 def history_path(config: RunConfig | None, config_path: Path | None) -> Path:
     """The history database: the config's ``history`` key, else the user data folder."""
+    from platformdirs import user_data_dir
+
     if config is not None and config.history and config_path is not None:
         path = Path(config.history).expanduser()
         return path if path.is_absolute() else config_path.parent / path
@@ -85,6 +87,11 @@ def run(
     unless --verbose; never prompts. Exit 78 for an invalid configuration (every problem named
     with its key), 65/66 for unusable or missing inputs, 73 when an output cannot be written.
     """
+    from boaudit.history import History, compare
+    from boaudit.report import render
+    from boaudit.report.pipeline import run_audit
+    from boaudit.runconfig import check_thresholds, load_config, output_paths, to_inputs
+
     loaded = load_config(config)
     inputs = to_inputs(loaded, config, as_of)
     outputs = output_paths(loaded, config, as_of)
@@ -187,6 +194,11 @@ def history(
     ] = None,
 ) -> None:
     """Show KPIs and scores over time, one row per recorded run."""
+    from rich.table import Table
+
+    from boaudit.history import History
+    from boaudit.runconfig import load_config
+
     loaded = load_config(config) if config is not None else None
     path = database or history_path(loaded, config)
     if not path.exists():

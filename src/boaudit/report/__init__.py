@@ -1,8 +1,31 @@
-"""The prioritised fix report: one Report model, one pure writer module per format."""
+"""The prioritised fix report: one Report model, one pure writer module per format.
 
-from boaudit.report.build import ReportOptions, build_report
-from boaudit.report.model import EvidenceItem, Finding, Impact, Report
-from boaudit.report.writers import ReportFormat, render
+The names below are imported on first use (PEP 562), so that a light module of this package
+(the model, the formats) can be imported without the questionnaire and scoring packages that
+building a report needs: ``boaudit --help`` and every command's start-up pay for what the
+command-line interface imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from boaudit.report.build import ReportOptions, build_report
+    from boaudit.report.model import EvidenceItem, Finding, Impact, Report
+    from boaudit.report.writers import ReportFormat, render
+
+_HOMES = {
+    "EvidenceItem": "boaudit.report.model",
+    "Finding": "boaudit.report.model",
+    "Impact": "boaudit.report.model",
+    "Report": "boaudit.report.model",
+    "ReportFormat": "boaudit.report.writers",
+    "ReportOptions": "boaudit.report.build",
+    "build_report": "boaudit.report.build",
+    "render": "boaudit.report.writers",
+}
 
 __all__ = [
     "EvidenceItem",
@@ -14,3 +37,12 @@ __all__ = [
     "build_report",
     "render",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
