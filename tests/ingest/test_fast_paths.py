@@ -139,9 +139,16 @@ def outcome(read: object) -> object:
         b"Invoice Number,Amount\nINV-1,10\n,\nTotal,10\n",
         b"Invoice Number,Amount\nINV-1," + b"9" * 40 + b"\n",
         b"Invoice Number,Amount\nINV-1,1\nINV-2,2\nINV-3,3\nINV-4,4\n",
+        b'Invoice Number,Vendor\nINV-1,plain\nINV-2,plain\nINV-3,"late\nquote"\n',
+        b"\xef\xbb\xbfInvoice Number,Vendor\nINV-1,no quotes at all\n",
     ],
 )
-def test_streamed_file_reads_as_the_bytes(tmp_path: Path, data: bytes) -> None:
+@pytest.mark.parametrize("block", [7, 1 << 24])
+def test_streamed_file_reads_as_the_bytes(
+    tmp_path: Path, data: bytes, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A small check block: the first quote turns up in a later block than the first.
+    monkeypatch.setattr(readers, "_CHECK_BLOCK", block)
     path = tmp_path / "export.csv"
     path.write_bytes(data)
     options = IngestOptions(limits=Limits(max_cell_chars=20, max_rows=3))
@@ -166,3 +173,36 @@ def test_stream_checks_lines_and_encoding_across_reads(limit: int, size: int) ->
     while broken.read(size):
         pass
     assert broken.failed
+
+
+@pytest.mark.parametrize(
+    ("data", "vendor", "expected"),
+    [
+        (b"Invoice Number,Vendor\nINV-1,Acme\n", "Acme", [(False, False)]),
+        (b'Invoice Number,Vendor\nINV-1,"Acme, Ltd"\n', "Acme, Ltd", [(True, True)]),
+    ],
+)
+def test_files_without_quotes_are_read_in_parallel_blocks(
+    tmp_path: Path,
+    data: bytes,
+    vendor: str,
+    expected: list[tuple[bool, bool]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # (sentinel, quoted) of each Arrow read: a file without a quote character is read by Arrow
+    # from its path with newlines_in_values off; any quote sends it through the checked stream.
+    calls: list[tuple[bool, bool]] = []
+    real = readers._arrow_frame
+
+    def spy(
+        source: object, delimiter: str, width: int, sentinel: bool, quoted: bool = True
+    ) -> pd.DataFrame | None:
+        calls.append((sentinel, quoted))
+        return real(source, delimiter, width, sentinel, quoted)
+
+    monkeypatch.setattr(readers, "_arrow_frame", spy)
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    table = readers.read_source(str(path), IngestOptions())
+    assert calls == expected
+    assert table.data.iloc[0].tolist() == ["INV-1", vendor]

@@ -206,12 +206,14 @@ def _decode(data: bytes, encoding: str | None, where: str) -> tuple[str, str]:
 
 
 def _sample_records(sample: str, delimiter: str) -> list[list[str]]:
-    """Parse a text sample with the csv module (the last, possibly cut, line dropped)."""
-    cut = sample.rfind("\n")
+    """Parse a text sample with the csv module (the last, possibly cut, line dropped).
+
+    Lines end at ``\\n``, ``\\r\\n`` or a bare ``\\r`` (old Mac exports), as for the parsers."""
+    cut = max(sample.rfind("\n"), sample.rfind("\r"))
     if 0 < cut < len(sample) - 1:
         sample = sample[: cut + 1]
     try:
-        return list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+        return list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
     except csv.Error:
         return []
 
@@ -325,8 +327,10 @@ class _Appended:
         return b"".join(out)
 
 
-def _arrow_options(delimiter: str, width: int) -> dict[str, Any]:
-    """Arrow CSV options: ``width`` text columns, every cell kept as its exact text."""
+def _arrow_options(delimiter: str, width: int, quoted: bool = True) -> dict[str, Any]:
+    """Arrow CSV options: ``width`` text columns, every cell kept as its exact text. Data
+    without a quote character cannot hold a newline in a cell (``quoted`` False): Arrow then
+    splits the file at any newline and parses the blocks in parallel."""
     names = [str(i) for i in range(width)]
     return {
         "read_options": pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
@@ -335,7 +339,7 @@ def _arrow_options(delimiter: str, width: int) -> dict[str, Any]:
             quote_char='"',
             double_quote=True,
             escape_char=False,
-            newlines_in_values=True,
+            newlines_in_values=quoted,
             ignore_empty_lines=False,
         ),
         "convert_options": pa_csv.ConvertOptions(
@@ -359,11 +363,13 @@ def _sentinel(delimiter: str, width: int, data_end: bytes) -> bytes:
     return row if data_end.endswith((b"\n", b"\r")) else b"\n" + row
 
 
-def _arrow_frame(source: Any, delimiter: str, width: int, sentinel: bool) -> pd.DataFrame | None:
+def _arrow_frame(
+    source: Any, delimiter: str, width: int, sentinel: bool, quoted: bool = True
+) -> pd.DataFrame | None:
     """Read ``source`` with Arrow; with ``sentinel``, the source ends with :func:`_sentinel`,
     which must come back as a row of its own (and is dropped), else None."""
     try:
-        table = pa_csv.read_csv(source, **_arrow_options(delimiter, width))
+        table = pa_csv.read_csv(source, **_arrow_options(delimiter, width, quoted))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if sentinel:
@@ -396,6 +402,10 @@ def _parse_csv_arrow(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | 
     if quoted:
         source = _Appended(utf8, _sentinel(delimiter, width, utf8[-1:]))
     return _arrow_frame(source, delimiter, width, quoted)
+
+
+_CHECK_BLOCK = 1 << 24
+"""Bytes read at a time when a file on disk is checked before Arrow reads it."""
 
 
 class _CheckedStream:
@@ -529,10 +539,29 @@ def _read_csv_file(path: Path, where: str, options: IngestOptions) -> RawTable |
         width = max((len(r) for r in records), default=1)
         if width > limits.max_columns or not _arrow_usable(delimiter, width):
             return None
+        # First the checks alone, over the whole file, stopping at the first quote character.
         stream = _CheckedStream(handle, body, delimiter, width, limits.max_cell_chars)
-        frame = _arrow_frame(stream, delimiter, width, sentinel=True)
-        if stream.failed or frame is None:
+        quoted = False
+        while chunk := stream.read(_CHECK_BLOCK):
+            if b'"' in chunk:
+                quoted = True
+                break
+        if stream.failed:
             return None
+        if quoted:
+            # Quoted cells may hold newlines, and a quote left open must be caught: Arrow
+            # reads the checked stream, which ends with a sentinel row (see _sentinel).
+            handle.seek(len(head))
+            stream = _CheckedStream(handle, body, delimiter, width, limits.max_cell_chars)
+            frame = _arrow_frame(stream, delimiter, width, sentinel=True)
+            if stream.failed or frame is None:
+                return None
+        else:
+            # No quote anywhere: Arrow reads the file itself, in parallel blocks (a UTF-8
+            # byte-order mark is skipped by Arrow, as by the checks above).
+            frame = _arrow_frame(str(path), delimiter, width, sentinel=False, quoted=False)
+            if frame is None:
+                return None
     pa.default_memory_pool().release_unused()
     if len(frame) > header_index + 1 + limits.max_rows:
         raise InputDataError(
@@ -833,8 +862,13 @@ def read_workbook_bytes(data: bytes, where: str, fmt: str, options: IngestOption
     frame = pd.DataFrame(rows, columns=range(width)) if rows else pd.DataFrame(columns=range(0))
     for column in frame.columns:
         values = frame[column]
-        if values.iloc[header_index + 1 :].map(type).isin([str]).all():
-            frame[column] = values.astype("str")
+        if values.dtype == object:
+            if values.iloc[header_index + 1 :].map(type).isin([str]).all():
+                frame[column] = values.astype("str")
+        elif not isinstance(values.dtype, pd.StringDtype):
+            # pandas gave the column one type (only numbers, only booleans...): keep the
+            # workbook values as objects, since a non-object column is read as text later.
+            frame[column] = values.astype(object)
     header_cells = records[header_index] if records else []
     info = SourceInfo(
         source=where,
