@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
 from functools import cache
@@ -45,6 +47,9 @@ from boaudit.ingest.values import (
 )
 
 _MAX_EXAMPLES = 5
+_PARSE_THREADS = 2
+"""Columns parsed at once: two keep both cores of a small machine busy, and hold at most one
+more column's temporaries than parsing one at a time."""
 
 _REASON_PREFIX: dict[ColumnType, str] = {
     "text": "bad-value",
@@ -194,11 +199,37 @@ def _table_parts(
     examples: dict[str, list[str]] = {}
     line_items = mapping.line_items if kind == "invoices" else None
 
-    def parse_column(canonical: str) -> None:
-        column_type = schema[canonical]
-        raw = _coalesce(data, mapping.positions[canonical])
+    def parse_raw(canonical: str, raw: pd.Series) -> Parsed:
         where = f"{label}, column {mapping.names[canonical]!r} ({canonical})"
-        parsed = _parse(raw, column_type, options, where, table.epoch1904)
+        return _parse(raw, schema[canonical], options, where, table.epoch1904)
+
+    def parse_columns(names: Sequence[str], release: bool) -> None:
+        """Parse ``names`` two at a time (NumPy and Arrow let go of the interpreter lock) and
+        record them in order, so that notes and problems come out as from a plain loop.
+        Only the workers parse; the raw table is read and changed here alone. With
+        ``release``, each raw column is dropped as soon as its values are recorded."""
+        queue = deque(names)
+        if len(queue) < 2:
+            for canonical in queue:
+                raw = _coalesce(data, mapping.positions[canonical])
+                record(canonical, raw, parse_raw(canonical, raw))
+                if release:
+                    _release(data, mapping.positions[canonical])
+            return
+        with ThreadPoolExecutor(max_workers=_PARSE_THREADS) as pool:
+            pending: deque[tuple[str, pd.Series, Future[Parsed]]] = deque()
+            while queue or pending:
+                while queue and len(pending) < _PARSE_THREADS:
+                    canonical = queue.popleft()
+                    raw = _coalesce(data, mapping.positions[canonical])
+                    pending.append((canonical, raw, pool.submit(parse_raw, canonical, raw)))
+                canonical, raw, future = pending.popleft()
+                record(canonical, raw, future.result())
+                if release:
+                    _release(data, mapping.positions[canonical])
+
+    def record(canonical: str, raw: pd.Series, parsed: Parsed) -> None:
+        column_type = schema[canonical]
         columns[canonical] = parsed.values.reset_index(drop=True)
         if parsed.note:
             notes.append(parsed.note)
@@ -223,8 +254,7 @@ def _table_parts(
     first = [c for c in REQUIRED[kind] if c in mapping.positions]
     if line_items is not None and "vendor" in mapping.positions:
         first.append("vendor")
-    for canonical in first:
-        parse_column(canonical)
+    parse_columns(first, release=False)
     lines: _LineValues | None = None
     if line_items is not None:
         lines = _line_values(data, mapping, line_items, options, label)
@@ -276,9 +306,7 @@ def _table_parts(
     rest = [c for c in schema if c in mapping.positions and c not in columns]
     needed = {p for c in rest for p in mapping.positions[c]}
     _release(data, [p for p in data.columns if int(p) not in needed])
-    for canonical in rest:
-        parse_column(canonical)
-        _release(data, mapping.positions[canonical])
+    parse_columns(rest, release=True)
     for canonical, column_type in schema.items():
         if canonical not in columns:
             columns[canonical] = _empty_column(column_type, length)
