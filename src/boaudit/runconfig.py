@@ -15,9 +15,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from boaudit.errors import ConfigError, InputMissingError
+from boaudit.errors import ConfigError, InputMissingError, UsageError
 from boaudit.ingest import IngestOptions, read_map_file
 from boaudit.metrics import MetricsOptions, SlaTarget, load_benchmarks, load_sla_map
 from boaudit.metrics import parse_duration as parse_sla
@@ -61,6 +68,17 @@ class MetricsConfig(_Model):
     hourly_rate: float | None = Field(default=None, gt=0)
     benchmarks: str | None = None
 
+    @field_validator("sla")
+    @classmethod
+    def _sla_duration(cls, value: str | None) -> str | None:
+        # Checked here, not when the run starts: a bad duration is a configuration error (78).
+        if value is not None:
+            try:
+                parse_sla(value)
+            except UsageError as exc:
+                raise ValueError(exc.message) from exc
+        return value
+
     @model_validator(mode="after")
     def _one_sla(self) -> MetricsConfig:
         if self.sla is not None and self.sla_map is not None:
@@ -93,6 +111,14 @@ class ThresholdConfig(_Model):
                 f"metric '{self.metric}' is not one of: score, money_at_stake, "
                 "pitfall.ID.score, pitfall.ID.severity, KIND.METRIC[.KEY] "
                 "(e.g. tasks.sla_compliance, invoices.cycle_time_days.median)"
+            )
+        head, _, rest = self.metric.partition(".")
+        pitfall = rest.rpartition(".")[0]
+        if head == "pitfall" and pitfall not in load_taxonomy().ids:
+            # A misspelt pitfall would otherwise breach on every run ("no evidence about it").
+            raise ValueError(
+                f"metric '{self.metric}' names unknown pitfall '{pitfall}'; use one of "
+                f"{', '.join(load_taxonomy().ids)}"
             )
         return self
 
@@ -136,6 +162,8 @@ class RunConfig(_Model):
 def _location(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     for item in loc:
+        if item == "[key]":  # pydantic's marker for a bad dict key: the key itself is named
+            continue
         if isinstance(item, int):
             parts[-1:] = [f"{parts[-1]}[{item}]" if parts else f"[{item}]"]
         else:
@@ -209,7 +237,7 @@ def output_paths(
     for index, output in enumerate(config.outputs):
         try:
             text = output.path.format(date=date)
-        except (KeyError, IndexError, ValueError) as exc:
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
             raise ConfigError(
                 f"{config_path}: outputs[{index}].path: only {{date}} may appear in braces"
             ) from exc
@@ -305,12 +333,25 @@ def threshold_value(report: dict[str, Any], metric: str) -> tuple[float | None, 
     document = (report.get("metrics") or {}).get(head)
     if document is None:
         return None, f"no {head} data in this run"
+    reasons = document.get("null_reasons") or {}
+    first = rest.split(".")[0]
     value: Any = document.get("metrics") or {}
     for part in rest.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    reason = (document.get("null_reasons") or {}).get(rest.split(".")[0], "the value is null")
+        if not isinstance(value, dict) or part not in value:
+            if value is not None and first not in reasons:
+                # A misspelt name would otherwise read as "null" on every run.
+                return None, (
+                    f"no metric '{rest}' in the {head} results; see 'boaudit metrics {head} "
+                    "--format json' for the names"
+                )
+            value = None
+            break
+        value = value[part]
+    if isinstance(value, dict):
+        keys = ", ".join(f"{rest}.{key}" for key in value)
+        return None, f"'{rest}' holds several values; name one: {keys}"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, str(reason)
+        return None, str(reasons.get(first, "the value is null"))
     return float(value), ""
 
 
