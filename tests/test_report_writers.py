@@ -195,7 +195,7 @@ def test_markdown_finding_tags_and_contradiction_quote() -> None:
     lines = markdown_lines(hand_report())
     assert "priority 80.0 · severity 0.80 · effort low · quick win" in lines
     assert "priority 33.3 · severity 0.50 · effort medium (set by you) · contradiction" in lines
-    assert "> **Contradiction.** Interviews say \\<healthy\\> \\| data [/x] disagrees" in lines
+    assert "> **Contradiction.** Interviews say \\<healthy\\> \\| data \\[/x\\] disagrees" in lines
 
 
 def test_markdown_quick_wins_give_the_first_fix() -> None:

@@ -33,8 +33,11 @@ def stderr_console() -> Console:
 
 
 def stdout_console(width: int | None = None) -> Console:
-    """A console for data on stdout (rich tables); plain when not a terminal."""
-    return Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")), width=width)
+    """A console for data on stdout (rich tables); plain when not a terminal. Markup is off:
+    cells hold names and text from exports and questionnaires, where ``[x]`` is text."""
+    return Console(
+        highlight=False, markup=False, no_color=bool(os.environ.get("NO_COLOR")), width=width
+    )
 
 
 def fail(error: BoauditError) -> NoReturn:

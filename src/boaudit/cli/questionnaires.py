@@ -77,6 +77,7 @@ def show(
 ) -> None:
     """Show every question of a questionnaire, with guidance, weight and rubric."""
     from rich.table import Table
+    from rich.text import Text
 
     from boaudit.questionnaire import load_questionnaire
     from boaudit.questionnaire.render import questionnaire_dict, questionnaire_markdown
@@ -97,9 +98,10 @@ def show(
     table.add_column("question and rubric (1 / 3 / 5)")
     for q in loaded.questions:
         rubric = q.rubric.as_dict()
-        body = "\n".join(
-            [q.text, f"[dim]{q.guidance}[/dim]", *(f"{k}: {rubric[k]}" for k in ("1", "3", "5"))]
-        )
+        body = Text(q.text)
+        body.append("\n" + q.guidance, style="dim")
+        for key in ("1", "3", "5"):
+            body.append(f"\n{key}: {rubric[key]}")
         table.add_row(q.id, taxonomy.get(q.pitfall).title, str(q.weight), body)
     display(lambda console: console.print(table), output)
 

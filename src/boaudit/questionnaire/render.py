@@ -54,10 +54,13 @@ def questionnaire_summary(questionnaire: Questionnaire) -> dict[str, Any]:
 
 
 def md_escape(text: str) -> str:
-    """Escape text for a Markdown line or table cell: no table breaks, no inline HTML."""
+    """Escape text for a Markdown line or table cell: no table breaks, no inline HTML, no
+    links or images (``[text](url)``, ``![x](url)``) made from answers or exports."""
     return (
         text.replace("\\", "\\\\")
         .replace("|", "\\|")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
         .replace("<", "\\<")
         .replace(">", "\\>")
         .replace("\r", " ")

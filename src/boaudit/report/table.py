@@ -30,6 +30,7 @@ def render_table(report: Report, *, color: bool = False, width: int = 100) -> st
         force_terminal=color,
         no_color=not color,
         highlight=False,
+        markup=False,  # titles, names and evidence come from answers and exports
         legacy_windows=False,
     )
     console.print(Text(report.title, style="bold"))
