@@ -80,13 +80,13 @@ def collapse_events(events: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFra
     tasks = pd.DataFrame(
         {
             "task_id": pd.Series(cases.to_numpy(), dtype="str"),
-            "created_at": created.to_numpy(),
-            "completed_at": updated.where(
-                reached.reindex(cases).fillna(False).astype(bool)
-            ).to_numpy(),
+            # .array keeps the UTC dtype (to_numpy would give objects, and all-NaT objects
+            # become a naive column when no case is complete).
+            "created_at": created.array,
+            "completed_at": updated.where(reached.reindex(cases).fillna(False).astype(bool)).array,
             "status": last["activity"].reindex(cases).astype("str").to_numpy(),
             "rework_count": (sizes - distinct).reindex(cases).astype("Int64").to_numpy(),
-            "updated_at": updated.to_numpy(),
+            "updated_at": updated.array,
             "_source": first["_source"].reindex(cases).array,
             "_row": first["_row"].reindex(cases).astype("int64").to_numpy(),
         }

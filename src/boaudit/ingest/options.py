@@ -57,7 +57,7 @@ class IngestOptions:
     date_order: DateOrder = "auto"
     """Day/month order of slash, dot and dash dates."""
     sheet: str | None = None
-    """Sheet name, or a 0-based index as text; None means the first visible sheet."""
+    """Sheet name, or a number from 1 as text; None means the first visible sheet."""
     mapping: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """``canonical name -> source column`` overrides (a ``--map`` file); they beat the synonyms."""
     limits: Limits = field(default_factory=Limits)

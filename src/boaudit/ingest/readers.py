@@ -835,9 +835,10 @@ def read_workbook_bytes(data: bytes, where: str, fmt: str, options: IngestOption
                 f"{label}: more than {limits.max_rows:,} data rows (the limit); "
                 "pass --max-rows N to raise it"
             )
-        if sheet.total_width > limits.max_columns:
+        # calamine's total_width is the last column's 0-based index (4 columns: 3).
+        if sheet.total_width + 1 > limits.max_columns:
             raise InputDataError(
-                f"{label}: {sheet.total_width:,} columns, more than the limit of "
+                f"{label}: {sheet.total_width + 1:,} columns, more than the limit of "
                 f"{limits.max_columns:,}; pass --max-columns N to raise it"
             )
         rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
@@ -1036,6 +1037,12 @@ def _replace(info: SourceInfo, **changes: Any) -> SourceInfo:
     return replace(info, **changes)
 
 
+def _replace_table(table: RawTable, **changes: Any) -> RawTable:
+    from dataclasses import replace
+
+    return replace(table, **changes)
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1093,5 +1100,7 @@ def read_source(
         table = _read_csv_owned(box, where, options, compression)
     else:
         table = read_workbook_bytes(data, where, fmt, options)
+        if compression:
+            table = _replace_table(table, info=_replace(table.info, compression=compression))
     _progress(on_progress, f"read {table.read:,} rows from {where}")
     return table
