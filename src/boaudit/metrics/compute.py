@@ -516,7 +516,8 @@ def prepare(frame: pd.DataFrame, kind: Kind, options: MetricsOptions) -> Prepare
         work["cost"] = cost
 
     if available(frame, roles.assignee):
-        prep.assignees = factorize_text(frame[roles.assignee], _strip)
+        # sorted names: ties between assignees go the same way whatever the row order
+        prep.assignees = factorize_text(frame[roles.assignee], _strip, sort=True)
     else:
         for name in ("consistency", "workload_gini"):
             prep.reasons[name] = f"no {roles.assignee} column in the export"
