@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -326,6 +327,23 @@ class Prepared:
     """Per row: the id of its exact-duplicate group, -1 when none."""
     assignees: tuple[IntArray, list[str]] | None = None
     """Per row: the assignee's code (-1 when empty), and the names."""
+    pending: Future[Prepared] | None = None
+    """Duplicate detection still running in a worker thread (see :meth:`settle`)."""
+
+    def settle(self) -> None:
+        """Wait for the duplicate detection and take in what it found: its work columns,
+        groups, examples, notes, basis and reasons. Every reader of those calls this first."""
+        if self.pending is None:
+            return
+        part = self.pending.result()
+        self.pending = None
+        for column in part.work.columns:
+            self.work[column] = part.work[column]
+        self.exact_group = part.exact_group
+        self.duplicate_examples = part.duplicate_examples
+        self.notes.extend(part.notes)
+        self.basis.update(part.basis)
+        self.reasons.update(part.reasons)
 
 
 def _start_column(frame: pd.DataFrame, roles: Roles) -> tuple[pd.Series, str | None]:
@@ -445,6 +463,11 @@ def prepare(frame: pd.DataFrame, kind: Kind, options: MetricsOptions) -> Prepare
     prep = Prepared(kind=kind, work=work, start=start, end=end, as_of=as_of)
     if as_of is not None:
         prep.basis["as_of"] = as_of_basis
+    # Duplicate suspects (invoices) are the costliest part: found in a worker thread while
+    # the rest is prepared and aggregated; Prepared.settle takes them in.
+    pending = (
+        _in_background(_duplicates_apart, frame, options, prep) if kind == "invoices" else None
+    )
 
     completed: pd.Series | None = None
     if has_end:
@@ -528,9 +551,37 @@ def prepare(frame: pd.DataFrame, kind: Kind, options: MetricsOptions) -> Prepare
         prep.reasons.setdefault("consistency", prep.reasons["cycle_time_days"])
 
     _backlog(frame, start, end, has_end, start_label, prep)
-    if kind == "invoices":
-        _duplicates(frame, options, prep)
+    if pending is not None:
+        prep.pending = pending
     return prep
+
+
+def _duplicates_apart(frame: pd.DataFrame, options: MetricsOptions, prep: Prepared) -> Prepared:
+    """:func:`_duplicates` into a scratch :class:`Prepared` (for a worker thread)."""
+    part = Prepared(
+        kind=prep.kind,
+        work=pd.DataFrame(index=frame.index),
+        start=prep.start,
+        end=prep.end,
+        as_of=prep.as_of,
+    )
+    _duplicates(frame, options, part)
+    return part
+
+
+def _in_background(
+    job: Callable[[pd.DataFrame, MetricsOptions, Prepared], Prepared],
+    frame: pd.DataFrame,
+    options: MetricsOptions,
+    prep: Prepared,
+) -> Future[Prepared]:
+    """Run ``job`` in a worker thread: it reads the frame only, and its sorts and Arrow
+    string work let go of the interpreter lock, so it overlaps the other metrics' work."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="boaudit-duplicates")
+    try:
+        return pool.submit(job, frame, options, prep)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _backlog(
@@ -803,9 +854,17 @@ def _count(codes: IntArray, size: int, values: FloatArray | None = None) -> Floa
     return np.bincount(codes[valid], minlength=size).astype(np.float64)
 
 
-def _sum(codes: IntArray, size: int, values: FloatArray) -> FloatArray:
-    valid = (codes >= 0) & ~np.isnan(values)
-    return np.bincount(codes[valid], weights=values[valid], minlength=size).astype(np.float64)
+def _sum_and_count(
+    codes: IntArray, size: int, values: FloatArray, coded: npt.NDArray[np.bool_] | None
+) -> tuple[FloatArray, FloatArray]:
+    """``(_sum, _count)`` of ``values`` per code, sharing one mask; ``coded`` is
+    ``codes >= 0`` (None when every row has a code)."""
+    valid = ~np.isnan(values)
+    if coded is not None:
+        valid &= coded
+    kept = codes[valid]
+    sums = np.bincount(kept, weights=values[valid], minlength=size).astype(np.float64)
+    return sums, np.bincount(kept, minlength=size).astype(np.float64)
 
 
 def _by_code_then_value(values: FloatArray, codes: IntArray, size: int) -> npt.NDArray[np.intp]:
@@ -892,6 +951,7 @@ RATE_COLUMNS = (
     "dup_extra",
 )
 DIST_COLUMNS = ("cycle", "approval", "late", "age")
+DUPLICATE_COLUMNS = ("dup_exact", "dup_near", "dup_extra")
 
 
 def aggregate(
@@ -909,11 +969,17 @@ def aggregate(
     backlog): enough for the evidence rules' breakdowns."""
     work = prep.work
     agg = Aggregates(size=size, count=_count(codes, size), sums={}, known={}, dist={})
-    for column in RATE_COLUMNS:
-        if column in work:
-            values = work[column].to_numpy(dtype=np.float64, na_value=np.nan)
-            agg.sums[column] = _sum(codes, size, values)
-            agg.known[column] = _count(codes, size, values)
+    coded = codes >= 0
+    shared = None if coded.all() else coded
+
+    def rates(columns: Sequence[str]) -> None:
+        for column in columns:
+            if column in work:
+                values = work[column].to_numpy(dtype=np.float64, na_value=np.nan)
+                agg.sums[column], agg.known[column] = _sum_and_count(codes, size, values, shared)
+
+    # The duplicate columns last: their detection may still be running (Prepared.settle).
+    rates([c for c in RATE_COLUMNS if c not in DUPLICATE_COLUMNS])
     for column in DIST_COLUMNS if not light else ():
         if column in work:
             values = work[column].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -942,6 +1008,8 @@ def aggregate(
             )
     if "completed" in work and throughput_period is not None and not light:
         agg.extra["throughput"] = _throughput(prep, codes, size, throughput_period)
+    prep.settle()
+    rates(DUPLICATE_COLUMNS)
     if prep.exact_group is not None and not light:
         valid = (codes >= 0) & (prep.exact_group >= 0)
         pairs = np.unique(np.stack([codes[valid], prep.exact_group[valid]]), axis=1)

@@ -93,6 +93,7 @@ def compute_metrics(
     overall = compute.aggregate(
         prep, codes, max(size, 1), throughput_period=options.period or "week", options=options
     )
+    prep.settle()  # aggregate did; said again for the readers below
     metrics, null_reasons = compute.block(prep, overall, 0, names)
     suspects = metrics.get("duplicate_suspects")
     if isinstance(suspects, dict):
