@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
-from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -45,6 +42,7 @@ from boaudit.ingest.values import (
     parse_minutes,
     parse_text,
 )
+from boaudit.memory import release_memory
 
 _MAX_EXAMPLES = 5
 _PARSE_THREADS = 2
@@ -457,28 +455,6 @@ def _collapse_line_items(
         f"{'; '.join(how)}); {dropped:,} row(s) skipped as line-item"
     )
     return result, dropped, note
-
-
-@cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, or None elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-    return trim
-
-
-def release_memory() -> None:
-    """Hand freed memory back to the operating system: Arrow's pool keeps what it freed for
-    reuse, and so does glibc's heap (NumPy arrays of a few MB land there once one was freed),
-    so after a large load the process would otherwise stay ~100 MB above what it holds."""
-    pa.default_memory_pool().release_unused()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 def _release(data: pd.DataFrame, positions: Sequence[Any]) -> None:

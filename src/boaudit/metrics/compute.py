@@ -38,6 +38,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from boaudit.errors import UsageError
+from boaudit.memory import release_memory
 from boaudit.metrics.model import (
     BACKLOG_BUCKETS,
     Kind,
@@ -344,6 +345,8 @@ class Prepared:
         self.notes.extend(part.notes)
         self.basis.update(part.basis)
         self.reasons.update(part.reasons)
+        del part
+        release_memory()  # the worker's temporaries sit in its own malloc arena
 
 
 def _start_column(frame: pd.DataFrame, roles: Roles) -> tuple[pd.Series, str | None]:
@@ -551,9 +554,32 @@ def prepare(frame: pd.DataFrame, kind: Kind, options: MetricsOptions) -> Prepare
         prep.reasons.setdefault("consistency", prep.reasons["cycle_time_days"])
 
     _backlog(frame, start, end, has_end, start_label, prep)
+    _narrow_flags(work)
     if pending is not None:
         prep.pending = pending
     return prep
+
+
+FLAG_COLUMNS = (
+    "completed",
+    "error",
+    "rework",
+    "sla",
+    "ontime",
+    "disputed",
+    "open",
+    "dup_exact",
+    "dup_near",
+)
+"""Work columns holding only 1.0, 0.0 and NaN."""
+
+
+def _narrow_flags(work: pd.DataFrame) -> None:
+    """Keep 0/1/NaN work columns as float32: the same values exactly, at half the memory (a
+    million invoices: 36 MB less at the metrics step's peak). Sums read them as float64."""
+    for column in FLAG_COLUMNS:
+        if column in work and work[column].dtype == np.float64:
+            work[column] = work[column].astype(np.float32)
 
 
 def _duplicates_apart(frame: pd.DataFrame, options: MetricsOptions, prep: Prepared) -> Prepared:
@@ -566,6 +592,7 @@ def _duplicates_apart(frame: pd.DataFrame, options: MetricsOptions, prep: Prepar
         as_of=prep.as_of,
     )
     _duplicates(frame, options, part)
+    _narrow_flags(part.work)
     return part
 
 
@@ -993,6 +1020,11 @@ def aggregate(
             for lo, hi in edges
         ]
         agg.extra["over_30"] = _count(codes, size, np.where(whole > 30, 1.0, np.nan))
+    # Settled here, before the per-assignee work: the duplicate detection has had the rest
+    # of the preparation and the distributions to overlap with, and the two largest sets
+    # of temporaries (its sorts, the per-assignee sorts) are not alive at once.
+    prep.settle()
+    rates(DUPLICATE_COLUMNS)
     if prep.assignees is not None and not light:
         acodes, names = prep.assignees
         if "completed" in work:
@@ -1008,8 +1040,6 @@ def aggregate(
             )
     if "completed" in work and throughput_period is not None and not light:
         agg.extra["throughput"] = _throughput(prep, codes, size, throughput_period)
-    prep.settle()
-    rates(DUPLICATE_COLUMNS)
     if prep.exact_group is not None and not light:
         valid = (codes >= 0) & (prep.exact_group >= 0)
         pairs = np.unique(np.stack([codes[valid], prep.exact_group[valid]]), axis=1)
