@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boaudit.errors import InputDataError
 from boaudit.ingest import readers
@@ -206,3 +208,24 @@ def test_files_without_quotes_are_read_in_parallel_blocks(
     table = readers.read_source(str(path), IngestOptions())
     assert calls == expected
     assert table.data.iloc[0].tolist() == ["INV-1", vendor]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet="tToOaAlL ſKİı\u212aé-0", max_size=8),
+            st.sampled_from(["Total", "GRAND TOTAL", "tOtAl due", "totl", "subtotals"]),
+        ),
+        max_size=30,
+    )
+)
+def test_total_search_on_arrow_strings_is_the_case_insensitive_search(
+    cells: list[str | None],
+) -> None:
+    arrow = pd.Series(cells, dtype=pd.StringDtype("pyarrow"))
+    expected = arrow.astype(object).map(lambda v: isinstance(v, str) and "total" in v.casefold())
+    assert readers._contains_total(arrow).tolist() == expected.tolist()
+    python = pd.Series(cells, dtype=pd.StringDtype("python"))
+    assert readers._contains_total(python).tolist() == expected.tolist()

@@ -37,12 +37,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 import python_calamine as calamine
 
 from boaudit.errors import InputDataError, InputMissingError, UsageError
 from boaudit.ingest.mapping import is_known_name, normalise
 from boaudit.ingest.options import IngestOptions, Limits
+from boaudit.ingest.values import null_or_empty
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 """File name endings read as workbooks."""
@@ -910,6 +912,20 @@ def _empty_mask(column: pd.Series) -> npt.NDArray[np.bool_]:
     return ((column == "") | column.str.isspace()).to_numpy(dtype=bool)
 
 
+def _contains_total(cells: pd.Series) -> npt.NDArray[np.bool_]:
+    """Cells containing "total" in any case. For Arrow strings: ASCII lower case, then a
+    plain search (3x faster than a case-insensitive one); no other character folds to t, o,
+    a or l, so the same cells are found."""
+    if isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow":
+        chunked = cells.array.__arrow_array__()
+        found = pc.match_substring(pc.ascii_lower(chunked), "total")
+        return np.asarray(
+            found.to_numpy(zero_copy_only=False), dtype=bool
+        ) & cells.notna().to_numpy(dtype=bool)
+    hint = cells.str.contains("total", case=False, regex=False)
+    return np.asarray(hint.to_numpy(dtype=bool, na_value=False), dtype=bool)
+
+
 def _total_rows(
     body: pd.DataFrame, first: npt.NDArray[np.intp], blank: npt.NDArray[np.bool_]
 ) -> npt.NDArray[np.bool_]:
@@ -928,8 +944,7 @@ def _total_rows(
         if cells.dtype == object:
             cells = cells.map(lambda v: v if isinstance(v, str) else "").astype("str")
         else:
-            hint = cells.str.contains("total", case=False, regex=False)
-            narrow = hint.to_numpy(dtype=bool, na_value=False)
+            narrow = _contains_total(cells)
             rows, cells = rows[narrow], cells[narrow]
         if len(rows):
             found = cells.str.contains(_TOTAL_RE, case=False).to_numpy(dtype=bool, na_value=False)
@@ -964,15 +979,20 @@ def _finish(
                         "pass --max-cell-chars N to raise it"
                     )
     if body.shape[1]:
-        empty = np.column_stack([(body[c] == "").to_numpy(dtype=bool) for c in body.columns])
-        empty |= np.column_stack([body[c].isna().to_numpy(dtype=bool) for c in body.columns])
+        columns = [null_or_empty(body[c]) for c in body.columns]
+        filled = np.zeros(read, dtype=np.int32)
+        for column_empty in columns:
+            filled += ~column_empty
+        empty = np.column_stack(columns)
+        del columns
         # Whitespace-only cells matter for blank and label rows: rows with at most two filled
         # cells. Checking only those keeps the per-cell string work off ordinary data rows.
-        few = np.flatnonzero((~empty).sum(axis=1) <= 2)
+        few = np.flatnonzero(filled <= 2)
         if len(few):
             empty[few] = np.column_stack([_empty_mask(body[c].iloc[few]) for c in body.columns])
     else:
         empty = np.ones((read, 1), dtype=bool)
+        few = np.arange(read)
     # Trailing unnamed header cells count only when some row has a value under them.
     width = len(header_cells)
     while (
@@ -986,7 +1006,9 @@ def _finish(
         (header_cells[i].strip() if i < len(header_cells) else "") or f"column {i + 1}"
         for i in range(width)
     ]
-    blank = empty.all(axis=1)
+    # Rows with three or more filled cells are not blank; the others were looked at whole.
+    blank = np.zeros(read, dtype=bool)
+    blank[few] = empty[few].all(axis=1)
     first = np.argmax(~empty, axis=1)
     total = _total_rows(body, first, np.asarray(blank, dtype=bool))
     label = np.zeros(read, dtype=bool)

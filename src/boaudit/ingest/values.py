@@ -225,6 +225,19 @@ def _layout(
     return offsets - start, data, nulls
 
 
+def null_or_empty(values: pd.Series) -> BoolArray:
+    """True where a cell is null or the empty string; for Arrow strings, read from the
+    offsets and the validity bitmap (no per-cell comparison)."""
+    chunks = _arrow_chunks(values)
+    if chunks is None:
+        return np.asarray((values.isna() | (values == "")).to_numpy(dtype=bool), dtype=bool)
+    parts = []
+    for chunk in chunks:
+        offsets, _, nulls = _layout(chunk)
+        parts.append((np.diff(offsets) == 0) | nulls)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
 def _ends(
     offsets: npt.NDArray[np.int64], data: npt.NDArray[np.uint8]
 ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
