@@ -882,16 +882,33 @@ def _count(codes: IntArray, size: int, values: FloatArray | None = None) -> Floa
 
 
 def _sum_and_count(
-    codes: IntArray, size: int, values: FloatArray, coded: npt.NDArray[np.bool_] | None
+    codes: IntArray,
+    size: int,
+    values: npt.NDArray[np.floating[Any]],
+    coded: npt.NDArray[np.bool_] | None,
 ) -> tuple[FloatArray, FloatArray]:
-    """``(_sum, _count)`` of ``values`` per code, sharing one mask; ``coded`` is
-    ``codes >= 0`` (None when every row has a code)."""
+    """Per code: the sum of the known values and their number; ``coded`` is ``codes >= 0``
+    (None when every row has a code). A float32 array is a flag column (1.0, 0.0, NaN): its
+    sum is the number of ones, counted rather than added (the same number exactly)."""
     valid = ~np.isnan(values)
+    flag = values.dtype == np.float32
+    if size == 1 and coded is None:  # the overall block: no per-row codes to look up
+        known = np.array([np.count_nonzero(valid)], dtype=np.float64)
+        if flag:
+            return np.array([np.count_nonzero(values == 1)], dtype=np.float64), known
+        ones = np.zeros(int(known[0]), dtype=np.intp)
+        return np.bincount(ones, weights=values[valid], minlength=1).astype(np.float64), known
     if coded is not None:
         valid &= coded
     kept = codes[valid]
+    counts = np.bincount(kept, minlength=size).astype(np.float64)
+    if flag:
+        one = values == 1
+        if coded is not None:
+            one &= coded
+        return np.bincount(codes[one], minlength=size).astype(np.float64), counts
     sums = np.bincount(kept, weights=values[valid], minlength=size).astype(np.float64)
-    return sums, np.bincount(kept, minlength=size).astype(np.float64)
+    return sums, counts
 
 
 def _by_code_then_value(values: FloatArray, codes: IntArray, size: int) -> npt.NDArray[np.intp]:
@@ -1002,7 +1019,12 @@ def aggregate(
     def rates(columns: Sequence[str]) -> None:
         for column in columns:
             if column in work:
-                values = work[column].to_numpy(dtype=np.float64, na_value=np.nan)
+                series = work[column]
+                values = (  # flags stay float32: see _sum_and_count
+                    series.to_numpy()
+                    if series.dtype == np.float32
+                    else series.to_numpy(dtype=np.float64, na_value=np.nan)
+                )
                 agg.sums[column], agg.known[column] = _sum_and_count(codes, size, values, shared)
 
     # The duplicate columns last: their detection may still be running (Prepared.settle).
