@@ -8,8 +8,10 @@ disk is streamed to Arrow; the same bytes in memory take the bytes path.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 
 from boaudit.errors import InputDataError
 from boaudit.ingest import readers
+from boaudit.ingest import values as values_module
 from boaudit.ingest.options import IngestOptions, Limits
 from boaudit.ingest.values import (
     Parsed,
@@ -229,3 +232,26 @@ def test_total_search_on_arrow_strings_is_the_case_insensitive_search(
     assert readers._contains_total(arrow).tolist() == expected.tolist()
     python = pd.Series(cells, dtype=pd.StringDtype("python"))
     assert readers._contains_total(python).tolist() == expected.tolist()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="0123456789.-+e ,", max_size=20),
+            st.from_regex(r"-?[0-9]{1,16}(\.[0-9]{0,10})?", fullmatch=True),
+        ),
+        max_size=12,
+    )
+)
+def test_plain_amount_check_on_bytes_is_the_regular_expression(cells: list[str]) -> None:
+    chunk = pa.array(cells, type=pa.large_string())
+    offsets, data, nulls = values_module._layout(chunk)
+    lengths = np.diff(offsets)
+    filled = (lengths > 0) & ~nulls
+    point = values_module._all_plain_amounts(chunk, offsets, data, lengths, filled)
+    pattern = re.compile(values_module._PLAIN_AMOUNT_RE)
+    expected = all(pattern.fullmatch(cell) for cell in cells if cell)
+    assert (point is not None) == expected
+    if point is not None:
+        assert point.tolist() == [cell.find(".") for cell in cells]

@@ -412,6 +412,38 @@ def _fast_dates(values: pd.Series) -> pd.Series | None:
     return naive.dt.tz_localize("UTC")
 
 
+def _all_plain_amounts(
+    chunk: Any,
+    offsets: npt.NDArray[np.int64],
+    data: npt.NDArray[np.uint8],
+    lengths: npt.NDArray[np.int64],
+    filled: BoolArray,
+) -> npt.NDArray[np.int64] | None:
+    """Whether every filled cell matches ``_PLAIN_AMOUNT_RE`` (``-?D{1,15}(.D{1,9})?``),
+    checked on the bytes: the position of each cell's point (-1 when none), or None when
+    some cell is not plain. Counting the minus signs and points of the whole chunk against
+    the cells that start with one or hold one proves there is at most one of each, in place.
+    """
+    if not filled.any():
+        return np.full(len(lengths), -1, dtype=np.int64)
+    allowed = np.zeros(256, dtype=bool)
+    allowed[list(b"0123456789.-")] = True
+    if not allowed[data].all():
+        return None
+    first, _ = _ends(offsets, data)
+    negative = filled & (first == 45)  # "-"
+    if int(np.count_nonzero(data == 45)) != int(np.count_nonzero(negative)):
+        return None  # a minus sign elsewhere than first, or in an empty cell
+    point = pc.find_substring(chunk, ".").fill_null(-1).to_numpy(zero_copy_only=False)
+    point = np.asarray(point, dtype=np.int64)
+    if int(np.count_nonzero(data == 46)) != int(np.count_nonzero(point >= 0)):
+        return None  # a cell with two points
+    whole = np.where(point >= 0, point, lengths) - negative
+    fraction = np.where(point >= 0, lengths - point - 1, 1)
+    plain = (whole >= 1) & (whole <= 15) & (fraction >= 1) & (fraction <= 9)
+    return point if bool(plain[filled].all()) else None
+
+
 def _fast_amounts(values: pd.Series, decimal: Decimal | None) -> Parsed | None:
     """:func:`parse_amounts` for Arrow strings that are all plain decimals (``-1234.56``) or
     empty: Arrow's correctly rounded conversion on the cells themselves. None when a cell is
@@ -429,9 +461,8 @@ def _fast_amounts(values: pd.Series, decimal: Decimal | None) -> Parsed | None:
         offsets, data, nulls = _layout(chunk)
         lengths = np.diff(offsets)
         filled = (lengths > 0) & ~nulls
-        plain = pc.match_substring_regex(chunk, "^" + _PLAIN_AMOUNT_RE + "$")
-        plain_np = np.asarray(plain.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-        if (filled & ~plain_np).any():
+        point = _all_plain_amounts(chunk, offsets, data, lengths, filled)
+        if point is None:
             return None
         text = (
             chunk
@@ -443,8 +474,6 @@ def _fast_amounts(values: pd.Series, decimal: Decimal | None) -> Parsed | None:
         floats_parts.append(floats)
         if not filled.any():
             continue
-        point = pc.find_substring(chunk, ".").fill_null(-1).to_numpy(zero_copy_only=False)
-        point = np.asarray(point, dtype=np.int64)
         places = np.where(filled & (point >= 0), lengths - point - 1, 0)
         scale = max(scale, int(places.max()))
         if decimal is None:
