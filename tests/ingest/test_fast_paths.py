@@ -255,3 +255,31 @@ def test_plain_amount_check_on_bytes_is_the_regular_expression(cells: list[str])
     assert (point is not None) == expected
     if point is not None:
         assert point.tolist() == [cell.find(".") for cell in cells]
+
+
+ISO_CELLS = st.one_of(
+    st.builds(
+        lambda y, m, d, rest: f"{y:04d}-{m:02d}-{d:02d}{rest}",
+        st.sampled_from([0, 1677, 1678, 1900, 2000, 2023, 2024, 2100, 2261, 2262, 9999]),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.one_of(
+            st.just(""),
+            st.builds(
+                lambda sep, h, mi, sec: f"{sep}{h:02d}:{mi:02d}{sec}",
+                st.sampled_from([" ", "T"]),
+                st.integers(0, 24),
+                st.integers(0, 60),
+                st.one_of(st.just(""), st.integers(0, 60).map(lambda v: f":{v:02d}")),
+            ),
+        ),
+    ),
+    st.sampled_from(["", "0000-00-00", "2024-1-05", "2024/01/05", "2024-01-05 7:00"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ISO_CELLS, min_size=1, max_size=12))
+def test_iso_dates_from_bytes_match_the_general_path(cells: list[str]) -> None:
+    fast, general = both(cells)
+    same(parse_dates(fast), parse_dates(general))

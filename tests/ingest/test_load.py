@@ -339,3 +339,24 @@ def test_workbook_report_preamble_merged_cells_and_formulas(tmp_path: Path) -> N
     assert result.account.skipped == {"total-row": 1}
     assert any("1 formula cell(s) have no saved value (D5)" in n for n in result.notes)
     assert any("merged cell range" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("when", ["0000-01-01", "1500-06-30", "2262-05-01 10:00", "00010101"])
+def test_dates_outside_the_nanosecond_range_are_bad_values_not_a_crash(
+    tmp_path: Path, when: str
+) -> None:
+    path = tmp_path / "tasks.csv"
+    path.write_text(
+        "Ticket ID,Created,Resolved\n"
+        f"T1,{when},2024-01-02\n"
+        "T2,2024-01-01,2024-01-03\n"
+        f"T3,2024-01-01,{when}\n",
+        encoding="utf-8",
+    )
+    result = load([str(path)], "tasks", IngestOptions())
+    assert result.account.accepted == 2
+    assert [row.row for row in result.account.quarantined] == [2]
+    assert result.account.quarantined[0].reasons == ("bad-date:created_at",)
+    assert result.value_problems == {"completed_at": 1}
+    assert result.frame["task_id"].tolist() == ["T2", "T3"]
+    assert result.frame["completed_at"].isna().tolist() == [False, True]

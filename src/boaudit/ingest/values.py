@@ -315,7 +315,6 @@ _ISO_DIGITS = {
     19: (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18),
 }
 """Digit positions of ``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` and ``YYYY-MM-DD HH:MM:SS``."""
-_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 def _iso_cells(
@@ -324,7 +323,8 @@ def _iso_cells(
     """Nanoseconds since the epoch of fixed-width ISO cells (one row of bytes per cell), and
     which cells are the SAP null date ``0000-00-00``; None unless every cell is a valid date
     (and time) of that exact shape within pandas' nanosecond range."""
-    if not len(cells):
+    count = len(cells)
+    if not count:
         return np.empty(0, dtype=np.int64), np.zeros(0, dtype=bool)
     if not ((cells[:, 4] == 45) & (cells[:, 7] == 45)).all():  # "-"
         return None
@@ -333,28 +333,40 @@ def _iso_cells(
             return None  # " " or "T", then ":"
         if size == 19 and not (cells[:, 16] == 58).all():
             return None
-    positions = _ISO_DIGITS[size]
-    shifted = cells - np.uint8(48)
-    digit_columns = np.zeros(size, dtype=bool)
-    digit_columns[list(positions)] = True
-    if ((shifted > 9) & digit_columns).any():
+    digits = cells[:, list(_ISO_DIGITS[size])] - np.uint8(48)  # a byte per digit, 0-9
+    if int(digits.max()) > 9:
         return None
 
-    def number(*columns: int) -> npt.NDArray[np.int64]:
-        value = np.zeros(len(cells), dtype=np.int64)
-        for column in columns:
-            value = value * 10 + shifted[:, positions[column]]
+    def number(*columns: int) -> npt.NDArray[np.int32]:
+        value = digits[:, columns[0]].astype(np.int32)
+        for column in columns[1:]:
+            value *= 10
+            value += digits[:, column]
         return value
 
     year, month, day = number(0, 1, 2, 3), number(4, 5), number(6, 7)
-    zero = (year == 0) & (month == 0) & (day == 0) if size == 10 else np.zeros(len(cells), bool)
+    # Year and month as one number, whose range is small: month lengths come from a table.
+    serial = year * 12 + (month - 1)
+    del year
+    zero = (serial == -1) & (day == 0) if size == 10 else np.zeros(count, dtype=bool)
     real = ~zero
-    if not ((year >= 1678) & (year <= 2261) & (month >= 1) & (month <= 12))[real].all():
-        return None
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_days = _DAYS_IN_MONTH[np.clip(month - 1, 0, 11)] + ((month == 2) & leap)
-    valid = (day >= 1) & (day <= month_days)
-    seconds = np.zeros(len(cells), dtype=np.int64)
+    checked = serial[real]
+    if len(checked):
+        low, high = int(checked.min()), int(checked.max())
+        if low < 1678 * 12 or high > 2261 * 12 + 11 or not _within(month[real], 1, 12):
+            return None
+    else:
+        low = high = 1970 * 12
+    del checked
+    firsts = (
+        (np.arange(low, high + 2) - 1970 * 12)
+        .astype("datetime64[M]")
+        .astype("datetime64[D]")
+        .astype(np.int64)
+    )
+    place = np.clip(serial - low, 0, high - low)
+    valid = (day >= 1) & (day <= np.diff(firsts)[place])
+    seconds: npt.NDArray[np.int32] | None = None
     if size > 10:
         hour, minute = number(8, 9), number(10, 11)
         valid &= (hour < 24) & (minute < 60)
@@ -365,18 +377,17 @@ def _iso_cells(
             seconds += second
     if not valid[real].all():
         return None
-    months = np.where(real, (year - 1970) * 12 + month - 1, 0)
-    low = int(months.min())
-    month_starts = (
-        np.arange(low, int(months.max()) + 1)
-        .astype("datetime64[M]")
-        .astype("datetime64[D]")
-        .astype(np.int64)
-    )
-    days = month_starts[months - low] + day - 1
-    stamps = (days * 86_400 + seconds) * 1_000_000_000
+    stamps = firsts[place] + (day - 1)
+    stamps *= 86_400
+    if seconds is not None:
+        stamps += seconds
+    stamps *= 1_000_000_000
     stamps[zero] = _NAT
     return stamps, zero
+
+
+def _within(values: npt.NDArray[np.int32], low: int, high: int) -> bool:
+    return bool(((values >= low) & (values <= high)).all())
 
 
 def _fast_dates(values: pd.Series) -> pd.Series | None:
@@ -499,6 +510,20 @@ def _two_digit_year(year: pd.Series) -> pd.Series:
     return year.where(~small, year + np.where(year >= 69, 1900, 2000))
 
 
+_NS_MIN = pd.Timestamp.min.tz_localize("UTC")
+_NS_MAX = pd.Timestamp.max.tz_localize("UTC")
+
+
+def _in_ns_range(parsed: pd.Series) -> pd.Series:
+    """UTC datetimes in nanoseconds; a date outside pandas' nanosecond range (before
+    1677-09-21 or after 2262-04-11, e.g. ``0000-01-01``) is unparsable: NaT, then reported
+    as a bad value like any other, not a crash."""
+    if parsed.dtype == "datetime64[ns, UTC]":
+        return parsed
+    inside = (parsed >= _NS_MIN) & (parsed <= _NS_MAX)
+    return parsed.where(inside.fillna(False)).astype("datetime64[ns, UTC]")
+
+
 def _assemble(parts: pd.DataFrame, year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     """Datetimes (UTC) from extracted parts; impossible dates become NaT."""
     hour = pd.to_numeric(parts["hour"], errors="coerce").fillna(0)
@@ -517,7 +542,7 @@ def _assemble(parts: pd.DataFrame, year: pd.Series, month: pd.Series, day: pd.Se
             "ns": pd.to_numeric(frac.where(frac != "", "0"), errors="coerce").fillna(0),
         }
     ).astype("int64")
-    result = pd.to_datetime(frame, errors="coerce", utc=True)
+    result = _in_ns_range(pd.to_datetime(frame, errors="coerce", utc=True))
     return result.where(~bad_hour.to_numpy(dtype=bool))
 
 
@@ -544,13 +569,17 @@ def _parse_date_uniques(
         iso[~iso] = uniques[~iso].str.fullmatch(_ISO_RE).to_numpy(dtype=bool)
     if iso.any():
         # Fast path first; only values pandas refuses get normalised ("UTC", " +0100", ",").
-        parsed = pd.to_datetime(uniques[iso], format="ISO8601", utc=True, errors="coerce")
+        parsed = _in_ns_range(
+            pd.to_datetime(uniques[iso], format="ISO8601", utc=True, errors="coerce")
+        )
         retry = parsed.isna().to_numpy(dtype=bool)
         if retry.any():
             text = uniques[iso][retry].str.replace(r"\s*UTC$", "Z", regex=True)
             text = text.str.replace(r"\s+(?=[+-]\d{2}(?::?\d{2})?$)", "", regex=True)
             text = text.str.replace(",", ".", regex=False)
-            parsed[retry] = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+            parsed[retry] = _in_ns_range(
+                pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+            )
         result[iso] = parsed
         done |= iso
 
@@ -562,8 +591,8 @@ def _parse_date_uniques(
 
     compact = ~done & uniques.str.match(r"^\d{8}$").fillna(False).to_numpy(dtype=bool)
     if compact.any():
-        result[compact] = pd.to_datetime(
-            uniques[compact], format="%Y%m%d", utc=True, errors="coerce"
+        result[compact] = _in_ns_range(
+            pd.to_datetime(uniques[compact], format="%Y%m%d", utc=True, errors="coerce")
         )
         done |= compact
 
