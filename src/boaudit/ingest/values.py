@@ -947,11 +947,12 @@ def parse_booleans(values: pd.Series) -> Parsed:
     safe = np.maximum(codes, 0)
     true_u = folded.isin(TRUE_TOKENS).to_numpy(dtype=bool)
     false_u = folded.isin(FALSE_TOKENS).to_numpy(dtype=bool)
-    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    if len(uniques):
-        out[present & true_u[safe]] = True
-        out[present & false_u[safe]] = False
-    bad = present & out.isna().to_numpy(dtype=bool)
+    falsy = present & false_u[safe] if len(uniques) else np.zeros(len(values), dtype=bool)
+    truthy = present & true_u[safe] & ~falsy if len(uniques) else np.zeros_like(falsy)
+    known = truthy | falsy
+    # Built from the two masks at once (a token in both lists would read as False).
+    out = pd.Series(pd.arrays.BooleanArray(truthy, ~known), index=values.index)
+    bad = present & ~known
     if other.any():
         out = _fill_other(out, bad, values, other, _bool_from_object)
     return Parsed(out, bad)
