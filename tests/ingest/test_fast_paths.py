@@ -283,3 +283,49 @@ ISO_CELLS = st.one_of(
 def test_iso_dates_from_bytes_match_the_general_path(cells: list[str]) -> None:
     fast, general = both(cells)
     same(parse_dates(fast), parse_dates(general))
+
+
+def test_a_quote_after_the_first_block_reads_the_file_again_with_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Arrow reads the file as quote-free while the checks run; a quote further on (here, a
+    # cell holding a newline) sends it through the checked stream instead.
+    monkeypatch.setattr(readers, "_CHECK_BLOCK", 1 << 12)
+    plain = b"".join(b"INV-%d,Vendor %d\n" % (i, i % 7) for i in range(20_000))
+    data = b"Invoice Number,Vendor\n" + plain + b'INV-X,"two\nlines"\nINV-Y,last\n'
+    assert len(data) > 4 * readers._SNIFF_CHARS + 4
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    options = IngestOptions()
+    streamed = outcome(lambda: readers.read_source(str(path), options))
+    in_memory = outcome(lambda: readers.read_csv_bytes(data, str(path), options))
+    assert streamed == in_memory
+    calls: list[bool] = []
+    real = readers._arrow_frame
+
+    def spy(
+        source: object, delimiter: str, width: int, sentinel: bool, quoted: bool = True
+    ) -> pd.DataFrame | None:
+        calls.append(quoted)
+        return real(source, delimiter, width, sentinel, quoted)
+
+    monkeypatch.setattr(readers, "_arrow_frame", spy)
+    table = readers.read_source(str(path), options)
+    assert calls == [False, True]  # read as quote-free, then again with quotes
+    assert table.data.iloc[-2].tolist() == ["INV-X", "two\nlines"]
+    assert table.read == 20_002
+
+
+def test_reserving_memory_for_a_large_read_keeps_none_of_it() -> None:
+    before = pa.total_allocated_bytes()
+    readers._reserve(64 << 20)
+    readers._reserve(1 << 10)  # small files: nothing to do
+    assert pa.total_allocated_bytes() == before
+
+
+def test_reserving_memory_gives_up_quietly_when_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(size: int) -> None:
+        raise MemoryError(size)
+
+    monkeypatch.setattr(readers.pa, "allocate_buffer", refuse)
+    readers._reserve(64 << 20)  # no exception: the read goes on without the reservation

@@ -28,6 +28,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -502,6 +503,29 @@ class _CheckedStream:
         return b"".join(parts)
 
 
+def _reserve(size: int) -> None:
+    """Have Arrow's allocator take the memory a file of ``size`` bytes will need in one
+    piece, and give it back: its reader threads then find it ready instead of each asking
+    the operating system for more while the others wait (the first large read of a process
+    took 0.2 to 0.65 s instead of a steady 0.2 s). The pages are not touched, so this costs
+    no resident memory."""
+    if size < 1 << 24:
+        return
+    try:
+        buffer = pa.allocate_buffer(min(2 * size, 1 << 33))
+    except (MemoryError, pa.ArrowMemoryError):
+        return  # a strict overcommit policy: the reader will ask as it goes
+    del buffer
+
+
+def _finds_quote(stream: _CheckedStream) -> bool:
+    """Read ``stream`` to its end (running its checks), or to its first quote character."""
+    while chunk := stream.read(_CHECK_BLOCK):
+        if b'"' in chunk:
+            return True
+    return False
+
+
 def _read_csv_file(path: Path, where: str, options: IngestOptions) -> RawTable | None:
     """Read a plain UTF-8 CSV file on disk without holding its bytes: Arrow reads the file
     itself through :class:`_CheckedStream`, which checks the encoding and measures the lines
@@ -513,7 +537,10 @@ def _read_csv_file(path: Path, where: str, options: IngestOptions) -> RawTable |
     if options.encoding not in (None, "utf-8") or suffix in WORKBOOK_SUFFIXES | {".gz"}:
         return None
     try:
-        if not path.is_file() or path.stat().st_size > limits.max_bytes:
+        if not path.is_file():
+            return None
+        size = path.stat().st_size
+        if size > limits.max_bytes:
             return None
         handle = path.open("rb")
     except OSError:
@@ -541,29 +568,32 @@ def _read_csv_file(path: Path, where: str, options: IngestOptions) -> RawTable |
         width = max((len(r) for r in records), default=1)
         if width > limits.max_columns or not _arrow_usable(delimiter, width):
             return None
-        # First the checks alone, over the whole file, stopping at the first quote character.
+        _reserve(size)
         stream = _CheckedStream(handle, body, delimiter, width, limits.max_cell_chars)
-        quoted = False
-        while chunk := stream.read(_CHECK_BLOCK):
-            if b'"' in chunk:
-                quoted = True
-                break
+        frame: pd.DataFrame | None = None
+        quoted = b'"' in head
+        if not quoted:
+            # Most likely no quote anywhere: Arrow reads the file itself, in parallel blocks
+            # (a UTF-8 byte-order mark is skipped by Arrow, as by the checks), while a worker
+            # thread runs the checks over the whole file, stopping at the first quote.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                checks = pool.submit(_finds_quote, stream)
+                frame = _arrow_frame(str(path), delimiter, width, sentinel=False, quoted=False)
+                quoted = checks.result()
         if stream.failed:
             return None
         if quoted:
             # Quoted cells may hold newlines, and a quote left open must be caught: Arrow
-            # reads the checked stream, which ends with a sentinel row (see _sentinel).
+            # reads the checked stream, which ends with a sentinel row (see _sentinel). A
+            # frame read above assumed no cell held a newline, so it is read again.
+            frame = None
             handle.seek(len(head))
             stream = _CheckedStream(handle, body, delimiter, width, limits.max_cell_chars)
             frame = _arrow_frame(stream, delimiter, width, sentinel=True)
             if stream.failed or frame is None:
                 return None
-        else:
-            # No quote anywhere: Arrow reads the file itself, in parallel blocks (a UTF-8
-            # byte-order mark is skipped by Arrow, as by the checks above).
-            frame = _arrow_frame(str(path), delimiter, width, sentinel=False, quoted=False)
-            if frame is None:
-                return None
+        elif frame is None:
+            return None
     pa.default_memory_pool().release_unused()
     if len(frame) > header_index + 1 + limits.max_rows:
         raise InputDataError(
