@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from boaudit.ingest import IngestOptions, load
 
@@ -95,10 +96,11 @@ HPSM_ACTIVITY = (
 )
 
 
-def test_hp_service_manager_activity_log_with_the_case_column_mapped(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["events", None])
+def test_hp_service_manager_activity_log_needs_no_map(tmp_path: Path, kind: str | None) -> None:
     path = write(tmp_path, "Detail_Incident_Activity.csv", HPSM_ACTIVITY)
-    options = IngestOptions(mapping={"case_id": "Incident ID"}, date_order="dayfirst")
-    result = load([path], "events", options)
+    result = load([path], kind, IngestOptions(date_order="dayfirst"))  # type: ignore[arg-type]
+    assert result.kind == "events"
     assert result.columns == {
         "case_id": "Incident ID",
         "activity": "IncidentActivity_Type",
