@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from boaudit.errors import ExitCode, InputDataError, InputMissingError, UsageError
+from boaudit.errors import InputDataError, InputMissingError, UsageError
 from boaudit.ingest import IngestOptions, Limits, MissingColumnsError, load, readers
 
 TICKETS = "Ticket ID,Created,Agent\nT-1,2024-01-02,Agent é\nT-2,2024-01-03,Agent 2\n"
@@ -46,15 +46,15 @@ def test_utf16_with_the_encoding_option(tmp_path: Path) -> None:
     assert result.frame["created_at"].tolist() == [utc("2024-01-02"), utc("2024-01-03")]
 
 
-def test_utf16_without_the_option_is_refused_naming_the_file(tmp_path: Path) -> None:
-    path = write(tmp_path, "tickets.csv", TICKETS.encode("utf-16"))
-    with pytest.raises(InputDataError) as info:
-        load([path], None, IngestOptions())
-    assert info.value.message == (
-        f"{path}: not valid utf-8 at byte 0 (line 1); pass --encoding cp1252 (Windows) or the "
-        "file's encoding"
-    )
-    assert info.value.exit_code == ExitCode.DATAERR
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_needs_no_option(tmp_path: Path, codec: str) -> None:
+    # The mark says it all (Excel's "Unicode Text", SAP's spreadsheet export).
+    data = ("\ufeff" if codec == "utf-16-be" else "") + TICKETS
+    path = write(tmp_path, "tickets.csv", data.encode(codec))
+    result = load([path], None, IngestOptions())
+    assert result.detected[0].encoding == "utf-16"
+    assert result.frame["task_id"].tolist() == ["T-1", "T-2"]
+    assert result.frame["assignee"].tolist() == ["Agent é", "Agent 2"]
 
 
 def test_utf16_without_a_bom_shows_up_as_nul_bytes(tmp_path: Path) -> None:

@@ -274,3 +274,46 @@ def test_ole_header_is_read_as_xls_and_refused_when_broken(tmp_path: Path) -> No
         load([path], None, IngestOptions())
     assert info.value.message.startswith(f"{path}: cannot read the workbook (")
     assert info.value.message.endswith("); re-save it from Excel")
+
+
+# --------------------------------------------------------------------------- text named .xls
+
+SAP_SPREADSHEET = (
+    "Vendor\tDocument Number\tDocument Date\tNet due date\tAmount in local currency\tCurrency\n"
+    "100234\t5100000123\t15.01.2025\t14.02.2025\t1.234,56\tEUR\n"
+    "100235\t5100000124\t16.01.2025\t15.02.2025\t980,00\tEUR\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_tab_separated_text_named_xls_is_read_as_text(tmp_path: Path, encoding: str) -> None:
+    # SAP's ALV "Spreadsheet" export: tab-separated text saved with an .xls name.
+    path = tmp_path / "FBL1N.xls"
+    path.write_bytes(SAP_SPREADSHEET.encode(encoding))
+    options = IngestOptions(date_order="dayfirst", decimal=",")
+    result = load([path], "invoices", options)
+    assert result.detected[0].format == "csv"
+    assert result.detected[0].delimiter == "\t"
+    assert result.frame["invoice_id"].tolist() == ["5100000123", "5100000124"]
+    assert result.frame["amount"].tolist() == [1234.56, 980.0]
+    assert result.frame["invoice_date"].tolist() == [utc("2025-01-15"), utc("2025-01-16")]
+    assert f"{path}: named .xls but holds text; read as delimited text" in result.notes
+
+
+def test_a_web_page_named_xls_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "report.xls"
+    path.write_text("<html><body><table><tr><td>Invoice</td></tr></table></body></html>")
+    with pytest.raises(InputDataError) as info:
+        load([path], None, IngestOptions())
+    assert info.value.message == (
+        f"{path}: a web page named .xls, not a workbook; open it in a spreadsheet program "
+        "and save it as XLSX or CSV"
+    )
+
+
+def test_binary_named_xlsx_still_goes_to_the_workbook_reader(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(b"\x01\x02\x03garbage\x00\x00")
+    with pytest.raises(InputDataError) as info:
+        load([path], None, IngestOptions())
+    assert "re-save it from Excel" in info.value.message

@@ -188,7 +188,11 @@ def _gunzip(data: bytes, where: str, limits: Limits) -> bytes:
 
 
 def _decode(data: bytes, encoding: str | None, where: str) -> tuple[str, str]:
-    """Decode strictly; returns the text and the encoding name to report."""
+    """Decode strictly; returns the text and the encoding name to report. Without
+    ``encoding``: UTF-8, or UTF-16 when the data starts with its byte-order mark (Excel's
+    "Unicode Text" and SAP's spreadsheet exports)."""
+    if encoding is None and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
     name = encoding or "utf-8"
     codec = "utf-8-sig" if name.replace("_", "-").lower() in {"utf-8", "utf8"} else name
     try:
@@ -1098,8 +1102,23 @@ def _replace_table(table: RawTable, **changes: Any) -> RawTable:
 # --------------------------------------------------------------------------- entry point
 
 
+def _is_text(data: bytes) -> bool:
+    """Whether a file's first bytes are text (UTF-8, or UTF-16 with its byte-order mark),
+    not a workbook's zip or OLE container."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if not head or head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in head:
+        return False
+    return not any(b < 9 or 13 < b < 32 for b in head[:512] if b != 27)
+
+
 def _sniff_format(data: bytes, suffix: str) -> str:
-    """``csv`` or a workbook format, from the name's ending, else the first bytes."""
+    """``csv`` or a workbook format, from the name's ending, else the first bytes. A name
+    ending like a workbook on a file of plain text (SAP's "Spreadsheet" export writes
+    tab-separated text named ``.xls``) is ``csv``."""
+    if suffix in WORKBOOK_SUFFIXES and _is_text(data):
+        return "csv"
     if suffix in {".xlsx", ".xlsm"}:
         return "xlsx"
     if suffix in {".xls", ".xlsb", ".ods"}:
@@ -1146,10 +1165,21 @@ def read_source(
         compression = "gzip"
         suffix = Path(where.removesuffix(".gz")).suffix.lower() if suffix == ".gz" else ""
     fmt = _sniff_format(data, suffix)
+    if fmt == "csv" and suffix in WORKBOOK_SUFFIXES:
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5].lower() in (b"<html", b"<!doc", b"<tabl"):
+            raise InputDataError(
+                f"{where}: a web page named {suffix}, not a workbook; open it in a "
+                "spreadsheet program and save it as XLSX or CSV"
+            )
+        text_note = f"{where}: named {suffix} but holds text; read as delimited text"
+    else:
+        text_note = None
     if fmt == "csv":
         box = [data]
         del data  # the reader owns the bytes now and frees them once parsed
         table = _read_csv_owned(box, where, options, compression)
+        if text_note is not None:
+            table = _replace_table(table, notes=[text_note, *table.notes])
     else:
         table = read_workbook_bytes(data, where, fmt, options)
         if compression:
