@@ -55,6 +55,18 @@ def test_by_one_column_gives_each_group_its_own_figures(tasks_csv: Path) -> None
     assert (a["backlog"]["open"], b["backlog"]["open"]) == (0, 1)
 
 
+@pytest.mark.parametrize("name", ["Assigned To", "assigned to", " ASSIGNED TO "])
+def test_by_the_exports_own_header_means_its_column(tasks_csv: Path, name: str) -> None:
+    # "Assigned To" is the export's header of the assignee column.
+    data = run_json("tasks", tasks_csv, "--by", name)
+    assert list(data["groups"]) == ["assignee"]
+    assert {k: v["count"] for k, v in data["groups"]["assignee"].items()} == {
+        "ann": 2,
+        "bob": 2,
+        "cy": 2,
+    }
+
+
 def test_by_several_columns_gives_one_block_each_in_the_order_given(tasks_csv: Path) -> None:
     data = run_json("tasks", tasks_csv, "--by", "provider", "--by", "team", "--by", "provider")
     assert list(data["groups"]) == ["provider", "team"]  # a repeated column counts once

@@ -73,7 +73,7 @@ ByOpt = Annotated[
     typer.Option(
         "--by",
         help="Break every metric down by this column (team, provider, assignee, vendor, "
-        "category, source, ...); repeat for several.",
+        "category, source, ..., or the export's own header of one); repeat for several.",
         rich_help_panel=PANEL,
     ),
 ]

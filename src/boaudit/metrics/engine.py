@@ -85,6 +85,9 @@ def compute_metrics(
         raise InputDataError(
             f"cannot compute {kind} metrics: no {', '.join(absent)} column in the data"
         )
+    by = _by_canonical(options.by, frame, columns or {})
+    if by != tuple(options.by):
+        options = replace(options, by=by)
     compute.check_by(frame, options.by)
     prep = compute.prepare(frame, kind, options)
     names = compute.METRIC_NAMES[kind]
@@ -133,6 +136,21 @@ def compute_metrics(
 
         result = replace(result, evidence=tuple(evaluate(result)))
     return result
+
+
+def _by_canonical(
+    by: Sequence[str], frame: pd.DataFrame, columns: Mapping[str, str]
+) -> tuple[str, ...]:
+    """``--by`` names as canonical columns: a name that is not one, but is the export's own
+    header of one (``Group`` for ``team``, any case), is taken as that column."""
+    headers = {source.casefold(): canonical for canonical, source in columns.items()}
+    resolved = []
+    for name in by:
+        if name in frame.columns or name == "source":
+            resolved.append(name)
+        else:
+            resolved.append(headers.get(name.strip().casefold(), name))
+    return tuple(resolved)
 
 
 def metrics_from_load(load: LoadLike, options: MetricsOptions | None = None) -> MetricsResult:
