@@ -17,6 +17,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from raw_outcome import outcome
 
 from boaudit.errors import InputDataError
 from boaudit.ingest import readers
@@ -111,24 +112,6 @@ def test_amounts_the_fast_path_leaves_alone(values: list[str]) -> None:
             assert str(raised.value) == expected
         else:
             same(parse(fast), expected)
-
-
-def outcome(read: object) -> object:
-    try:
-        table = read() if callable(read) else read
-    except InputDataError as exc:
-        return str(exc)
-    assert isinstance(table, readers.RawTable)
-    return (
-        table.info,
-        table.header,
-        table.data.astype(object).values.tolist(),
-        table.rows.tolist(),
-        table.extra.tolist(),
-        table.read,
-        table.skipped,
-        table.notes,
-    )
 
 
 @pytest.mark.parametrize(

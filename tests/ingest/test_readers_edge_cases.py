@@ -369,3 +369,18 @@ def test_appended_stream_gives_the_data_then_the_tail(size: int) -> None:
         pieces.append(piece)
         assert size < 0 or len(piece) <= size
     assert b"".join(pieces) == b"a,b\n1,2\n,\n"
+
+
+def test_rows_of_white_space_are_blank_and_a_padded_total_is_a_total(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "tickets.csv",
+        "Ticket ID,Created,Agent,Team\n"
+        "T-1,2024-01-02,Agent 1,A\n"
+        " , ,\u00a0, \n"  # four cells of white space, one a no-break space
+        " ,Total,2,\n",  # a padded first cell, then the total
+    )
+    result = load([path], "tasks", IngestOptions())
+    assert result.account.skipped == {"blank": 1, "total-row": 1}
+    assert result.account.quarantined == []
+    assert result.frame["task_id"].tolist() == ["T-1"]

@@ -45,7 +45,7 @@ import python_calamine as calamine
 from boaudit.errors import InputDataError, InputMissingError, UsageError
 from boaudit.ingest.mapping import is_known_name, normalise
 from boaudit.ingest.options import IngestOptions, Limits
-from boaudit.ingest.values import null_or_empty
+from boaudit.ingest.values import null_or_empty, starts_with_space
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 """File name endings read as workbooks."""
@@ -1019,14 +1019,22 @@ def _finish(
             filled += ~column_empty
         empty = np.column_stack(columns)
         del columns
-        # Whitespace-only cells matter for blank and label rows: rows with at most two filled
-        # cells. Checking only those keeps the per-cell string work off ordinary data rows.
-        few = np.flatnonzero(filled <= 2)
+        # Whitespace-only cells matter for blank, total and label rows: rows with at most two
+        # filled cells, and rows whose first filled cell starts with a space (all-whitespace
+        # rows, a padded cell before "Total"). Checking only those keeps the per-cell string
+        # work off ordinary data rows.
+        spaced = np.zeros(read, dtype=bool)
+        first_filled = np.argmax(~empty, axis=1)
+        for position in np.unique(first_filled[filled > 0]).tolist():
+            column = body[body.columns[position]]
+            spaced |= (first_filled == position) & starts_with_space(column)
+        few = np.flatnonzero((filled <= 2) | spaced)
         if len(few):
             empty[few] = np.column_stack([_empty_mask(body[c].iloc[few]) for c in body.columns])
     else:
         empty = np.ones((read, 1), dtype=bool)
         few = np.arange(read)
+        first_filled = np.zeros(read, dtype=np.intp)
     # Trailing unnamed header cells count only when some row has a value under them.
     width = len(header_cells)
     while (
@@ -1043,7 +1051,8 @@ def _finish(
     # Rows with three or more filled cells are not blank; the others were looked at whole.
     blank = np.zeros(read, dtype=bool)
     blank[few] = empty[few].all(axis=1)
-    first = np.argmax(~empty, axis=1)
+    first = first_filled
+    first[few] = np.argmax(~empty[few], axis=1)
     total = _total_rows(body, first, np.asarray(blank, dtype=bool))
     label = np.zeros(read, dtype=bool)
     if info.header_row > 1 and empty.shape[1] > 1:

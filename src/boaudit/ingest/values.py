@@ -238,6 +238,30 @@ def null_or_empty(values: pd.Series) -> BoolArray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
+_SPACE_LEADS = np.zeros(256, dtype=bool)
+_SPACE_LEADS[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20]] = True
+_SPACE_LEADS[[0xC2, 0xE1, 0xE2, 0xE3]] = True  # first bytes of U+0085, U+00A0, U+1680, U+2000...
+"""First bytes of every character ``str.isspace`` accepts, in UTF-8 (and a few others)."""
+
+
+def starts_with_space(values: pd.Series) -> BoolArray:
+    """True where a text cell may start with white space (every cell that does, and a few
+    that start with another character sharing the first UTF-8 byte): the candidates for a
+    closer look. From the first bytes of Arrow strings; per cell otherwise."""
+    chunks = _arrow_chunks(values)
+    if chunks is None:
+        return np.asarray(
+            values.map(lambda v: isinstance(v, str) and v[:1].isspace()).to_numpy(dtype=bool),
+            dtype=bool,
+        )
+    parts = []
+    for chunk in chunks:
+        offsets, data, nulls = _layout(chunk)
+        first, _ = _ends(offsets, data)
+        parts.append(_SPACE_LEADS[first] & (np.diff(offsets) > 0) & ~nulls)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
 def _ends(
     offsets: npt.NDArray[np.int64], data: npt.NDArray[np.uint8]
 ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
