@@ -560,20 +560,6 @@ def prepare(frame: pd.DataFrame, kind: Kind, options: MetricsOptions) -> Prepare
     return prep
 
 
-FLAG_COLUMNS = (
-    "completed",
-    "error",
-    "rework",
-    "sla",
-    "ontime",
-    "disputed",
-    "open",
-    "dup_exact",
-    "dup_near",
-)
-"""Work columns holding only 1.0, 0.0 and NaN."""
-
-
 def _narrow_flags(work: pd.DataFrame) -> None:
     """Keep 0/1/NaN work columns as float32: the same values exactly, at half the memory (a
     million invoices: 36 MB less at the metrics step's peak). Sums read them as float64."""
@@ -994,6 +980,8 @@ RATE_COLUMNS = (
     "dup_near",
     "dup_extra",
 )
+FLAG_COLUMNS = tuple(c for c in RATE_COLUMNS if c not in {"cost", "dup_extra"})
+"""Work columns holding only 1.0, 0.0 and NaN (the rates; cost and extra money are sums)."""
 DIST_COLUMNS = ("cycle", "approval", "late", "age")
 DUPLICATE_COLUMNS = ("dup_exact", "dup_near", "dup_extra")
 
