@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import sys
+import threading
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -113,9 +116,6 @@ def metrics(
       same vendor and amount within 7 days (near)
     A metric whose inputs are absent is null with a reason, never 0.
     """
-    # Imported here: only this command computes metrics, the others need not load them.
-    from boaudit.metrics import metrics_csv, metrics_from_load, metrics_json
-
     metrics_options = build_options(
         by=by,
         period=period,
@@ -138,7 +138,13 @@ def metrics(
         max_cell_chars=max_cell_chars,
         max_bytes=max_bytes,
     )
+    # The metrics engine (its benchmarks' pydantic models, the evidence rules) is imported in
+    # a worker thread while the exports are read, which mostly lets go of the interpreter.
+    engine = _import_in_background("boaudit.metrics.engine", "boaudit.metrics.render")
     loaded = _load(sources, kind.value, options)
+    engine.join()
+    from boaudit.metrics import metrics_csv, metrics_from_load, metrics_json
+
     if quarantine is not None:
         atomic_write(quarantine, quarantine_csv(loaded.account.quarantined))
         note(f"wrote {len(loaded.account.quarantined):,} quarantined row(s): {quarantine}")
@@ -155,6 +161,20 @@ def metrics(
             f"{rows['quarantined']:,} of {rows['read']:,} rows quarantined"
             + ("" if quarantine else "; see them with --quarantine FILE")
         )
+
+
+def _import_in_background(*modules: str) -> threading.Thread:
+    """Start importing ``modules`` in a daemon thread; join it before using them (an import
+    that fails there fails again, with its message, where the module is used)."""
+
+    def run() -> None:
+        for module in modules:
+            with contextlib.suppress(Exception):
+                importlib.import_module(module)
+
+    thread = threading.Thread(target=run, name="boaudit-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def _load(sources: list[str], kind: str, options: Any) -> LoadResult:

@@ -12,6 +12,7 @@ from boaudit.errors import UsageError
 
 if TYPE_CHECKING:
     from boaudit.metrics import MetricsOptions, Period, SlaTarget
+    from boaudit.metrics.benchmarks import Benchmark
 
 # boaudit.metrics (pydantic models of the benchmarks) is imported in build_options: declaring
 # the options must stay cheap, every command's start-up pays for it.
@@ -40,13 +41,11 @@ def build_options(
 ) -> MetricsOptions:
     """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
     benchmarks file)."""
-    from boaudit.metrics import (
-        MetricsOptions,
-        SlaTarget,
-        load_benchmarks,
-        load_sla_map,
-        parse_duration,
-    )
+    # The light modules only: the benchmarks (pydantic models) are loaded when a file is
+    # given, else by the computation, which falls back on the bundled ones.
+    from boaudit.metrics.compute import parse_duration
+    from boaudit.metrics.model import MetricsOptions, SlaTarget
+    from boaudit.metrics.sla import load_sla_map
 
     if sla is not None and sla_map is not None:
         raise UsageError("give --sla or --sla-map, not both")
@@ -64,8 +63,17 @@ def build_options(
         sla=target,
         hourly_rate=hourly_rate,
         as_of=as_of,
-        benchmarks=load_benchmarks(benchmarks),
+        benchmarks=_benchmarks(benchmarks),
     )
+
+
+def _benchmarks(path: Path | None) -> tuple[Benchmark, ...] | None:
+    """The bundled benchmarks with ``path``'s entries, or None (the bundled ones) without."""
+    if path is None:
+        return None
+    from boaudit.metrics.benchmarks import load_benchmarks
+
+    return load_benchmarks(path)
 
 
 ByOpt = Annotated[

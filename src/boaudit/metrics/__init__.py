@@ -15,21 +15,60 @@ Public API::
 ``MetricsResult.to_dict()`` is the JSON document of ``boaudit metrics --format json``.
 """
 
-from boaudit.metrics.benchmarks import Benchmark, compare, load_benchmarks
-from boaudit.metrics.compute import parse_as_of, parse_duration
-from boaudit.metrics.engine import compute_metrics, metrics_from_load
-from boaudit.metrics.model import (
-    PERIODS,
-    SCHEMA_VERSION,
-    BenchmarkComparison,
-    Kind,
-    MetricsOptions,
-    MetricsResult,
-    Period,
-    SlaTarget,
-)
-from boaudit.metrics.render import metrics_csv, metrics_json
-from boaudit.metrics.sla import load_sla_map
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from boaudit.metrics.benchmarks import Benchmark, compare, load_benchmarks
+    from boaudit.metrics.compute import parse_as_of, parse_duration
+    from boaudit.metrics.engine import compute_metrics, metrics_from_load
+    from boaudit.metrics.model import (
+        PERIODS,
+        SCHEMA_VERSION,
+        BenchmarkComparison,
+        Kind,
+        MetricsOptions,
+        MetricsResult,
+        Period,
+        SlaTarget,
+    )
+    from boaudit.metrics.render import metrics_csv, metrics_json
+    from boaudit.metrics.sla import load_sla_map
+
+# Imported on first use (PEP 562): the options and the SLA map need only the light modules,
+# so a command can check its options before the benchmarks' pydantic models are loaded.
+_HOMES = {
+    "Benchmark": "boaudit.metrics.benchmarks",
+    "compare": "boaudit.metrics.benchmarks",
+    "load_benchmarks": "boaudit.metrics.benchmarks",
+    "parse_as_of": "boaudit.metrics.compute",
+    "parse_duration": "boaudit.metrics.compute",
+    "compute_metrics": "boaudit.metrics.engine",
+    "metrics_from_load": "boaudit.metrics.engine",
+    "PERIODS": "boaudit.metrics.model",
+    "SCHEMA_VERSION": "boaudit.metrics.model",
+    "BenchmarkComparison": "boaudit.metrics.model",
+    "Kind": "boaudit.metrics.model",
+    "MetricsOptions": "boaudit.metrics.model",
+    "MetricsResult": "boaudit.metrics.model",
+    "Period": "boaudit.metrics.model",
+    "SlaTarget": "boaudit.metrics.model",
+    "metrics_csv": "boaudit.metrics.render",
+    "metrics_json": "boaudit.metrics.render",
+    "load_sla_map": "boaudit.metrics.sla",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PERIODS",
