@@ -17,8 +17,9 @@ Public API::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from boaudit.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from boaudit.metrics.benchmarks import Benchmark, compare, load_benchmarks
@@ -60,16 +61,6 @@ _HOMES = {
     "load_sla_map": "boaudit.metrics.sla",
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
 __all__ = [
     "PERIODS",
     "SCHEMA_VERSION",
@@ -90,3 +81,5 @@ __all__ = [
     "parse_as_of",
     "parse_duration",
 ]
+
+__getattr__ = lazy_attributes(__name__, globals(), _HOMES)

@@ -8,8 +8,9 @@ command-line interface imports.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from boaudit.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from boaudit.report.build import ReportOptions, build_report
@@ -38,11 +39,4 @@ __all__ = [
     "render",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, globals(), _HOMES)
