@@ -269,9 +269,8 @@ def _ends(
     if not len(data):
         zeros = np.zeros(len(offsets) - 1, dtype=np.uint8)
         return zeros, zeros
-    last_index = len(data) - 1
-    first = data[np.minimum(offsets[:-1], last_index)]
-    last = data[np.clip(offsets[1:] - 1, 0, last_index)]
+    first = np.take(data, offsets[:-1], mode="clip")
+    last = np.take(data, offsets[1:] - 1, mode="clip")
     return first, last
 
 
@@ -315,7 +314,7 @@ def _fast_text(values: pd.Series) -> pd.Series | None:
     edge = filled & ((first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F))
     short = filled & ~edge & (lengths <= 4 * max(len(token) for token in NULL_TOKENS))
     odd = np.zeros(len(column), dtype=bool)
-    if short.any():
+    if short.any() and len(data) and int(data.max()) >= 0x80:  # some non-ASCII byte
         ascii_ = np.asarray(pc.string_is_ascii(column).to_numpy(zero_copy_only=False), dtype=bool)
         odd = short & ~ascii_
     token = _token_mask(column, lengths, first, NULL_TOKENS) & filled & ~edge & ~odd
