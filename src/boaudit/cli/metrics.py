@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import sys
-import threading
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -138,11 +135,8 @@ def metrics(
         max_cell_chars=max_cell_chars,
         max_bytes=max_bytes,
     )
-    # The metrics engine (its benchmarks' pydantic models, the evidence rules) is imported in
-    # a worker thread while the exports are read, which mostly lets go of the interpreter.
-    engine = _import_in_background("boaudit.metrics.engine", "boaudit.metrics.render")
     loaded = _load(sources, kind.value, options)
-    engine.join()
+    # Imported here: only this command computes metrics, the others need not load them.
     from boaudit.metrics import metrics_csv, metrics_from_load, metrics_json
 
     if quarantine is not None:
@@ -161,20 +155,6 @@ def metrics(
             f"{rows['quarantined']:,} of {rows['read']:,} rows quarantined"
             + ("" if quarantine else "; see them with --quarantine FILE")
         )
-
-
-def _import_in_background(*modules: str) -> threading.Thread:
-    """Start importing ``modules`` in a daemon thread; join it before using them (an import
-    that fails there fails again, with its message, where the module is used)."""
-
-    def run() -> None:
-        for module in modules:
-            with contextlib.suppress(Exception):
-                importlib.import_module(module)
-
-    thread = threading.Thread(target=run, name="boaudit-imports", daemon=True)
-    thread.start()
-    return thread
 
 
 def _load(sources: list[str], kind: str, options: Any) -> LoadResult:
