@@ -412,7 +412,7 @@ def _parse_csv_arrow(utf8: bytes, delimiter: str, width: int) -> pd.DataFrame | 
 
 
 _CHECK_BLOCK = 1 << 24
-"""Bytes read at a time when a file on disk is checked before Arrow reads it."""
+"""Bytes read at a time when a file on disk is checked (beside Arrow's own read of it)."""
 
 
 class _CheckedStream:
