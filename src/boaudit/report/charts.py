@@ -31,6 +31,9 @@ plt.rcParams.update(
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
+        # Labels are names and text from answers, exports and benchmark files: "$" is a
+        # dollar sign there, never the start of matplotlib's math notation.
+        "text.parse_math": False,
     }
 )
 
