@@ -64,3 +64,32 @@ def test_group_quantiles_match_numpy_per_group(rows: list[tuple[int, float]]) ->
             np.testing.assert_allclose(quant[code], expected, rtol=1e-12, atol=0)
         else:
             assert np.isnan(quant[code]).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.sampled_from([0.0, 1.0, 2.5, 2.5, 7.0, 1e9, -3.0])),
+        min_size=1,
+        max_size=60,
+    ),
+    st.booleans(),
+)
+def test_group_medians_are_group_quantiles_medians_exactly(
+    rows: list[tuple[int, float]], many: bool
+) -> None:
+    from boaudit.metrics import compute
+
+    codes = np.array([r[0] for r in rows], dtype=np.int64)
+    values = np.array([r[1] for r in rows], dtype=np.float64)
+    counts, _, quant = group_quantiles(codes, values, 7, (0.5,))
+    if many:  # the sorting path, as for many codes
+        saved, compute._FEW_CODES = compute._FEW_CODES, 0
+        try:
+            got = compute.group_medians(codes, values, 7)
+        finally:
+            compute._FEW_CODES = saved
+    else:
+        got = compute.group_medians(codes, values, 7)
+    np.testing.assert_array_equal(got[0], counts)
+    np.testing.assert_array_equal(got[1], quant[:, 0])
