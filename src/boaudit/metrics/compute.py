@@ -1058,11 +1058,6 @@ def aggregate(
             for lo, hi in edges
         ]
         agg.extra["over_30"] = _count(codes, size, np.where(whole > 30, 1.0, np.nan))
-    # Settled here, before the per-assignee work: the duplicate detection has had the rest
-    # of the preparation and the distributions to overlap with, and the two largest sets
-    # of temporaries (its sorts, the per-assignee sorts) are not alive at once.
-    prep.settle()
-    rates(DUPLICATE_COLUMNS)
     if prep.assignees is not None and not light:
         acodes, names = prep.assignees
         if "completed" in work:
@@ -1078,6 +1073,9 @@ def aggregate(
             )
     if "completed" in work and throughput_period is not None and not light:
         agg.extra["throughput"] = _throughput(prep, codes, size, throughput_period)
+    # Settled last: the duplicate detection overlaps everything above.
+    prep.settle()
+    rates(DUPLICATE_COLUMNS)
     if prep.exact_group is not None and not light:
         valid = (codes >= 0) & (prep.exact_group >= 0)
         pairs = np.unique(np.stack([codes[valid], prep.exact_group[valid]]), axis=1)
