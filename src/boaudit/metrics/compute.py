@@ -1012,6 +1012,8 @@ FLAG_COLUMNS = tuple(c for c in RATE_COLUMNS if c not in {"cost", "dup_extra"})
 """Work columns holding only 1.0, 0.0 and NaN (the rates; cost and extra money are sums)."""
 DIST_COLUMNS = ("cycle", "approval", "late", "age")
 DUPLICATE_COLUMNS = ("dup_exact", "dup_near", "dup_extra")
+LIGHT_COLUMNS = ("completed", "error", "rework", "sla", "ontime", "disputed", "cost")
+"""The rate columns behind :data:`RATE_METRICS`, all a light breakdown sums."""
 
 
 def aggregate(
@@ -1044,7 +1046,8 @@ def aggregate(
                 agg.sums[column], agg.known[column] = _sum_and_count(codes, size, values, shared)
 
     # The duplicate columns last: their detection may still be running (Prepared.settle).
-    rates([c for c in RATE_COLUMNS if c not in DUPLICATE_COLUMNS])
+    wanted = LIGHT_COLUMNS if light else RATE_COLUMNS
+    rates([c for c in wanted if c not in DUPLICATE_COLUMNS])
     for column in DIST_COLUMNS if not light else ():
         if column in work:
             values = work[column].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -1075,7 +1078,7 @@ def aggregate(
         agg.extra["throughput"] = _throughput(prep, codes, size, throughput_period)
     # Settled last: the duplicate detection overlaps everything above.
     prep.settle()
-    rates(DUPLICATE_COLUMNS)
+    rates([c for c in DUPLICATE_COLUMNS if c in wanted])
     if prep.exact_group is not None and not light:
         valid = (codes >= 0) & (prep.exact_group >= 0)
         pairs = np.unique(np.stack([codes[valid], prep.exact_group[valid]]), axis=1)
