@@ -191,12 +191,12 @@ def test_sla_target_wins_over_the_exports_sla_met(tasks_csv: Path, target: str) 
     assert data["notes"] == ["sla_compliance: --sla given, so the export's sla_met is not used"]
 
 
-def test_sla_note_is_printed_under_the_table(tasks_csv: Path) -> None:
+def test_sla_note_goes_to_stderr_beside_the_table(tasks_csv: Path) -> None:
     result = run("tasks", tasks_csv, "--sla", "3d")
     assert result.exit_code == 0, result.stderr
-    assert "note: sla_compliance: --sla given, so the export's sla_met is not used" in (
-        result.stdout
-    )
+    line = "note: sla_compliance: --sla given, so the export's sla_met is not used"
+    assert line in result.stderr.splitlines()
+    assert "note:" not in result.stdout  # stdout holds the tables only
 
 
 def test_sla_map_per_priority(tasks_csv: Path, tmp_path: Path) -> None:

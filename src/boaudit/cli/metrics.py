@@ -149,6 +149,8 @@ def metrics(
         write_output(metrics_csv(result), output)
     else:
         display(lambda console: print_metrics(result, console), output, width=120)
+        for line in result.notes:  # for people: stderr (json and csv carry them as data)
+            note(f"note: {line}")
     rows = result.rows
     if rows.get("quarantined"):
         note(
@@ -270,5 +272,3 @@ def print_metrics(result: MetricsResult, console: Console) -> None:
         for item in result.evidence:
             evidence.add_row(item.pitfall, f"{item.severity:.2f}", item.message)
         console.print(evidence)
-    for line in result.notes:
-        console.print(f"note: {line}", markup=False, highlight=False)
