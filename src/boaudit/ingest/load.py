@@ -207,13 +207,6 @@ def _table_parts(
         Only the workers parse; the raw table is read and changed here alone. With
         ``release``, each raw column is dropped as soon as its values are recorded."""
         queue = deque(names)
-        if len(queue) < 2:
-            for canonical in queue:
-                raw = _coalesce(data, mapping.positions[canonical])
-                record(canonical, raw, parse_raw(canonical, raw))
-                if release:
-                    _release(data, mapping.positions[canonical])
-            return
         with ThreadPoolExecutor(max_workers=_PARSE_THREADS) as pool:
             pending: deque[tuple[str, pd.Series, Future[Parsed]]] = deque()
             while queue or pending:

@@ -29,7 +29,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 from xml.etree import ElementTree  # safe here: every part with a DTD is refused first
@@ -1079,7 +1079,7 @@ def _finish(
         for position in range(kept.shape[1], width):
             kept[position] = pd.Series("", index=kept.index, dtype="str")
     kept.columns = pd.RangeIndex(width)
-    info = _replace(info, rows=read)
+    info = replace(info, rows=read)
     if skipped:
         described = ", ".join(f"{n} {reason}" for reason, n in skipped.items())
         notes = [*notes, f"{where}: skipped {described} row(s)"]
@@ -1094,18 +1094,6 @@ def _finish(
         notes=notes,
         epoch1904=epoch1904,
     )
-
-
-def _replace(info: SourceInfo, **changes: Any) -> SourceInfo:
-    from dataclasses import replace
-
-    return replace(info, **changes)
-
-
-def _replace_table(table: RawTable, **changes: Any) -> RawTable:
-    from dataclasses import replace
-
-    return replace(table, **changes)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -1188,10 +1176,10 @@ def read_source(
         del data  # the reader owns the bytes now and frees them once parsed
         table = _read_csv_owned(box, where, options, compression)
         if text_note is not None:
-            table = _replace_table(table, notes=[text_note, *table.notes])
+            table = replace(table, notes=[text_note, *table.notes])
     else:
         table = read_workbook_bytes(data, where, fmt, options)
         if compression:
-            table = _replace_table(table, info=_replace(table.info, compression=compression))
+            table = replace(table, info=replace(table.info, compression=compression))
     _progress(on_progress, f"read {table.read:,} rows from {where}")
     return table
