@@ -18,9 +18,10 @@ from boaudit.cli import app
 HEAVY = (
     "boaudit.questionnaire",
     "boaudit.report.build",
-    "boaudit.report.pipeline",
+    "boaudit.audit.pipeline",
+    "boaudit.audit.config",
+    "boaudit.findings.prioritise",
     "boaudit.history",
-    "boaudit.runconfig",
     "krippendorff",
     "sqlite3",
     "jinja2",

@@ -6,15 +6,33 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hand_results import results
 from openpyxl import load_workbook
 
+from boaudit.findings.impact import ImpactAssumptions
+from boaudit.findings.impact import estimate_impacts as _estimate_impacts
+from boaudit.findings.model import Impact
+from boaudit.metrics.facts import DataFacts
 from boaudit.questionnaire import load_questionnaire
 from boaudit.questionnaire.answers import AnswerRecord
 from boaudit.questionnaire.scoring import score
-from boaudit.report import ReportFormat, ReportOptions, build_report, render
-from boaudit.report.impact import DataFacts, ImpactAssumptions
+from boaudit.report import ReportFormat, ReportOptions, render
+from boaudit.report.build import build_report as _build_report
+from boaudit.report.model import Report
+
+
+def build_report(assessment: Any, documents: Any, *args: Any, **kwargs: Any) -> Report:
+    """The report of hand-written metrics documents by kind (see hand_results)."""
+    return _build_report(assessment, results(documents), *args, **kwargs)
+
+
+def estimate_impacts(documents: Any, *args: Any, **kwargs: Any) -> dict[str, Impact]:
+    """Money at stake of hand-written metrics documents by kind (see hand_results)."""
+    return _estimate_impacts(results(documents), *args, **kwargs)
+
 
 MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
 
@@ -306,7 +324,6 @@ def test_late_payment_cost_only_when_a_rate_is_given() -> None:
     report = make_report(impact=ImpactAssumptions(late_payment_rate=0.02))
     # resources has no interview or data evidence here, so no finding carries the figure;
     # the estimate itself: 10,000 late in 1,000 invoices, 2,000 a year -> 20,000 x 2% = 400
-    from boaudit.report.impact import estimate_impacts
 
     impacts = estimate_impacts(
         METRICS, ImpactAssumptions(late_payment_rate=0.02), {"invoices": FACTS}
@@ -345,7 +362,6 @@ def test_a_respondent_calling_it_healthy_against_the_data_is_named() -> None:
 
 
 def test_mixed_currencies_are_said_beside_the_figure() -> None:
-    from boaudit.report.impact import estimate_impacts
 
     mixed = DataFacts(span_days=182.5, currency="USD", currencies=3)
     impacts = estimate_impacts(METRICS, ImpactAssumptions(), {"invoices": mixed})
@@ -359,12 +375,10 @@ def test_mixed_currencies_are_said_beside_the_figure() -> None:
 
 
 def test_evidence_says_where_to_look() -> None:
-    from boaudit.report.model import EvidenceItem
+    from boaudit.findings.model import EvidenceItem
 
     rows = [{"invoice_id": f"INV-{n}", "source": "ap.csv", "row": n} for n in range(2, 10)]
-    item = EvidenceItem(
-        "data", "dupes", refs={"group": {"column": "provider", "value": "Partner"}, "rows": rows}
-    )
+    item = EvidenceItem("data", "dupes", group=("provider", "Partner"), rows=tuple(rows))
     assert item.where == (
         "provider = Partner; rows: ap.csv row 2 (INV-2); ap.csv row 3 (INV-3); ap.csv row 4 (INV-4); "
         "ap.csv row 5 (INV-5); ap.csv row 6 (INV-6) and 3 more"
@@ -373,4 +387,4 @@ def test_evidence_says_where_to_look() -> None:
     processes = next(f for f in make_report().findings if f.pitfall == "processes")
     markdown = render(make_report(), ReportFormat.markdown)
     assert "  - group = clerk-7" not in markdown  # a plain string group is not a column/value pair
-    assert processes.evidence[-1].refs == {"group": "clerk-7"}
+    assert processes.evidence[-1].group is None

@@ -13,17 +13,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hand_results import results
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boaudit import __version__
+from boaudit.findings.model import Effort, Finding
+from boaudit.findings.prioritise import RULES, respondent_scores
 from boaudit.questionnaire import load_questionnaire
 from boaudit.questionnaire.answers import AnswerRecord
 from boaudit.questionnaire.scoring import Assessment, score
-from boaudit.report.build import RULES, ReportOptions, build_report, respondent_scores
-from boaudit.report.model import Effort, Finding, Report
+from boaudit.report.build import ReportOptions
+from boaudit.report.build import build_report as _build_report
+from boaudit.report.model import Report
 
 MINI = load_questionnaire(Path(__file__).parent / "data" / "questionnaires" / "mini.toml")
+
+
+def build_report(assessment: Any, documents: Any, *args: Any, **kwargs: Any) -> Report:
+    """The report of hand-written metrics documents by kind (see hand_results)."""
+    return _build_report(assessment, results(documents), *args, **kwargs)
 
 
 def assess(

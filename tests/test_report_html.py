@@ -17,14 +17,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hand_results import results
 from typer.testing import CliRunner
 
 from boaudit import __version__
 from boaudit.cli import app
-from boaudit.report import ReportFormat, build_report, render
+from boaudit.metrics.facts import DataFacts
+from boaudit.report import ReportFormat, render
 from boaudit.report.build import ReportOptions
-from boaudit.report.impact import DataFacts
+from boaudit.report.build import build_report as _build_report
 from boaudit.report.model import Report
+
+
+def build_report(assessment: Any, documents: Any, *args: Any, **kwargs: Any) -> Report:
+    """The report of hand-written metrics documents by kind (see hand_results)."""
+    return _build_report(assessment, results(documents), *args, **kwargs)
+
 
 MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
 EVIL = "<script>alert(1)</script>"
@@ -378,7 +386,7 @@ def test_dollar_signs_in_chart_labels_are_text_not_math(kpi: str) -> None:
         "references": {"p50": 10.0},
         "source": "A user survey",
     }
-    svg = charts.kpis_against_benchmarks({"invoices": {"benchmarks": [comparison]}})
+    svg = charts.kpis_against_benchmarks(results({"invoices": {"benchmarks": [comparison]}}))
     assert svg is not None
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert f"{kpi} (invoices): A user survey [USD per invoice]" in texts

@@ -12,16 +12,31 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hand_results import results
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from boaudit.cli import app
+from boaudit.findings.impact import ImpactAssumptions
+from boaudit.findings.impact import estimate_impacts as _estimate_impacts
+from boaudit.findings.model import Impact
 from boaudit.ingest import IngestOptions, load
-from boaudit.report import build_report
+from boaudit.metrics.facts import DataFacts, data_facts
 from boaudit.report.build import ReportOptions
-from boaudit.report.impact import DataFacts, ImpactAssumptions, estimate_impacts
-from boaudit.report.pipeline import data_facts
+from boaudit.report.build import build_report as _build_report
+from boaudit.report.model import Report
+
+
+def build_report(assessment: Any, documents: Any, *args: Any, **kwargs: Any) -> Report:
+    """The report of hand-written metrics documents by kind (see hand_results)."""
+    return _build_report(assessment, results(documents), *args, **kwargs)
+
+
+def estimate_impacts(documents: Any, *args: Any, **kwargs: Any) -> dict[str, Impact]:
+    """Money at stake of hand-written metrics documents by kind (see hand_results)."""
+    return _estimate_impacts(results(documents), *args, **kwargs)
+
 
 runner = CliRunner()
 

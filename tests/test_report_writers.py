@@ -15,14 +15,22 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from hand_results import assessment, results
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from boaudit.findings.model import EvidenceItem, Finding, Impact
 from boaudit.report import ReportFormat, charts, render
-from boaudit.report.build import build_report
+from boaudit.report.build import build_report as _build_report
 from boaudit.report.markdown import render_markdown
-from boaudit.report.model import EvidenceItem, Finding, Impact, Report
+from boaudit.report.model import Report
+
+
+def build_report(assessment: Any, documents: Any, *args: Any, **kwargs: Any) -> Report:
+    """The report of hand-written metrics documents by kind (see hand_results)."""
+    return _build_report(assessment, results(documents), *args, **kwargs)
+
 
 EVIL_TITLE = "Q2 <script>alert(1)</script> | AP\nreview"
 EVIL_VENDOR = '=HYPERLINK("http://x.example","open me")'
@@ -59,10 +67,8 @@ DUPES = EvidenceItem(
     severity=0.8,
     metric="duplicate_suspects.exact.share",
     message=f"Vendor {EVIL_VENDOR} | billed twice <img src=x onerror=alert(1)>",
-    refs={
-        "group": {"column": "vendor", "value": "A|B"},
-        "rows": [{"source": "ap.csv", "row": 7, "invoice_id": "INV-7"}],
-    },
+    group=("vendor", "A|B"),
+    rows=({"source": "ap.csv", "row": 7, "invoice_id": "INV-7"},),
 )
 INTERVIEW = EvidenceItem(
     source="interviews", severity=0.5, metric="questionnaire:mini", message="Scored 50.0"
@@ -135,7 +141,7 @@ def hand_report(**changes: Any) -> Report:
         title=EVIL_TITLE,
         as_of="2026-06-30",
         assessment=None,
-        metrics=METRICS,
+        metrics=results(METRICS),
         findings=FINDINGS,
         rules={"priority": "priority = 100 x severity / effort"},
         data_quality=QUARANTINE,
@@ -441,13 +447,9 @@ def test_table_gives_first_steps_for_the_top_three_only() -> None:
 # --- charts -------------------------------------------------------------------------------------
 
 
-ASSESSMENT = {
-    "pitfalls": [
-        {"id": "processes", "title": "Processes", "score": 35.0, "band": "critical"},
-        {"id": "metrics", "title": "Metrics", "score": 72.5, "band": "healthy"},
-        {"id": "security", "title": "Security", "score": None, "band": None},
-    ]
-}
+ASSESSMENT = assessment(
+    ("processes", "Processes", 35.0), ("metrics", "Metrics", 72.5), ("security", "Security", None)
+)
 TREND = (
     {"run": 1, "as_of": "2026-04-01", "overall_score": 50.0, "invoices.error_rate": 0.1},
     {"run": 2, "as_of": "2026-05-01", "overall_score": 55.0, "invoices.error_rate": 0.08},
@@ -465,7 +467,13 @@ TREND = (
         (
             "trend",
             lambda: charts.trend(
-                {"tasks": {"periods": [{"period": "2026-05", "count": 3}, {"period": "2026-06"}]}}
+                results(
+                    {
+                        "tasks": {
+                            "periods": [{"period": "2026-05", "count": 3}, {"period": "2026-06"}]
+                        }
+                    }
+                )
             ),
         ),
     ],
@@ -479,19 +487,22 @@ def test_each_chart_is_byte_identical_when_drawn_twice(name: str, draw: Any) -> 
 
 def test_charts_with_nothing_to_draw_return_none() -> None:
     assert charts.pitfall_scores(None) is None
-    assert charts.pitfall_scores({"pitfalls": [{"title": "x", "score": None}]}) is None
+    assert charts.pitfall_scores(assessment(("x", "x", None))) is None
     assert charts.priority_matrix(()) is None
     assert charts.cycle_time_distribution({"tasks": []}) is None
-    assert charts.trend({"tasks": {"periods": [{"period": "2026-05", "count": 3}]}}) is None
+    assert (
+        charts.trend(results({"tasks": {"periods": [{"period": "2026-05", "count": 3}]}})) is None
+    )
     assert charts.history(TREND[:1]) is None
     assert charts.history([{"run": 1}, {"run": 2}]) is None
-    assert charts.kpis_against_benchmarks({"invoices": {"benchmarks": [{"value": 1.0}]}}) is None
+    assert (
+        charts.kpis_against_benchmarks(results({"invoices": {"benchmarks": [{"value": 1.0}]}}))
+        is None
+    )
 
 
 def test_chart_text_is_svg_text_and_escaped() -> None:
-    svg = charts.pitfall_scores(
-        {"pitfalls": [{"title": "A <b> & B", "score": 35.0, "band": "critical"}]}
-    )
+    svg = charts.pitfall_scores(assessment(("processes", "A <b> & B", 35.0)))
     assert svg is not None
     assert "A &lt;b&gt; &amp; B" in svg and "<b>" not in svg
     matrix = charts.priority_matrix(FINDINGS)

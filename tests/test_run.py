@@ -245,7 +245,7 @@ def test_two_runs_at_the_same_time(project: Path) -> None:
 
 
 def test_the_sample_configuration_is_valid(tmp_path: Path) -> None:
-    from boaudit.runconfig import load_config, to_inputs
+    from boaudit.audit.config import load_config, to_inputs
 
     sample = Path(__file__).resolve().parents[1] / "sample_data" / "boaudit.toml"
     config = load_config(sample)
@@ -260,7 +260,7 @@ def test_the_sample_configuration_is_valid(tmp_path: Path) -> None:
 
 
 def test_threshold_paths_for_pitfalls_and_money(project: Path) -> None:
-    from boaudit.runconfig import threshold_value
+    from boaudit.audit.thresholds import threshold_value
 
     report = {
         "assessment": None,

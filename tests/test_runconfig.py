@@ -13,17 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boaudit.errors import ConfigError, InputMissingError
-from boaudit.runconfig import (
+from boaudit.audit.config import (
     RunConfig,
     ThresholdConfig,
-    check_thresholds,
     load_config,
     output_paths,
     run_date,
-    threshold_value,
     to_inputs,
 )
+from boaudit.audit.thresholds import check_thresholds, threshold_value
+from boaudit.errors import ConfigError, InputMissingError
 from boaudit.taxonomy import load_taxonomy
 
 OUTPUT = '[[outputs]]\nformat = "json"\npath = "a.json"\n'

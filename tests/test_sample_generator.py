@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from boaudit.findings import with_evidence
 from boaudit.ingest import IngestOptions, load
 from boaudit.metrics import MetricsOptions, metrics_from_load
 
@@ -73,7 +74,9 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _metrics(path: Path, kind: str, by: tuple[str, ...]) -> dict[str, Any]:
     loaded = load([path], kind, IngestOptions())
-    result: dict[str, Any] = metrics_from_load(loaded, MetricsOptions(by=by)).to_dict()
+    result: dict[str, Any] = with_evidence(
+        metrics_from_load(loaded, MetricsOptions(by=by))
+    ).to_dict()
     return result
 
 

@@ -12,6 +12,7 @@ from boaudit.cli import app
 from boaudit.cli.metrics import MetricsFormat
 from boaudit.cli.metrics_options import PeriodChoice, build_options
 from boaudit.fileio import dumps_json
+from boaudit.findings import with_evidence
 from boaudit.ingest import IngestOptions, load
 from boaudit.metrics import PERIODS, metrics_from_load
 
@@ -58,7 +59,8 @@ def _library(path: Path, kind: str, **options: object) -> dict[str, object]:
         "benchmarks": None,
     }
     built = build_options(**{**defaults, **options})  # type: ignore[arg-type]
-    result = metrics_from_load(load([str(path)], kind, IngestOptions()), built)  # type: ignore[arg-type]
+    loaded = load([str(path)], kind, IngestOptions())
+    result = with_evidence(metrics_from_load(loaded, built))  # type: ignore[arg-type]
     return json.loads(dumps_json(result.to_dict()))  # type: ignore[no-any-return]
 
 

@@ -14,6 +14,7 @@ from metrics_exports import EVENTS, INVOICES, MORE_TASKS, TASKS, write
 from typer.testing import CliRunner, Result
 
 from boaudit.cli import app
+from boaudit.findings import with_evidence
 from boaudit.ingest import IngestOptions, load
 from boaudit.metrics import (
     MetricsOptions,
@@ -87,7 +88,7 @@ def test_events_json_is_the_librarys(tmp_path: Path) -> None:
     result = run("events", events, "--format", "json")
     assert result.exit_code == 0, result.stderr
     loaded = load([str(events)], "events", IngestOptions())
-    assert result.stdout == metrics_json(metrics_from_load(loaded, MetricsOptions()))
+    assert result.stdout == metrics_json(with_evidence(metrics_from_load(loaded, MetricsOptions())))
     data = json.loads(result.stdout)
     assert data["kind"] == "events"
     assert (data["metrics"]["count"], data["metrics"]["completed"]) == (3, 2)
@@ -100,7 +101,9 @@ def test_csv_is_the_librarys(tasks_csv: Path) -> None:
     result = run("tasks", tasks_csv, "--by", "team", "--period", "month", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     loaded = load([str(tasks_csv)], "tasks", IngestOptions())
-    expected = metrics_from_load(loaded, MetricsOptions(by=("team",), period="month"))
+    expected = with_evidence(
+        metrics_from_load(loaded, MetricsOptions(by=("team",), period="month"))
+    )
     assert result.stdout == metrics_csv(expected)
 
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from boaudit.findings import Evidence, evaluate, load_rules
+from boaudit.findings import EvidenceItem, evaluate, load_rules, with_evidence
 from boaudit.findings.rules import ramp
-from boaudit.metrics import MetricsOptions, compute_metrics
+from boaudit.metrics import compute_metrics
 from boaudit.taxonomy import load_taxonomy
 
 
@@ -39,7 +39,7 @@ def test_ramp(value: float, start: float, full: float, expected: float) -> None:
 
 
 def test_invoice_evidence(invoices: pd.DataFrame) -> None:
-    result = compute_metrics(invoices, "invoices")
+    result = with_evidence(compute_metrics(invoices, "invoices"))
     evidence = result.evidence
     assert evidence == tuple(evaluate(replace(result, evidence=())))
     assert [e.severity for e in evidence] == sorted((e.severity for e in evidence), reverse=True)
@@ -80,7 +80,7 @@ def _many_tasks(rows: int = 60) -> pd.DataFrame:
 
 
 def test_partner_sla_evidence_without_asking_for_groups() -> None:
-    result = compute_metrics(_many_tasks(), "tasks")
+    result = with_evidence(compute_metrics(_many_tasks(), "tasks"))
     assert "provider" not in result.groups  # not in the JSON unless asked for
     partner = [e for e in result.evidence if e.rule == "provider-sla-breaches"]
     assert {e.pitfall for e in partner} == {"partner-selection", "partner-governance"}
@@ -93,7 +93,7 @@ def test_partner_sla_evidence_without_asking_for_groups() -> None:
 
 
 def test_slow_assignee_is_evidence_for_processes() -> None:
-    result = compute_metrics(_many_tasks(), "tasks")
+    result = with_evidence(compute_metrics(_many_tasks(), "tasks"))
     spread = next(e for e in result.evidence if e.rule == "assignee-cycle-time-spread")
     # medians: slow 8 days, p and q 1 day -> 8x, full severity at 4x
     assert spread.value == 8.0 and spread.severity == 1.0
@@ -102,19 +102,29 @@ def test_slow_assignee_is_evidence_for_processes() -> None:
 
 def test_no_kpis_is_evidence_for_metrics() -> None:
     frame = _many_tasks()[["task_id", "created_at"]]
-    result = compute_metrics(frame, "tasks")
+    result = with_evidence(compute_metrics(frame, "tasks"))
     (item,) = [e for e in result.evidence if e.pitfall == "metrics"]
     assert item.severity == 1.0
     assert "cycle_time_days" in item.message
 
 
-def test_evidence_can_be_switched_off(invoices: pd.DataFrame) -> None:
-    assert compute_metrics(invoices, "invoices", MetricsOptions(evidence=False)).evidence == ()
+def test_the_engine_attaches_no_evidence_itself(invoices: pd.DataFrame) -> None:
+    assert compute_metrics(invoices, "invoices").evidence == ()
 
 
-def test_evidence_to_dict() -> None:
-    item = Evidence("data", 0.5, "m", "msg.", "r", 0.1, ("provider", "X"), ({"row": 2},))
-    assert item.to_dict() == {
+def test_evidence_in_the_metrics_document() -> None:
+    item = EvidenceItem(
+        "data",
+        "msg.",
+        severity=0.5,
+        metric="m",
+        pitfall="data",
+        rule="r",
+        value=0.1,
+        group=("provider", "X"),
+        rows=({"row": 2},),
+    )
+    assert item.rule_dict() == {
         "pitfall": "data",
         "severity": 0.5,
         "metric": "m",

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from boaudit.findings import Evidence, Rule, evaluate, load_rules
+from boaudit.findings import EvidenceItem, Rule, evaluate, load_rules, with_evidence
 from boaudit.findings.rules import fmt, ramp
 from boaudit.metrics import BenchmarkComparison, MetricsResult, compute_metrics
 from boaudit.metrics.benchmarks import bundled_benchmarks, compare_one
@@ -49,7 +49,7 @@ def rule(rule_id: str) -> Rule:
     return next(r for r in load_rules() if r.id == rule_id)
 
 
-def fired(rule_id: str, made: MetricsResult) -> list[Evidence]:
+def fired(rule_id: str, made: MetricsResult) -> list[EvidenceItem]:
     return evaluate(made, (rule(rule_id),))
 
 
@@ -313,8 +313,16 @@ def test_twenty_items_with_errors_from_real_metrics() -> None:
             }
         )
 
-    assert [e for e in compute_metrics(frame(19), "tasks").evidence if e.rule == "error-rate"] == []
-    found = [e for e in compute_metrics(frame(20), "tasks").evidence if e.rule == "error-rate"]
+    assert [
+        e
+        for e in with_evidence(compute_metrics(frame(19), "tasks")).evidence
+        if e.rule == "error-rate"
+    ] == []
+    found = [
+        e
+        for e in with_evidence(compute_metrics(frame(20), "tasks")).evidence
+        if e.rule == "error-rate"
+    ]
     # 5 errors of 20: 25%, the rule's full strength
     assert [(e.pitfall, e.severity, e.value) for e in found] == [
         ("processes", 1.0, 0.25),

@@ -89,7 +89,7 @@ def same(mine: Any, theirs: Any) -> bool:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(task_frames())
 def test_each_groups_metrics_equal_the_metrics_of_its_rows_alone(frame: pd.DataFrame) -> None:
-    options = MetricsOptions(as_of=AS_OF, consistency_min_items=2, evidence=False)
+    options = MetricsOptions(as_of=AS_OF, consistency_min_items=2)
     result = compute_metrics(frame, "tasks", MetricsOptions(**{**vars(options), "by": ("team",)}))
     labels = frame["team"].fillna(BLANK)
     assert set(result.groups["team"]) == set(labels)
@@ -169,7 +169,7 @@ def test_ties_between_assignees_do_not_depend_on_row_order() -> None:
             "assignee": text("bob", "ann", "cy"),
         }
     )
-    options = MetricsOptions(consistency_min_items=1, evidence=False)
+    options = MetricsOptions(consistency_min_items=1)
     forward = compute_metrics(frame, "tasks", options).metrics["consistency"]
     backward = compute_metrics(frame.iloc[::-1], "tasks", options).metrics["consistency"]
     # ann and bob both take 1 day: the tie goes to the first name, whatever the order

@@ -9,6 +9,7 @@ import pytest
 from metrics_frames import text
 
 from boaudit.errors import UsageError
+from boaudit.findings import with_evidence
 from boaudit.metrics import (
     MetricsOptions,
     compute_metrics,
@@ -97,13 +98,15 @@ def test_monthly_trend_and_no_trend_by_default(tasks: pd.DataFrame) -> None:
 
 
 def test_json_contract(invoices: pd.DataFrame) -> None:
-    result = compute_metrics(
-        invoices,
-        "invoices",
-        MetricsOptions(by=("provider",), period="month", hourly_rate=60.0),
-        sources=["a.csv"],
-        rows={"read": 7, "accepted": 5, "quarantined": 1, "skipped": 1},
-        columns={"invoice_id": "Invoice Number"},
+    result = with_evidence(
+        compute_metrics(
+            invoices,
+            "invoices",
+            MetricsOptions(by=("provider",), period="month", hourly_rate=60.0),
+            sources=["a.csv"],
+            rows={"read": 7, "accepted": 5, "quarantined": 1, "skipped": 1},
+            columns={"invoice_id": "Invoice Number"},
+        )
     )
     text_out = metrics_json(result)
 

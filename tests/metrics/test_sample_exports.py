@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+from boaudit.findings import with_evidence
 from boaudit.ingest import IngestOptions, load
 from boaudit.metrics import MetricsOptions, metrics_from_load
 
@@ -56,7 +57,7 @@ def test_sample_invoices_tell_the_story() -> None:
     assert m["on_time_payment_rate"] < 0.9
     providers = result.groups["provider"]
     assert providers["Outsourcing partner"]["error_rate"] > providers["In-house"]["error_rate"]
-    pitfalls = {e.pitfall for e in result.evidence}
+    pitfalls = {e.pitfall for e in with_evidence(result).evidence}
     assert {"data", "processes", "technology", "partner-governance"} <= pitfalls
 
 

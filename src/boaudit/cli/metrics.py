@@ -137,12 +137,13 @@ def metrics(
     )
     loaded = _load(sources, kind.value, options)
     # Imported here: only this command computes metrics, the others need not load them.
+    from boaudit.findings import with_evidence
     from boaudit.metrics import metrics_csv, metrics_from_load, metrics_json
 
     if quarantine is not None:
         atomic_write(quarantine, quarantine_csv(loaded.account.quarantined))
         note(f"wrote {len(loaded.account.quarantined):,} quarantined row(s): {quarantine}")
-    result = metrics_from_load(loaded, metrics_options)
+    result = with_evidence(metrics_from_load(loaded, metrics_options))
     if output_format is MetricsFormat.json:
         write_output(metrics_json(result), output)
     elif output_format is MetricsFormat.csv:

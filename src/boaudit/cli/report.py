@@ -42,13 +42,13 @@ from boaudit.cli.metrics_options import (
 )
 from boaudit.errors import UsageError
 from boaudit.fileio import atomic_write
+from boaudit.findings.impact import ImpactAssumptions
+from boaudit.findings.model import Effort
 from boaudit.ingest import quarantine_csv
-from boaudit.report.impact import ImpactAssumptions
-from boaudit.report.model import Effort
 from boaudit.report.writers import ReportFormat, render
 
 if TYPE_CHECKING:
-    from boaudit.report.pipeline import AuditInputs, AuditResult
+    from boaudit.audit.pipeline import AuditInputs, AuditResult
 
 # Building the report (questionnaires, scoring, ingestion, metrics) is imported in the
 # command: every command's start-up imports this module to build the options.
@@ -233,8 +233,8 @@ def report(
     beside the figure and settable (--currency, --error-cost, --late-payment-rate,
     --annual-volume, --hourly-rate).
     """
+    from boaudit.audit.pipeline import AuditInputs, sources_from_files
     from boaudit.report.build import ReportOptions
-    from boaudit.report.pipeline import AuditInputs, sources_from_files
 
     if quarantine is not None and not (tasks or invoices or events):
         raise UsageError("--quarantine needs exports (--tasks, --invoices or --events)")
@@ -300,7 +300,7 @@ def report(
 
 def audit_with_progress(inputs: AuditInputs) -> AuditResult:
     """Run the audit with a spinner on stderr when it is a terminal, silently otherwise."""
-    from boaudit.report.pipeline import run_audit
+    from boaudit.audit.pipeline import run_audit
 
     if not sys.stderr.isatty():
         return run_audit(inputs)

@@ -6,10 +6,9 @@ import fcntl
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -18,23 +17,8 @@ from boaudit.cli.common import display, handles_errors, write_output
 from boaudit.errors import ExitCode, InputMissingError, OutputError
 from boaudit.fileio import atomic_write, csv_text, dumps_json
 
-if TYPE_CHECKING:
-    from boaudit.runconfig import RunConfig
-
-# The configuration, the history (sqlite3), the report and platformdirs are imported in the
-# commands: importing this module must stay cheap, every command's start-up pays for it.
-
-DEFAULT_HISTORY = "history.sqlite"
-
-
-def history_path(config: RunConfig | None, config_path: Path | None) -> Path:
-    """The history database: the config's ``history`` key, else the user data folder."""
-    from platformdirs import user_data_dir
-
-    if config is not None and config.history and config_path is not None:
-        path = Path(config.history).expanduser()
-        return path if path.is_absolute() else config_path.parent / path
-    return Path(user_data_dir("boaudit", appauthor=False)) / DEFAULT_HISTORY
+# The audit layer, the history (sqlite3) and the report are imported in the commands:
+# importing this module must stay cheap, every command's start-up pays for it.
 
 
 @contextmanager
@@ -87,72 +71,27 @@ def run(
     unless --verbose; never prompts. Exit 78 for an invalid configuration (every problem named
     with its key), 65/66 for unusable or missing inputs, 73 when an output cannot be written.
     """
-    from boaudit.history import History, compare
+    from boaudit.audit.run import audit_run, history_path, prepare_run, record_run
+    from boaudit.history import History
     from boaudit.report import render
-    from boaudit.report.pipeline import run_audit
-    from boaudit.runconfig import check_thresholds, load_config, output_paths, to_inputs
 
-    loaded = load_config(config)
-    inputs = to_inputs(loaded, config, as_of)
-    outputs = output_paths(loaded, config, as_of)
-    for _, path in outputs:
-        if not path.parent.is_dir():
-            raise OutputError(f"{path}: the folder {path.parent} does not exist; create it first")
+    prepared = prepare_run(config, as_of)
     _say(verbose, f"running {config}")
-    result = run_audit(inputs)
-    key = str(config.resolve())
-    with History(history_path(loaded, config)) as store:
-        previous = store.runs(key)
-        changes: dict[str, Any] = {}
-        fresh = result.report.to_dict()
-        if previous:
-            last = previous[-1]
-            changes["since_last"] = {
-                "run": last.id,
-                **compare(fresh, store.report_of(last.id)),
-            }
-        if baseline is not None:
-            chosen = store.find(key, baseline)
-            if chosen is None:
-                raise InputMissingError(
-                    f"--baseline {baseline}: no recorded run of {config} matches; see "
-                    f"'boaudit history {config}'"
-                )
-            changes["since_baseline"] = {
-                "run": chosen.id,
-                **compare(fresh, store.report_of(chosen.id)),
-            }
-        trend = [*store.metric_series(key)]
-        report = replace(result.report, changes=changes)
-        current = {"run": "this run", "as_of": report.as_of, **_series_row(report.to_dict())}
-        report = replace(report, trend=(*trend, current))
-        document = report.to_dict()
-        breaches = check_thresholds(loaded, document)
+    store_path = history_path(prepared.config, config)
+    with History(store_path) as store:
+        outcome = audit_run(prepared, baseline, store)
         with ExitStack() as stack:
-            for _, path in outputs:
+            for _, path in prepared.outputs:
                 stack.enter_context(locked(path))
-            for fmt, path in outputs:
-                atomic_write(path, render(report, fmt))
+            for fmt, path in prepared.outputs:
+                atomic_write(path, render(outcome.report, fmt))
                 _say(verbose, f"wrote {path}")
-        run_id = store.record(document, config=key, breaches=breaches, version=__version__)
-    _say(verbose, f"recorded run {run_id} in {history_path(loaded, config)}")
-    for breach in breaches:
+        run_id = record_run(store, outcome, config, __version__)
+    _say(verbose, f"recorded run {run_id} in {store_path}")
+    for breach in outcome.breaches:
         print(f"boaudit: threshold breached: {breach}", file=sys.stderr)
-    if breaches:
+    if outcome.breaches:
         raise typer.Exit(int(ExitCode.THRESHOLD))
-
-
-def _series_row(document: dict[str, Any]) -> dict[str, Any]:
-    """The same columns History.metric_series gives, for the run being made."""
-    from boaudit.history.store import scalar_metrics
-
-    row: dict[str, Any] = {}
-    assessment = document.get("assessment") or {}
-    row["overall_score"] = (assessment.get("overall") or {}).get("score")
-    for kind, doc in (document.get("metrics") or {}).items():
-        for name, value in scalar_metrics(doc).items():
-            row[f"{kind}.{name}"] = value
-    return row
 
 
 class HistoryFormat(StrEnum):
@@ -196,8 +135,9 @@ def history(
     """Show KPIs and scores over time, one row per recorded run."""
     from rich.table import Table
 
+    from boaudit.audit.config import load_config
+    from boaudit.audit.run import history_path
     from boaudit.history import History
-    from boaudit.runconfig import load_config
 
     loaded = load_config(config) if config is not None else None
     path = database or history_path(loaded, config)

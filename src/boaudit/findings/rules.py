@@ -1,4 +1,4 @@
-"""Evidence rules: metrics in, :class:`Evidence` for the pitfalls out.
+"""Evidence rules: metrics in, :class:`EvidenceItem` for the pitfalls out.
 
 The rules are data (``boaudit/data/evidence_rules.toml``); this module only knows four rule
 types:
@@ -24,14 +24,15 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from boaudit.findings.evidence import Evidence
-from boaudit.metrics.benchmarks import lookup
+from boaudit.document import number
+from boaudit.findings.model import EvidenceItem
 from boaudit.metrics.model import MetricsResult
 from boaudit.taxonomy import load_taxonomy
 
@@ -46,7 +47,7 @@ class Rule(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     """Stable slug."""
     pitfalls: tuple[str, ...] = Field(min_length=1)
-    """Pitfall ids it gives evidence for (one Evidence each)."""
+    """Pitfall ids it gives evidence for (one EvidenceItem each)."""
     type: Literal["threshold", "benchmark", "missing"] = "threshold"
     """How severity is computed."""
     kinds: tuple[Literal["tasks", "invoices", "events"], ...] = ("tasks", "invoices", "events")
@@ -156,8 +157,8 @@ def _severity(rule: Rule, value: float) -> float:
     return round(ramp(value, rule.start, rule.full) * rule.weight, 3)
 
 
-def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[Evidence]:
-    found: list[Evidence] = []
+def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[EvidenceItem]:
+    found: list[EvidenceItem] = []
     overall = {**result.metrics, "data_quality": result.data_quality}
     for group, block in _blocks(rule, result):
         count = block.get("count")
@@ -181,7 +182,7 @@ def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[Evidence]:
             fields.update(position=comparison.position, kpi=comparison.kpi)
             severity = round(comparison.shortfall * rule.weight, 3)
         else:
-            value = lookup(block, rule.metric)
+            value = number(block, rule.metric)
             if value is None:
                 continue
             severity = _severity(rule, value)
@@ -191,14 +192,15 @@ def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[Evidence]:
         where = f' for {group[0]} "{group[1]}"' if group else ""
         fields.update(
             value=fmt(value, rule.format),
-            overall=fmt(lookup(overall, rule.metric), rule.format),
+            overall=fmt(number(overall, rule.metric), rule.format),
             where=where,
             count=count if count is not None else "n/a",
         )
         message = rule.message.format(**fields)
         rows = _rows(rule, result) if rule.examples else ()
         found.extend(
-            Evidence(
+            EvidenceItem(
+                source="data",
                 pitfall=pitfall,
                 severity=severity,
                 metric=rule.metric,
@@ -224,7 +226,7 @@ def _rows(rule: Rule, result: MetricsResult) -> tuple[Mapping[str, Any], ...]:
     return tuple(rows[:20])
 
 
-def evaluate(result: MetricsResult, rules: tuple[Rule, ...] | None = None) -> list[Evidence]:
+def evaluate(result: MetricsResult, rules: tuple[Rule, ...] | None = None) -> list[EvidenceItem]:
     """Evidence for the pitfalls from a metrics result, strongest first.
 
     Every rule of ``rules`` (default: the bundled ones) that applies to the result's kind is
@@ -233,8 +235,16 @@ def evaluate(result: MetricsResult, rules: tuple[Rule, ...] | None = None) -> li
     :attr:`MetricsOptions.evidence_groups`). Only evidence with a severity above 0 is returned,
     sorted by severity (descending), then pitfall, rule and group, so the order is stable.
     """
-    found: list[Evidence] = []
+    found: list[EvidenceItem] = []
     for rule in rules if rules is not None else load_rules():
         if result.kind in rule.kinds:
             found.extend(_evaluate_rule(rule, result))
-    return sorted(found, key=lambda e: (-e.severity, e.pitfall, e.rule, e.group or ("", "")))
+    return sorted(
+        found, key=lambda e: (-(e.severity or 0.0), e.pitfall, e.rule or "", e.group or ("", ""))
+    )
+
+
+def with_evidence(result: MetricsResult, rules: tuple[Rule, ...] | None = None) -> MetricsResult:
+    """The result with the rules' evidence attached (its ``evidence``, strongest first): what
+    ``boaudit metrics`` prints and the report ranks."""
+    return replace(result, evidence=tuple(evaluate(result, rules)))

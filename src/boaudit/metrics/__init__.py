@@ -1,4 +1,6 @@
-"""The KPI engine: metrics of DESIGN.md section 4 over clean frames, benchmarks, evidence.
+"""The KPI engine: metrics of DESIGN.md section 4 over clean frames, and benchmarks.
+
+The evidence rules read its results a layer up (:mod:`boaudit.findings`).
 
 Public API::
 
@@ -6,7 +8,7 @@ Public API::
                     value_problems=None, notes=()) -> MetricsResult
     metrics_from_load(load_result, options=None) -> MetricsResult
     MetricsOptions(by=(), period=None, sla=None, hourly_rate=None, as_of=None,
-                   benchmarks=None, evidence=True, ...)
+                   benchmarks=None, ...)
     SlaTarget(days=None, by_priority=None, label="")
     parse_duration("48h") -> 2.0;  load_sla_map(path) -> SlaTarget
     load_benchmarks(extra=None) -> tuple[Benchmark, ...]
@@ -22,13 +24,17 @@ from typing import TYPE_CHECKING
 from boaudit.lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from boaudit.metrics.benchmarks import Benchmark, compare, load_benchmarks
+    from boaudit.metrics.benchmarks import (
+        Benchmark,
+        BenchmarkComparison,
+        compare,
+        load_benchmarks,
+    )
     from boaudit.metrics.compute import parse_as_of, parse_duration
     from boaudit.metrics.engine import compute_metrics, metrics_from_load
     from boaudit.metrics.model import (
         PERIODS,
         SCHEMA_VERSION,
-        BenchmarkComparison,
         Kind,
         MetricsOptions,
         MetricsResult,
@@ -50,7 +56,7 @@ _HOMES = {
     "metrics_from_load": "boaudit.metrics.engine",
     "PERIODS": "boaudit.metrics.model",
     "SCHEMA_VERSION": "boaudit.metrics.model",
-    "BenchmarkComparison": "boaudit.metrics.model",
+    "BenchmarkComparison": "boaudit.metrics.benchmarks",
     "Kind": "boaudit.metrics.model",
     "MetricsOptions": "boaudit.metrics.model",
     "MetricsResult": "boaudit.metrics.model",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,8 +22,65 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from boaudit.document import number
 from boaudit.errors import ConfigError, InputMissingError
-from boaudit.metrics.model import BenchmarkComparison
+
+
+@dataclass(frozen=True)
+class BenchmarkComparison:
+    """Where one of our metrics stands against one published reference."""
+
+    benchmark: str
+    """Id of the benchmark entry."""
+    kpi: str
+    """The published KPI's name."""
+    metric: str
+    """Our metric (dotted path) it is compared with."""
+    value: float
+    """Our value."""
+    unit: str
+    """Unit of both values."""
+    direction: Literal["lower", "higher"]
+    """Which way is better."""
+    references: Mapping[str, float]
+    """The published reference points by label (``p25``, ``p50``, ``p75``, ``best_in_class``,
+    ``average``)."""
+    standing: str
+    """A slug: ``better-than-best``, ``between`` or ``worse-than-worst``."""
+    position: str
+    """A plain sentence, e.g. ``7.90 is between the APQC median (5.83) and the bottom
+    quartile (10.00)``."""
+    shortfall: float
+    """0 at or better than the median/average, 1 at or worse than the bottom quartile (or the
+    median's mirror image of the best value when no bottom quartile is published)."""
+    source: str
+    """Who published it, and when."""
+    source_url: str
+    """Where it was published."""
+    confidence: str
+    """``high``, ``medium`` or ``low``: how comparable the definition is."""
+    caveat: str = ""
+    """What differs between their definition and ours."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object in the ``benchmarks`` list of the JSON document."""
+        return {
+            "benchmark": self.benchmark,
+            "kpi": self.kpi,
+            "metric": self.metric,
+            "value": self.value,
+            "unit": self.unit,
+            "direction": self.direction,
+            "references": dict(self.references),
+            "standing": self.standing,
+            "position": self.position,
+            "shortfall": self.shortfall,
+            "source": self.source,
+            "source_url": self.source_url,
+            "confidence": self.confidence,
+            "caveat": self.caveat,
+        }
+
 
 REFERENCE_POINTS = ("best_in_class", "p25", "p50", "p75", "average")
 
@@ -149,18 +207,6 @@ def load_benchmarks(extra: Path | None = None) -> tuple[Benchmark, ...]:
     return tuple(entries.values())
 
 
-def lookup(metrics: Mapping[str, Any], path: str) -> float | None:
-    """The number at dotted ``path`` in a metrics block, or None."""
-    value: Any = metrics
-    for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _fmt(value: float, unit: str) -> str:
     if unit == "share":
         return f"{value * 100:.1f}%"
@@ -247,7 +293,7 @@ def compare(
     for benchmark in benchmarks:
         if benchmark.metric is None or kind not in benchmark.kinds:
             continue
-        value = lookup(metrics, benchmark.metric)
+        value = number(metrics, benchmark.metric)
         if value is not None:
             result.append(compare_one(benchmark, value))
     return tuple(result)

@@ -131,10 +131,6 @@ def compute_metrics(
         notes=(*notes, *prep.notes),
         context_groups=context,
     )
-    if options.evidence:
-        from boaudit.findings import evaluate  # findings depends on metrics, not the reverse
-
-        result = replace(result, evidence=tuple(evaluate(result)))
     return result
 
 

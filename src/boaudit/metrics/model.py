@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, NewType
+from typing import TYPE_CHECKING, Any, Literal, NewType, Protocol
 
 if TYPE_CHECKING:
-    from boaudit.findings.evidence import Evidence
-    from boaudit.metrics.benchmarks import Benchmark
+    # The benchmarks' pydantic models load only when a comparison is made; their module
+    # imports nothing of this one, so the arrow runs one way.
+    from boaudit.metrics.benchmarks import Benchmark, BenchmarkComparison
 
 SCHEMA_VERSION = 1
 """Version of the JSON document; bumped only when a key changes meaning or disappears."""
@@ -66,8 +67,6 @@ class MetricsOptions:
     latest timestamp in the data."""
     benchmarks: tuple[Benchmark, ...] | None = None
     """Reference values to compare with; None means the bundled file."""
-    evidence: bool = True
-    """Evaluate the evidence rules (:func:`boaudit.findings.evaluate`)."""
     evidence_groups: tuple[str, ...] = ("provider",)
     """Columns broken down for the evidence rules even when not asked for with ``by``."""
     duplicate_window_days: float = 7.0
@@ -76,60 +75,20 @@ class MetricsOptions:
     """Assignees need this many completed items to enter ``consistency``."""
 
 
-@dataclass(frozen=True)
-class BenchmarkComparison:
-    """Where one of our metrics stands against one published reference."""
+class RuleEvidence(Protocol):
+    """What the metrics document needs of one piece of evidence. The evidence rules live a
+    layer up (:mod:`boaudit.findings`) and attach their items to a result; the engine never
+    evaluates them."""
 
-    benchmark: str
-    """Id of the benchmark entry."""
-    kpi: str
-    """The published KPI's name."""
-    metric: str
-    """Our metric (dotted path) it is compared with."""
-    value: float
-    """Our value."""
-    unit: str
-    """Unit of both values."""
-    direction: Literal["lower", "higher"]
-    """Which way is better."""
-    references: Mapping[str, float]
-    """The published reference points by label (``p25``, ``p50``, ``p75``, ``best_in_class``,
-    ``average``)."""
-    standing: str
-    """A slug: ``better-than-best``, ``between`` or ``worse-than-worst``."""
-    position: str
-    """A plain sentence, e.g. ``7.90 is between the APQC median (5.83) and the bottom
-    quartile (10.00)``."""
-    shortfall: float
-    """0 at or better than the median/average, 1 at or worse than the bottom quartile (or the
-    median's mirror image of the best value when no bottom quartile is published)."""
-    source: str
-    """Who published it, and when."""
-    source_url: str
-    """Where it was published."""
-    confidence: str
-    """``high``, ``medium`` or ``low``: how comparable the definition is."""
-    caveat: str = ""
-    """What differs between their definition and ours."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The object in the ``benchmarks`` list of the JSON document."""
-        return {
-            "benchmark": self.benchmark,
-            "kpi": self.kpi,
-            "metric": self.metric,
-            "value": self.value,
-            "unit": self.unit,
-            "direction": self.direction,
-            "references": dict(self.references),
-            "standing": self.standing,
-            "position": self.position,
-            "shortfall": self.shortfall,
-            "source": self.source,
-            "source_url": self.source_url,
-            "confidence": self.confidence,
-            "caveat": self.caveat,
-        }
+    @property
+    def pitfall(self) -> str: ...
+    @property
+    def severity(self) -> float | None: ...
+    @property
+    def message(self) -> str: ...
+    def rule_dict(self) -> dict[str, Any]:
+        """The object in the ``evidence`` list of the JSON document."""
+        ...
 
 
 MetricValues = Mapping[str, Any]
@@ -169,8 +128,9 @@ class MetricsResult:
     """The trend: one object per calendar period, oldest first (``--period``)."""
     benchmarks: tuple[BenchmarkComparison, ...] = ()
     """Every overall metric with a comparable published benchmark, and where it stands."""
-    evidence: tuple[Evidence, ...] = ()
-    """Evidence for the pitfalls, strongest first (:func:`boaudit.findings.evaluate`)."""
+    evidence: tuple[RuleEvidence, ...] = ()
+    """Evidence for the pitfalls, strongest first, once :func:`boaudit.findings.with_evidence`
+    has evaluated the rules over this result (empty before)."""
     data_quality: Mapping[str, Any] = field(default_factory=dict)
     """Missing and unparsable values, negative durations: inputs of the ``data`` evidence."""
     notes: tuple[str, ...] = ()
@@ -200,7 +160,7 @@ class MetricsResult:
             "group_null_reasons": _plain(self.group_null_reasons),
             "periods": [_plain(period) for period in self.periods],
             "benchmarks": [comparison.to_dict() for comparison in self.benchmarks],
-            "evidence": [item.to_dict() for item in self.evidence],
+            "evidence": [item.rule_dict() for item in self.evidence],
             "data_quality": _plain(self.data_quality),
             "notes": list(self.notes),
         }

@@ -212,6 +212,16 @@ class Assessment:
         """Reading of the agreement alpha."""
         return agreement_label(self.agreement_alpha)
 
+    @property
+    def printed_score(self) -> float | None:
+        """The overall score as every output prints it (one decimal, half away from zero)."""
+        return round_score(self.score)
+
+    @property
+    def printed_alpha(self) -> float | None:
+        """The agreement alpha as every output prints it (three decimals)."""
+        return None if self.agreement_alpha is None else round(self.agreement_alpha, 3)
+
     def pitfall(self, pitfall_id: str) -> PitfallResult:
         """The result for ``pitfall_id``."""
         for result in self.pitfalls:
@@ -227,14 +237,12 @@ class Assessment:
             "respondents": list(self.respondents),
             "roles": dict(self.roles),
             "overall": {
-                "score": round_score(self.score),
+                "score": self.printed_score,
                 "band": self.band,
                 "coverage": round(self.coverage, 3),
                 "answered": self.answered,
                 "asked": self.asked,
-                "agreement_alpha": (
-                    None if self.agreement_alpha is None else round(self.agreement_alpha, 3)
-                ),
+                "agreement_alpha": self.printed_alpha,
                 "agreement": self.agreement,
             },
             "pitfalls": [p.to_dict() for p in self.pitfalls],

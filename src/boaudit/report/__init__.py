@@ -14,13 +14,10 @@ from boaudit.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from boaudit.report.build import ReportOptions, build_report
-    from boaudit.report.model import EvidenceItem, Finding, Impact, Report
+    from boaudit.report.model import Report
     from boaudit.report.writers import ReportFormat, render
 
 _HOMES = {
-    "EvidenceItem": "boaudit.report.model",
-    "Finding": "boaudit.report.model",
-    "Impact": "boaudit.report.model",
     "Report": "boaudit.report.model",
     "ReportFormat": "boaudit.report.writers",
     "ReportOptions": "boaudit.report.build",
@@ -29,9 +26,6 @@ _HOMES = {
 }
 
 __all__ = [
-    "EvidenceItem",
-    "Finding",
-    "Impact",
     "Report",
     "ReportFormat",
     "ReportOptions",

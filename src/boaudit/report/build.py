@@ -1,18 +1,7 @@
-"""Build the Report: interviews and data side by side, per pitfall, ranked.
+"""Build the Report: the assessment, the metrics results and their prioritised findings.
 
-The rules, printed in every report (:data:`RULES`):
-
-- interview severity = (100 - pitfall score) / 100;
-- data severity = the highest severity among the pitfall's data evidence;
-- combined severity = the mean of the two when both exist, the one that exists otherwise; when
-  they contradict each other, the higher of the two;
-- contradiction: interviews say healthy (score 70 or more) while the data evidence has severity
-  0.5 or more, or interviews say critical (below 40) while every data signal for it is below 0.2;
-  a single respondent who rates it healthy against such data is named as well (the combined
-  severity then stays the mean: the interviews as a whole agree with the data);
-- priority = 100 x combined severity / effort factor (low 1, medium 1.5, high 2), rounded to one
-  decimal; ties go to the larger money at stake, then to taxonomy order;
-- quick win: combined severity 0.5 or more and low effort.
+The ranking itself is :mod:`boaudit.findings.prioritise`; the money at stake
+:mod:`boaudit.findings.impact`. This module puts them together with what every writer prints.
 """
 
 from __future__ import annotations
@@ -22,36 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from boaudit import __version__
-from boaudit.questionnaire.scoring import HEALTHY_FROM, Assessment
-from boaudit.report.impact import DataFacts, ImpactAssumptions, estimate_impacts
-from boaudit.report.model import Effort, EvidenceItem, Finding, Report
-from boaudit.taxonomy import load_taxonomy
-
-EFFORT_FACTOR: dict[str, float] = {"low": 1.0, "medium": 1.5, "high": 2.0}
-CONTRADICTION_DATA_HIGH = 0.5
-CONTRADICTION_DATA_LOW = 0.2
-CRITICAL_BELOW = 40.0
-QUICK_WIN_SEVERITY = 0.5
-
-RULES = {
-    "interview_severity": "interview severity = (100 - pitfall score) / 100",
-    "data_severity": "data severity = the highest severity among the pitfall's data evidence",
-    "combined_severity": (
-        "combined severity = the mean of interview and data severity when both exist, else the "
-        "one that exists; when they contradict each other, the higher of the two"
-    ),
-    "contradiction": (
-        "contradiction = interviews say healthy (score 70+) while data severity is 0.5 or more, "
-        "or interviews say critical (below 40) while every data signal is below 0.2; a "
-        "respondent who alone rates it healthy against such data is named too (severity then "
-        "stays the mean)"
-    ),
-    "priority": (
-        "priority = 100 x combined severity / effort factor (low 1, medium 1.5, high 2); ties go "
-        "to the larger money at stake"
-    ),
-    "quick_win": "quick win = combined severity 0.5 or more and low effort",
-}
+from boaudit.findings.impact import ImpactAssumptions, estimate_impacts
+from boaudit.findings.model import Effort
+from boaudit.findings.prioritise import RULES, prioritise
+from boaudit.metrics.facts import DataFacts
+from boaudit.metrics.model import MetricsResult
+from boaudit.questionnaire.scoring import Assessment
+from boaudit.report.model import Report
 
 
 @dataclass(frozen=True)
@@ -67,66 +33,21 @@ class ReportOptions:
 
 def build_report(
     assessment: Assessment | None,
-    metrics: Mapping[str, Mapping[str, Any]],
+    results: Mapping[str, MetricsResult],
     options: ReportOptions | None = None,
     data_quality: Sequence[Mapping[str, Any]] = (),
     charts: Mapping[str, Any] | None = None,
     facts: Mapping[str, DataFacts] | None = None,
 ) -> Report:
-    """Combine an assessment and metrics documents (kind -> metrics JSON) into a Report."""
+    """Combine an assessment and metrics results by kind (evidence attached) into a Report."""
     options = options or ReportOptions()
-    taxonomy = load_taxonomy()
-    interview = _interview_evidence(assessment)
-    data = _data_evidence(metrics)
-    impacts = estimate_impacts(metrics, options.impact, facts)
-    drafts: list[tuple[float, float, int, Finding]] = []
-    for order, pitfall in enumerate(taxonomy.pitfalls):
-        scored = interview.get(pitfall.id)
-        evidence = data.get(pitfall.id, [])
-        if scored is None and not evidence:
-            continue
-        score, band, interview_items = scored if scored else (None, None, [])
-        interview_severity = None if score is None else (100.0 - score) / 100.0
-        signals = [e.severity for e in evidence if e.severity is not None]
-        data_severity = max(signals) if signals else None
-        contradiction, note = _contradiction(score, data_severity, evidence)
-        severity = _combine(interview_severity, data_severity, contradiction)
-        dissent = _respondent_contradiction(assessment, pitfall.id, data_severity, evidence)
-        if dissent and not contradiction:
-            contradiction, note = True, dissent
-        effort: Effort = options.effort.get(pitfall.id, pitfall.effort)
-        priority = round(100.0 * severity / EFFORT_FACTOR[effort], 1)
-        impact = impacts.get(pitfall.id)
-        finding = Finding(
-            pitfall=pitfall.id,
-            title=pitfall.title,
-            description=pitfall.description,
-            rank=0,
-            priority=priority,
-            severity=severity,
-            interview_severity=interview_severity,
-            data_severity=data_severity,
-            questionnaire_score=score,
-            questionnaire_band=band,
-            evidence=(*interview_items, *sorted(evidence, key=_strongest_first)),
-            contradiction=contradiction,
-            contradiction_note=note,
-            impact=impact,
-            effort=effort,
-            effort_overridden=pitfall.id in options.effort,
-            fixes=pitfall.fixes,
-            quick_win=severity >= QUICK_WIN_SEVERITY and effort == "low",
-        )
-        drafts.append((priority, impact.amount if impact else 0.0, order, finding))
-    drafts.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    findings = tuple(
-        _with_rank(finding, rank) for rank, (_, _, _, finding) in enumerate(drafts, start=1)
-    )
+    impacts = estimate_impacts(results, options.impact, facts)
+    findings = prioritise(assessment, results, options.effort, impacts)
     return Report(
         title=options.title,
-        as_of=options.as_of or _as_of(metrics),
-        assessment=None if assessment is None else assessment.to_dict(),
-        metrics={kind: dict(doc) for kind, doc in metrics.items()},
+        as_of=options.as_of or _as_of(results),
+        assessment=assessment,
+        metrics=dict(results),
         findings=findings,
         rules={**RULES, **{f"impact_{k}": v for k, v in options.impact.describe().items()}},
         data_quality=tuple(dict(row) for row in data_quality),
@@ -135,169 +56,6 @@ def build_report(
     )
 
 
-def _strongest_first(item: EvidenceItem) -> float:
-    return -(item.severity or 0.0)
-
-
-def _with_rank(finding: Finding, rank: int) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, rank=rank)
-
-
-def _as_of(metrics: Mapping[str, Mapping[str, Any]]) -> str | None:
-    dates = [str(doc["as_of"]) for doc in metrics.values() if doc.get("as_of")]
+def _as_of(results: Mapping[str, MetricsResult]) -> str | None:
+    dates = [result.as_of for result in results.values() if result.as_of]
     return max(dates) if dates else None
-
-
-def _combine(interview: float | None, data: float | None, contradiction: bool) -> float:
-    if interview is None:
-        return data or 0.0
-    if data is None:
-        return interview
-    if contradiction:
-        return max(interview, data)
-    return (interview + data) / 2.0
-
-
-def _contradiction(
-    score: float | None, data_severity: float | None, evidence: Sequence[EvidenceItem]
-) -> tuple[bool, str | None]:
-    if score is None or data_severity is None:
-        return False, None
-    strongest = max(evidence, key=lambda e: e.severity or 0.0)
-    if score >= HEALTHY_FROM and data_severity >= CONTRADICTION_DATA_HIGH:
-        return True, (
-            f"Interviews call this healthy (score {score:.1f}) but the data says otherwise: "
-            f"{strongest.message}"
-        )
-    if score < CRITICAL_BELOW and data_severity < CONTRADICTION_DATA_LOW:
-        return True, (
-            f"Interviews call this critical (score {score:.1f}) but the data shows little sign "
-            f"of it (highest data severity {data_severity:.2f}): check whether the data covers "
-            "what the respondents worry about"
-        )
-    return False, None
-
-
-def respondent_scores(assessment: Assessment, pitfall_id: str) -> dict[str, float]:
-    """Each respondent's own score for a pitfall (weighted mean of their answers)."""
-    totals: dict[str, tuple[float, float]] = {}
-    for question in assessment.pitfall(pitfall_id).questions:
-        for who, value in question.answers.items():
-            if isinstance(value, int):
-                weighted, weights = totals.get(who, (0.0, 0.0))
-                totals[who] = (
-                    weighted + question.weight * (value - 1) / 4 * 100,
-                    weights + question.weight,
-                )
-    return {who: weighted / weights for who, (weighted, weights) in totals.items() if weights}
-
-
-def _respondent_contradiction(
-    assessment: Assessment | None,
-    pitfall_id: str,
-    data_severity: float | None,
-    evidence: Sequence[EvidenceItem],
-) -> str | None:
-    """A respondent who calls the pitfall healthy while the data says otherwise."""
-    if assessment is None or data_severity is None or data_severity < CONTRADICTION_DATA_HIGH:
-        return None
-    if pitfall_id not in {p.id for p in assessment.pitfalls}:
-        return None
-    healthy = {
-        who: score
-        for who, score in respondent_scores(assessment, pitfall_id).items()
-        if score >= HEALTHY_FROM
-    }
-    if not healthy:
-        return None
-    strongest = max(evidence, key=lambda e: e.severity or 0.0)
-    names = ", ".join(
-        f"{who}{f' ({assessment.roles[who]})' if assessment.roles.get(who, who) != who else ''} "
-        f"{score:.1f}"
-        for who, score in healthy.items()
-    )
-    return (
-        f"Some respondents call this healthy ({names}) but the data says otherwise: "
-        f"{strongest.message}"
-    )
-
-
-def _interview_evidence(
-    assessment: Assessment | None,
-) -> dict[str, tuple[float, str | None, list[EvidenceItem]]]:
-    if assessment is None:
-        return {}
-    out: dict[str, tuple[float, str | None, list[EvidenceItem]]] = {}
-    for pitfall in assessment.pitfalls:
-        if pitfall.score is None:
-            continue
-        score = round(pitfall.score, 1)
-        items = [
-            EvidenceItem(
-                source="interviews",
-                severity=(100.0 - pitfall.score) / 100.0,
-                metric=f"questionnaire:{assessment.questionnaire_id}",
-                message=(
-                    f"Interviews score it {score:.1f} ({pitfall.band}) from "
-                    f"{len(assessment.respondents)} respondent(s), {pitfall.answered} of "
-                    f"{pitfall.asked} questions answered"
-                ),
-                refs={"respondents": list(assessment.respondents)},
-            )
-        ]
-        weakest = sorted(
-            (q for q in pitfall.questions if q.score is not None), key=lambda q: q.score or 0.0
-        )[:2]
-        for question in weakest:
-            answers = ", ".join(
-                f"{who} {value}" for who, value in question.answers.items() if value is not None
-            )
-            items.append(
-                EvidenceItem(
-                    source="interviews",
-                    severity=(100.0 - (question.score or 0.0)) / 100.0,
-                    metric=question.id,
-                    message=f"{question.id} '{question.text}': {answers}",
-                    refs={"question": question.id, "answers": dict(question.answers)},
-                )
-            )
-        flagged = [q for q in pitfall.questions if q.disagreement]
-        if flagged:
-            items.append(
-                EvidenceItem(
-                    source="interviews",
-                    metric="disagreement",
-                    message=(
-                        f"Respondents disagree (2+ points apart) on {len(flagged)} question(s): "
-                        + ", ".join(q.id for q in flagged)
-                    ),
-                    refs={"questions": [q.id for q in flagged]},
-                )
-            )
-        out[pitfall.id] = (score, pitfall.band, items)
-    return out
-
-
-def _data_evidence(metrics: Mapping[str, Mapping[str, Any]]) -> dict[str, list[EvidenceItem]]:
-    out: dict[str, list[EvidenceItem]] = {}
-    for kind, doc in metrics.items():
-        for raw in doc.get("evidence") or []:
-            refs = {
-                key: value
-                for key, value in raw.items()
-                if key not in {"pitfall", "severity", "metric", "message"}
-            }
-            severity = raw.get("severity")
-            out.setdefault(str(raw["pitfall"]), []).append(
-                EvidenceItem(
-                    source="data",
-                    severity=None if severity is None else float(severity),
-                    metric=raw.get("metric"),
-                    message=str(raw.get("message", "")),
-                    kind=kind,
-                    refs=refs,
-                )
-            )
-    return out

@@ -17,7 +17,9 @@ matplotlib.use("Agg")  # no display: render to files only
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from boaudit.report.model import Finding
+from boaudit.findings.model import Finding
+from boaudit.metrics.model import MetricsResult
+from boaudit.questionnaire.scoring import Assessment, round_score
 
 BAND_COLOURS = {"critical": "#c0392b", "needs work": "#e6a700", "healthy": "#2e8b57"}
 INK = "#1f3a5f"
@@ -48,22 +50,26 @@ def _svg(figure: Figure) -> str:
     return text[start:] if start >= 0 else text
 
 
-def pitfall_scores(assessment: Mapping[str, Any] | None) -> str | None:
+def pitfall_scores(assessment: Assessment | None) -> str | None:
     """Horizontal bars of the questionnaire score per pitfall, coloured by band."""
     if not assessment:
         return None
-    rows = [p for p in assessment.get("pitfalls", []) if p.get("score") is not None]
+    rows = [
+        (p.title, score, p.band)
+        for p in assessment.pitfalls
+        if (score := round_score(p.score)) is not None
+    ]
     if not rows:
         return None
     rows = list(reversed(rows))
     figure, axes = plt.subplots(figsize=(7.0, 0.32 * len(rows) + 0.9))
     axes.barh(
-        [p["title"] for p in rows],
-        [p["score"] for p in rows],
-        color=[BAND_COLOURS.get(p.get("band") or "", MUTED) for p in rows],
+        [title for title, _, _ in rows],
+        [score for _, score, _ in rows],
+        color=[BAND_COLOURS.get(band or "", MUTED) for _, _, band in rows],
     )
-    for position, pitfall in enumerate(rows):
-        axes.text(pitfall["score"] + 1, position, f"{pitfall['score']:.1f}", va="center")
+    for position, (_, score, _) in enumerate(rows):
+        axes.text(score + 1, position, f"{score:.1f}", va="center")
     axes.axvline(40, color=MUTED, linestyle=":", linewidth=1)
     axes.axvline(70, color=MUTED, linestyle=":", linewidth=1)
     axes.set_xlim(0, 105)
@@ -86,23 +92,19 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.2f}"
 
 
-def kpis_against_benchmarks(metrics: Mapping[str, Mapping[str, Any]]) -> str | None:
+def kpis_against_benchmarks(metrics: Mapping[str, MetricsResult]) -> str | None:
     """Each benchmarked KPI: the published reference points and where we stand."""
     rows: list[tuple[str, float, dict[str, float], str]] = []
-    for kind, doc in metrics.items():
-        for comparison in doc.get("benchmarks") or []:
+    for kind, result in metrics.items():
+        for comparison in result.benchmarks:
             refs = {
-                k: float(v)
-                for k, v in (comparison.get("references") or {}).items()
-                if isinstance(v, int | float)
+                k: float(v) for k, v in comparison.references.items() if isinstance(v, int | float)
             }
-            value = comparison.get("value")
+            value = comparison.value
             if refs and isinstance(value, int | float):
-                label = f"{comparison.get('kpi', comparison.get('metric'))} ({kind})"
-                source = str(comparison.get("source", "")).split(",")[0]
-                rows.append(
-                    (f"{label}: {source}", float(value), refs, str(comparison.get("unit", "")))
-                )
+                label = f"{comparison.kpi} ({kind})"
+                source = comparison.source.split(",")[0]
+                rows.append((f"{label}: {source}", float(value), refs, comparison.unit))
     if not rows:
         return None
     figure, axes_list = plt.subplots(
@@ -163,12 +165,12 @@ def cycle_time_distribution(samples: Mapping[str, Sequence[float]]) -> str | Non
     return _svg(figure)
 
 
-def trend(metrics: Mapping[str, Mapping[str, Any]]) -> str | None:
+def trend(metrics: Mapping[str, MetricsResult]) -> str | None:
     """Items completed and median cycle time by period, per kind."""
     series: dict[str, list[tuple[str, float | None, float | None]]] = {}
-    for kind, doc in metrics.items():
+    for kind, result in metrics.items():
         points = []
-        for period in doc.get("periods") or []:
+        for period in result.periods:
             label = str(period.get("period", ""))
             completed = period.get("completed", period.get("count"))
             cycle = period.get("cycle_time_days")

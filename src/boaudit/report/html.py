@@ -45,7 +45,7 @@ def render_html(report: Report) -> str:
     return template.render(
         report=report,
         figures=figures,
-        metrics_tables={kind: scalar_metrics(doc) for kind, doc in report.metrics.items()},
+        metrics_tables={kind: scalar_metrics(result) for kind, result in report.metrics.items()},
         contradictions=[f for f in report.findings if f.contradiction],
         quick_wins=[f for f in report.findings if f.quick_win],
         totals=sorted(report.total_impact.items()),

@@ -35,15 +35,16 @@ def render_table(report: Report, *, color: bool = False, width: int = 100) -> st
     )
     console.print(Text(report.title, style="bold"))
     console.print(f"As of {report.as_of or 'n/a'}", markup=False)
-    if report.assessment:
-        overall = report.assessment["overall"]
+    assessment = report.assessment
+    if assessment:
         console.print(
-            f"Interviews: {len(report.assessment['respondents'])} respondent(s), overall score "
-            f"{overall['score']} ({overall['band']}), agreement alpha {overall['agreement_alpha']}",
+            f"Interviews: {len(assessment.respondents)} respondent(s), overall score "
+            f"{assessment.printed_score} ({assessment.band}), agreement alpha "
+            f"{assessment.printed_alpha}",
             markup=False,
         )
-    for kind, doc in report.metrics.items():
-        rows = doc.get("rows") or {}
+    for kind, result in report.metrics.items():
+        rows = result.rows
         console.print(
             f"Data, {kind}: {rows.get('accepted')} of {rows.get('read')} rows accepted, "
             f"{rows.get('quarantined')} quarantined, {rows.get('skipped')} skipped",

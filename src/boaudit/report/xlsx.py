@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from boaudit.questionnaire.scoring import round_score
 from boaudit.report.markdown import metric_rows
 from boaudit.report.model import Report
 from boaudit.xlsxio import cell_at, write_cell
@@ -101,17 +102,17 @@ def _summary(sheet: Worksheet, report: Report) -> None:
             ", ".join(f.pitfall for f in report.findings if f.contradiction) or "none",
         ),
     ]
-    if report.assessment:
-        overall = report.assessment["overall"]
+    assessment = report.assessment
+    if assessment:
         rows += [
-            ("Questionnaire", report.assessment["questionnaire"]["id"]),
-            ("Respondents", ", ".join(report.assessment["respondents"])),
-            ("Interview score", overall["score"]),
-            ("Interview band", overall["band"] or "not assessed"),
-            ("Agreement alpha", overall["agreement_alpha"]),
+            ("Questionnaire", assessment.questionnaire_id),
+            ("Respondents", ", ".join(assessment.respondents)),
+            ("Interview score", assessment.printed_score),
+            ("Interview band", assessment.band or "not assessed"),
+            ("Agreement alpha", assessment.printed_alpha),
         ]
-    for kind, doc in report.metrics.items():
-        accepted = (doc.get("rows") or {}).get("accepted")
+    for kind, result in report.metrics.items():
+        accepted = result.rows.get("accepted")
         rows.append((f"Rows accepted ({kind})", accepted))
     for currency, amount in sorted(report.total_impact.items()):
         rows.append((f"Money at stake a year ({currency})", round(amount, 2)))
@@ -186,24 +187,24 @@ def _scores(sheet: Worksheet, report: Report) -> None:
     rows: list[list[Any]] = []
     respondents: list[str] = []
     if report.assessment:
-        respondents = list(report.assessment["respondents"])
+        respondents = list(report.assessment.respondents)
         header += [(name, 14) for name in respondents]
-        for pitfall in report.assessment["pitfalls"]:
+        for pitfall in report.assessment.pitfalls:
             means: list[Any] = []
             for who in respondents:
                 given = [
-                    q["answers"].get(who)
-                    for q in pitfall["questions"]
-                    if isinstance(q["answers"].get(who), int)
+                    answer
+                    for q in pitfall.questions
+                    if isinstance(answer := q.answers.get(who), int)
                 ]
                 means.append(round(sum(given) / len(given), 2) if given else None)
             rows.append(
                 [
-                    pitfall["id"],
-                    pitfall["title"],
-                    pitfall["score"],
-                    pitfall["band"] or "not assessed",
-                    pitfall["coverage"],
+                    pitfall.id,
+                    pitfall.title,
+                    round_score(pitfall.score),
+                    pitfall.band or "not assessed",
+                    round(pitfall.coverage, 3),
                     *means,
                 ]
             )
@@ -222,14 +223,12 @@ def _scores(sheet: Worksheet, report: Report) -> None:
 
 def _metrics(sheet: Worksheet, report: Report) -> None:
     rows: list[list[Any]] = []
-    for kind, doc in report.metrics.items():
+    for kind, result in report.metrics.items():
         rows += [
-            [kind, "metric", name, value, reason or ""] for name, value, reason in metric_rows(doc)
+            [kind, "metric", name, value, reason or ""]
+            for name, value, reason in metric_rows(result)
         ]
-        rows += [
-            [kind, "benchmark", b.get("kpi"), b.get("value"), b.get("position")]
-            for b in doc.get("benchmarks") or []
-        ]
+        rows += [[kind, "benchmark", b.kpi, b.value, b.position] for b in result.benchmarks]
     _table(sheet, [("kind", 10), ("type", 11), ("name", 40), ("value", 16), ("note", 80)], rows)
     if not rows:
         write_cell(cell_at(sheet, 2, 1), "No exports were given.")

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -24,13 +24,13 @@ from pydantic import (
     model_validator,
 )
 
+from boaudit.audit.pipeline import AuditInputs, DataSource
 from boaudit.errors import ConfigError, InputMissingError, UsageError
+from boaudit.findings.impact import ImpactAssumptions
 from boaudit.ingest import IngestOptions, read_map_file
 from boaudit.metrics import MetricsOptions, SlaTarget, load_benchmarks, load_sla_map
 from boaudit.metrics import parse_duration as parse_sla
 from boaudit.report.build import ReportOptions
-from boaudit.report.impact import ImpactAssumptions
-from boaudit.report.pipeline import AuditInputs, DataSource
 from boaudit.report.writers import ReportFormat
 from boaudit.taxonomy import load_taxonomy
 
@@ -310,61 +310,3 @@ def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) ->
             ),
         ),
     )
-
-
-def threshold_value(report: dict[str, Any], metric: str) -> tuple[float | None, str]:
-    """The value a threshold looks at, and why it is None when it is."""
-    if metric == "score":
-        assessment = report.get("assessment")
-        if not assessment:
-            return None, "no interview answers in this run"
-        return assessment["overall"]["score"], "no pitfall was assessed"
-    if metric == "money_at_stake":
-        totals = report.get("total_impact") or {}
-        return (float(sum(totals.values())) if totals else 0.0), ""
-    head, _, rest = metric.partition(".")
-    if head == "pitfall":
-        pitfall, _, field = rest.rpartition(".")
-        finding = next((f for f in report["findings"] if f["pitfall"] == pitfall), None)
-        if finding is None:
-            return None, f"no evidence about pitfall '{pitfall}' in this run"
-        key = "questionnaire_score" if field == "score" else "severity"
-        return finding.get(key), f"pitfall '{pitfall}' has no {field} in this run"
-    document = (report.get("metrics") or {}).get(head)
-    if document is None:
-        return None, f"no {head} data in this run"
-    reasons = document.get("null_reasons") or {}
-    first = rest.split(".")[0]
-    value: Any = document.get("metrics") or {}
-    for part in rest.split("."):
-        if not isinstance(value, dict) or part not in value:
-            if value is not None and first not in reasons:
-                # A misspelt name would otherwise read as "null" on every run.
-                return None, (
-                    f"no metric '{rest}' in the {head} results; see 'boaudit metrics {head} "
-                    "--format json' for the names"
-                )
-            value = None
-            break
-        value = value[part]
-    if isinstance(value, dict):
-        keys = ", ".join(f"{rest}.{key}" for key in value)
-        return None, f"'{rest}' holds several values; name one: {keys}"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, str(reasons.get(first, "the value is null"))
-    return float(value), ""
-
-
-def check_thresholds(config: RunConfig, report: dict[str, Any]) -> list[str]:
-    """One line per breached threshold (a value that cannot be checked is a breach too)."""
-    breaches = []
-    for threshold in config.thresholds:
-        value, reason = threshold_value(report, threshold.metric)
-        if value is None:
-            breaches.append(f"{threshold.metric}: cannot be checked ({reason})")
-            continue
-        if threshold.min is not None and value < threshold.min:
-            breaches.append(f"{threshold.metric} = {value:g}, below the minimum {threshold.min:g}")
-        if threshold.max is not None and value > threshold.max:
-            breaches.append(f"{threshold.metric} = {value:g}, above the maximum {threshold.max:g}")
-    return breaches

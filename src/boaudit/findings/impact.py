@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from boaudit.report.model import Impact
+from boaudit.findings.model import Impact
+from boaudit.metrics.facts import DataFacts
+from boaudit.metrics.model import MetricsResult
 
 DAYS_PER_YEAR = 365.0
 
@@ -64,9 +65,9 @@ class ImpactAssumptions:
         }
 
 
-def _metric(doc: Mapping[str, Any], name: str, key: str | None = None) -> float | None:
-    """A number from ``doc['metrics']``: the value itself, or ``value[key]`` for objects."""
-    value = (doc.get("metrics") or {}).get(name)
+def _metric(result: MetricsResult, name: str, key: str | None = None) -> float | None:
+    """A number of the overall metrics: the value itself, or ``value[key]`` for objects."""
+    value = result.metrics.get(name)
     if isinstance(value, Mapping):
         value = value.get(key or "value")
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -74,27 +75,13 @@ def _metric(doc: Mapping[str, Any], name: str, key: str | None = None) -> float 
     return float(value)
 
 
-@dataclass(frozen=True)
-class DataFacts:
-    """What the money estimates need from the data itself, beyond the metrics document."""
-
-    span_days: float | None = None
-    """Days from the earliest to the latest timestamp in the data."""
-    late_amount: float | None = None
-    """Total amount of invoices paid after their due date."""
-    currency: str | None = None
-    """The currency most of the amounts are in."""
-    currencies: int = 1
-    """How many currencies the amounts are in (more than one: the sums mix them)."""
-
-
 def _annual(
-    doc: Mapping[str, Any], kind: str, assumptions: ImpactAssumptions, facts: DataFacts
+    result: MetricsResult, kind: str, assumptions: ImpactAssumptions, facts: DataFacts
 ) -> tuple[float | None, str]:
     if assumptions.annual_volume and kind in assumptions.annual_volume:
         volume = float(assumptions.annual_volume[kind])
         return volume, f"{volume:,.0f} {kind} a year (given)"
-    count = _metric(doc, "count")
+    count = _metric(result, "count")
     span = facts.span_days
     if count is None or not span:
         return None, ""
@@ -111,29 +98,29 @@ def _currency(facts: Mapping[str, DataFacts], assumptions: ImpactAssumptions) ->
     return "USD"
 
 
-def _median_benchmark(doc: Mapping[str, Any], metric: str) -> tuple[float, str] | None:
-    for comparison in doc.get("benchmarks") or []:
-        if comparison.get("metric") != metric:
+def _median_benchmark(result: MetricsResult, metric: str) -> tuple[float, str] | None:
+    for comparison in result.benchmarks:
+        if comparison.metric != metric:
             continue
-        refs = comparison.get("references") or {}
+        refs = comparison.references
         for label in ("p50", "average"):
             if isinstance(refs.get(label), int | float):
-                return float(refs[label]), f"{comparison.get('source', 'benchmark')} {label}"
+                return float(refs[label]), f"{comparison.source} {label}"
     return None
 
 
 def estimate_impacts(
-    metrics: Mapping[str, Mapping[str, Any]],
+    results: Mapping[str, MetricsResult],
     assumptions: ImpactAssumptions,
     facts: Mapping[str, DataFacts] | None = None,
 ) -> dict[str, Impact]:
-    """Money at stake by pitfall id, from metrics documents (kind -> metrics JSON)."""
+    """Money at stake by pitfall id, from metrics results by kind."""
     facts = facts or {}
     currency = _currency(facts, assumptions)
     found: dict[str, list[Impact]] = {}
-    for kind, doc in metrics.items():
+    for kind, result in results.items():
         fact = facts.get(kind, DataFacts())
-        volume, volume_text = _annual(doc, kind, assumptions, fact)
+        volume, volume_text = _annual(result, kind, assumptions, fact)
         mixed = (
             (
                 f"the {kind} are in {fact.currencies} currencies, added as they are "
@@ -142,8 +129,8 @@ def estimate_impacts(
             if fact.currencies > 1
             else ()
         )
-        cost = _metric(doc, "cost_per_transaction")
-        median = _median_benchmark(doc, "cost_per_transaction")
+        cost = _metric(result, "cost_per_transaction")
+        median = _median_benchmark(result, "cost_per_transaction")
         if volume is not None and cost is not None and median is not None and cost > median[0]:
             amount = volume * (cost - median[0])
             found.setdefault("technology", []).append(
@@ -155,7 +142,7 @@ def estimate_impacts(
                     (volume_text, f"benchmark: {median[1]} {median[0]:,.2f}"),
                 )
             )
-        error_rate = _metric(doc, "error_rate")
+        error_rate = _metric(result, "error_rate")
         fix = assumptions.error_cost if assumptions.error_cost is not None else cost
         if volume is not None and error_rate and fix:
             errors = volume * error_rate
@@ -176,7 +163,7 @@ def estimate_impacts(
                     ),
                 )
             )
-        exact = ((doc.get("metrics") or {}).get("duplicate_suspects") or {}).get("exact") or {}
+        exact = (result.metrics.get("duplicate_suspects") or {}).get("exact") or {}
         duplicates = exact.get("extra_amount") if isinstance(exact, Mapping) else None
         if isinstance(duplicates, int | float) and duplicates > 0:
             found.setdefault("data", []).append(
@@ -191,7 +178,7 @@ def estimate_impacts(
             )
         late_amount = fact.late_amount
         if late_amount and assumptions.late_payment_rate is not None and volume is not None:
-            count = _metric(doc, "count") or 0.0
+            count = _metric(result, "count") or 0.0
             scale = volume / count if count else 1.0
             amount = late_amount * scale * assumptions.late_payment_rate
             found.setdefault("resources", []).append(

@@ -1,4 +1,4 @@
-"""The whole audit in one call: answers and exports in, a Report out.
+"""The front door: the whole audit in one call, answers and exports in, a Report out.
 
 ``boaudit report`` builds :class:`AuditInputs` from its options and ``boaudit run`` from a
 configuration file; both then call :func:`run_audit`, so the two can never drift apart.
@@ -11,16 +11,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-import numpy as np
-
 from boaudit.errors import UsageError
+from boaudit.findings.rules import with_evidence
 from boaudit.ingest import IngestOptions, LoadResult, load
-from boaudit.metrics import MetricsOptions, metrics_from_load
-from boaudit.metrics.compute import EVENT_TIMES, ROLES
+from boaudit.metrics.engine import metrics_from_load
+from boaudit.metrics.facts import cycle_times, data_facts
+from boaudit.metrics.model import MetricsOptions, MetricsResult
 from boaudit.questionnaire.assess import assess_files
 from boaudit.questionnaire.scoring import Assessment
 from boaudit.report.build import ReportOptions, build_report
-from boaudit.report.impact import DataFacts
 from boaudit.report.model import Report
 
 DataKind = Literal["tasks", "invoices", "events"]
@@ -57,46 +56,6 @@ class AuditResult:
     loads: dict[str, LoadResult]
 
 
-def _cycle_times(result: LoadResult) -> list[float]:
-    """Calendar days from start to completion of each completed item (for the chart)."""
-    frame = result.frame
-    roles = ROLES[result.kind]
-    starts = [frame[column] for column in roles.start if column in frame]
-    if not starts or roles.end not in frame:
-        return []
-    start = starts[0]
-    for other in starts[1:]:
-        start = start.fillna(other)
-    days = (frame[roles.end] - start).dt.total_seconds() / 86_400.0
-    values = days.to_numpy(dtype="float64", na_value=np.nan)
-    return [float(v) for v in values[np.isfinite(values) & (values >= 0)]]
-
-
-def data_facts(result: LoadResult) -> DataFacts:
-    """Span of the data, amount paid late and main currency, for the money estimates."""
-    frame = result.frame
-    starts, ends = [], []
-    for column in EVENT_TIMES:
-        if column in frame and frame[column].notna().any():
-            starts.append(frame[column].min())
-            ends.append(frame[column].max())
-    span = (max(ends) - min(starts)).total_seconds() / 86_400.0 if starts else None
-    late_amount = None
-    if {"paid_at", "due_date", "amount"} <= set(frame.columns):
-        paid = frame["paid_at"].dt.normalize()
-        due = frame["due_date"].dt.normalize()
-        late = (paid > due).fillna(False).to_numpy(dtype=bool)
-        if frame["paid_at"].notna().any() and frame["due_date"].notna().any():
-            late_amount = float(frame["amount"].to_numpy(dtype="float64", na_value=0.0)[late].sum())
-    currency, currencies = None, 1
-    if "currency" in frame and frame["currency"].notna().any():
-        counts = frame["currency"].dropna().astype(str).str.strip().str.upper().value_counts()
-        currency, currencies = str(counts.index[0]), len(counts)
-    return DataFacts(
-        span_days=span, late_amount=late_amount, currency=currency, currencies=currencies
-    )
-
-
 def run_audit(
     inputs: AuditInputs,
     on_progress: Callable[[str], None] | None = None,
@@ -124,7 +83,7 @@ def run_audit(
     if inputs.report.as_of and not metrics_options.as_of:
         metrics_options = replace(metrics_options, as_of=inputs.report.as_of)
     loads: dict[str, LoadResult] = {}
-    documents: dict[str, dict[str, object]] = {}
+    results: dict[str, MetricsResult] = {}
     for source in sorted(inputs.sources, key=lambda s: KIND_ORDER.index(s.kind)):
         if on_progress:
             on_progress(f"reading the {source.kind}")
@@ -132,7 +91,7 @@ def run_audit(
         loads[source.kind] = result
         if on_progress:
             on_progress(f"measuring the {source.kind}")
-        documents[source.kind] = metrics_from_load(result, metrics_options).to_dict()
+        results[source.kind] = with_evidence(metrics_from_load(result, metrics_options))
     quarantined = [
         {
             "kind": kind,
@@ -147,10 +106,10 @@ def run_audit(
     ]
     report = build_report(
         assessment,
-        documents,
+        results,
         inputs.report,
         data_quality=quarantined,
-        charts={"cycle_times": {kind: _cycle_times(result) for kind, result in loads.items()}},
+        charts={"cycle_times": {kind: cycle_times(result) for kind, result in loads.items()}},
         facts={kind: data_facts(result) for kind, result in loads.items()},
     )
     return AuditResult(report, assessment, loads)

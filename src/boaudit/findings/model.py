@@ -1,0 +1,177 @@
+"""What the findings layer knows: evidence, money at stake and findings, one model each.
+
+:class:`EvidenceItem` is the one evidence model. The evidence rules make the ``data`` items from a
+metrics result; the prioritisation makes the ``interviews`` items from an assessment; a
+:class:`Finding` holds both kinds for one pitfall, with its :class:`Impact` (money at stake).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+EvidenceSource = Literal["interviews", "data"]
+Effort = Literal["low", "medium", "high"]
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One piece of evidence behind a finding: what a rule read in the data, or what the
+    interviews said, with a severity from 0 (no sign of the mistake) to 1 (the mistake in full).
+    """
+
+    source: EvidenceSource
+    """``interviews`` (the questionnaire) or ``data`` (an evidence rule over a metrics result)."""
+    message: str
+    """A plain sentence."""
+    severity: float | None = None
+    """0 to 1; data evidence is rounded to three decimals by its rule."""
+    metric: str | None = None
+    """The metric (dotted path) a rule read, or the question id (interviews) it rests on."""
+    kind: str | None = None
+    """For data evidence: tasks, invoices or events (set once the result's kind is known)."""
+    pitfall: str = ""
+    """A pitfall id of the taxonomy (``processes``, ``data``, ...)."""
+    rule: str | None = None
+    """Data evidence: id of the rule in ``evidence_rules.toml``."""
+    value: float | None = None
+    """Data evidence: the metric's value that triggered the rule."""
+    group: tuple[str, str] | None = None
+    """Data evidence: (column, value) when the rule looked at one group."""
+    rows: tuple[Mapping[str, Any], ...] = ()
+    """Data evidence: example input rows behind it (``invoice_id``, ``source``, ``row``)."""
+    details: Mapping[str, Any] = field(default_factory=dict)
+    """Interview evidence: respondents, the question and its answers."""
+
+    @property
+    def refs(self) -> dict[str, Any]:
+        """What to look at: the rule, value, group and rows (data) or the details (interviews)."""
+        if self.source == "interviews":
+            return dict(self.details)
+        return {
+            "rule": self.rule,
+            "value": self.value,
+            "group": ({"column": self.group[0], "value": self.group[1]} if self.group else None),
+            "rows": [dict(row) for row in self.rows],
+        }
+
+    @property
+    def where(self) -> str:
+        """Where to look, in words: the group, and the first rows it rests on."""
+        parts: list[str] = []
+        if self.group is not None and self.group[0]:
+            parts.append(f"{self.group[0]} = {self.group[1]}")
+        if self.rows:
+            shown = [
+                f"{r.get('source', '?')} row {r.get('row', '?')}"
+                + (f" ({r['invoice_id']})" if r.get("invoice_id") else "")
+                for r in self.rows[:5]
+            ]
+            more = f" and {len(self.rows) - len(shown)} more" if len(self.rows) > len(shown) else ""
+            parts.append("rows: " + "; ".join(shown) + more)
+        return "; ".join(parts)
+
+    def rule_dict(self) -> dict[str, Any]:
+        """The object in the ``evidence`` list of the metrics JSON document."""
+        return {
+            "pitfall": self.pitfall,
+            "severity": self.severity,
+            "metric": self.metric,
+            "message": self.message,
+            **self.refs,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object in a finding's ``evidence`` list of the report JSON document."""
+        data: dict[str, Any] = {
+            "source": self.source,
+            "severity": None if self.severity is None else round(self.severity, 3),
+            "metric": self.metric,
+            "message": self.message,
+        }
+        if self.kind:
+            data["kind"] = self.kind
+        refs = self.refs
+        if refs:
+            data["refs"] = refs
+        return data
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Money at stake for one finding, with every assumption behind the figure."""
+
+    amount: float
+    currency: str
+    basis: str
+    """How the figure was computed, in one sentence with the numbers."""
+    assumptions: tuple[str, ...] = ()
+    """Each assumption, with the option that changes it."""
+    per_year: bool = True
+    """True for a yearly figure; False for an amount found in the data as it is."""
+
+    @property
+    def span(self) -> str:
+        """``a year`` or ``in the data``, for sentences."""
+        return "a year" if self.per_year else "in the data"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "amount": round(self.amount, 2),
+            "currency": self.currency,
+            "basis": self.basis,
+            "per_year": self.per_year,
+            "assumptions": list(self.assumptions),
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What is known about one pitfall, and what to do about it."""
+
+    pitfall: str
+    title: str
+    description: str
+    rank: int
+    priority: float
+    severity: float
+    """Combined severity, 0 to 1 (the rule is in :attr:`Report.rules`)."""
+    interview_severity: float | None
+    data_severity: float | None
+    questionnaire_score: float | None
+    questionnaire_band: str | None
+    evidence: tuple[EvidenceItem, ...]
+    contradiction: bool
+    contradiction_note: str | None
+    impact: Impact | None
+    effort: Effort
+    effort_overridden: bool
+    fixes: tuple[str, ...]
+    quick_win: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """The object in the report's ``findings`` list."""
+        return {
+            "pitfall": self.pitfall,
+            "title": self.title,
+            "rank": self.rank,
+            "priority": self.priority,
+            "severity": round(self.severity, 3),
+            "interview_severity": _r3(self.interview_severity),
+            "data_severity": _r3(self.data_severity),
+            "questionnaire_score": self.questionnaire_score,
+            "questionnaire_band": self.questionnaire_band,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "contradiction": self.contradiction,
+            "contradiction_note": self.contradiction_note,
+            "impact": None if self.impact is None else self.impact.to_dict(),
+            "effort": self.effort,
+            "quick_win": self.quick_win,
+            "fixes": list(self.fixes),
+        }
+
+
+def _r3(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
