@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from boaudit.report.text import change_delta, change_number
+
 KEY_METRICS = (
     "count",
     "error_rate",
@@ -22,22 +24,6 @@ KEY_METRICS = (
 LABELS = {"since_last": "the last run", "since_baseline": "the baseline"}
 
 
-def _num(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float) and abs(value) < 10:
-        return f"{value:.3f}".rstrip("0").rstrip(".")
-    return f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
-
-
-def _delta(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if value == 0:
-        return "0"
-    return f"{value:+.3f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:+,.1f}"
-
-
 def change_tables(changes: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One block per comparison: heading, the overall line, pitfall rows and metric rows."""
     blocks = []
@@ -48,16 +34,21 @@ def change_tables(changes: Mapping[str, Any]) -> list[dict[str, Any]]:
         pitfalls = [
             (
                 pitfall,
-                _num(item["score_before"]),
-                _num(item["score"]),
-                _delta(item["score_change"]),
-                _delta(item["severity_change"]),
+                change_number(item["score_before"]),
+                change_number(item["score"]),
+                change_delta(item["score_change"]),
+                change_delta(item["severity_change"]),
             )
             for pitfall, item in change.get("pitfalls", {}).items()
             if item.get("score_change") or item.get("severity_change")
         ]
         metrics = [
-            (f"{kind}.{name}", _num(item["before"]), _num(item["value"]), _delta(item["change"]))
+            (
+                f"{kind}.{name}",
+                change_number(item["before"]),
+                change_number(item["value"]),
+                change_delta(item["change"]),
+            )
             for kind, items in change.get("metrics", {}).items()
             for name, item in items.items()
             if name in KEY_METRICS and item.get("change") is not None
@@ -67,9 +58,9 @@ def change_tables(changes: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "heading": f"Change since {label} (as of {change.get('as_of_before') or 'n/a'}, "
                 f"run {change.get('run', '?')})",
                 "overall": (
-                    _num(change.get("overall_score_before")),
-                    _num(change.get("overall_score")),
-                    _delta(change.get("overall_score_change")),
+                    change_number(change.get("overall_score_before")),
+                    change_number(change.get("overall_score")),
+                    change_delta(change.get("overall_score_change")),
                 ),
                 "pitfalls": pitfalls,
                 "metrics": metrics,

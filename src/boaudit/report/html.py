@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
-from boaudit.report.markdown import money, scalar_metrics
 from boaudit.report.model import Report
+from boaudit.report.text import money, scalar_metrics
 
 
 def _environment() -> Environment:

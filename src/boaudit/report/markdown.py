@@ -2,58 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from boaudit.findings.model import Finding
-from boaudit.metrics.model import MetricsResult
-from boaudit.questionnaire.render import md_escape
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
+from boaudit.report.text import md_escape, money, number, scalar_metrics
 
 QUARANTINE_SHOWN = 20
-
-
-def money(amount: float, currency: str) -> str:
-    """``12,345 USD``: whole units, thousands separated."""
-    return f"{amount:,.0f} {currency}"
-
-
-def _num(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
-    return md_escape(str(value))
-
-
-def metric_rows(result: MetricsResult) -> list[tuple[str, Any, str | None]]:
-    """(name, raw value, null reason) per metric, objects flattened one level."""
-    rows: list[tuple[str, Any, str | None]] = []
-    reasons = result.null_reasons
-    for name, value in result.metrics.items():
-        if isinstance(value, Mapping):
-            rows.extend(
-                (f"{name}.{key}", inner, None)
-                for key, inner in value.items()
-                if not isinstance(inner, Mapping | list)
-            )
-        elif not isinstance(value, list):
-            reason = reasons.get(name) if value is None else None
-            rows.append((name, value, None if reason is None else str(reason)))
-    return rows
-
-
-def scalar_metrics(result: MetricsResult) -> list[tuple[str, str]]:
-    """(name, formatted value) per metric; a null shows its reason."""
-    return [
-        (name, f"n/a ({md_escape(reason)})" if reason else _num(value))
-        for name, value, reason in metric_rows(result)
-    ]
 
 
 def _finding_line(finding: Finding) -> str:
@@ -81,17 +35,17 @@ def render_markdown(report: Report) -> str:
         lines.append(
             f"- Interviews: questionnaire `{assessment.questionnaire_id}`, "
             f"{len(assessment.respondents)} respondent(s), overall score "
-            f"**{_num(assessment.printed_score)}** ({assessment.band or 'not assessed'}), "
-            f"agreement alpha {_num(assessment.printed_alpha)}"
+            f"**{number(assessment.printed_score)}** ({assessment.band or 'not assessed'}), "
+            f"agreement alpha {number(assessment.printed_alpha)}"
         )
     else:
         lines.append("- Interviews: none given")
     for kind, result in report.metrics.items():
-        rows = result.rows
+        rows = {key: number(value) for key, value in result.rows.items()}
         lines.append(
-            f"- Data, {kind}: {_num(rows.get('accepted'))} accepted of {_num(rows.get('read'))} "
-            f"rows read ({_num(rows.get('quarantined'))} quarantined, {_num(rows.get('skipped'))} "
-            "skipped as blank, total or repeated rows), as of "
+            f"- Data, {kind}: {rows.get('accepted', 'n/a')} accepted of "
+            f"{rows.get('read', 'n/a')} rows read ({rows.get('quarantined', 'n/a')} quarantined, "
+            f"{rows.get('skipped', 'n/a')} skipped as blank, total or repeated rows), as of "
             f"{result.as_of or 'n/a'}"
         )
     if not report.metrics:
@@ -131,7 +85,7 @@ def render_markdown(report: Report) -> str:
         if result.benchmarks:
             lines += ["", "| KPI | Ours | Where it stands | Source |", "|---|---:|---|---|"]
             lines += [
-                f"| {md_escape(b.kpi)} | {_num(b.value)} | "
+                f"| {md_escape(b.kpi)} | {number(b.value)} | "
                 f"{md_escape(b.position)} | {md_escape(b.source)} |"
                 for b in result.benchmarks
             ]

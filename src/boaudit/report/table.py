@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from boaudit.report.markdown import money
 from boaudit.report.model import Report
+from boaudit.report.text import money
 
 
 def _severity_style(severity: float) -> str:

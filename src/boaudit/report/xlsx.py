@@ -20,8 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boaudit.questionnaire.scoring import round_score
-from boaudit.report.markdown import metric_rows
 from boaudit.report.model import Report
+from boaudit.report.text import metric_rows
 from boaudit.xlsxio import cell_at, write_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
