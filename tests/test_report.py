@@ -149,7 +149,7 @@ def make_report(**options: object):
         METRICS,
         opts,
         data_quality=QUARANTINED,
-        charts={"cycle_times": {"invoices": [1.0, 2.0, 2.5, 8.0, 30.0]}},
+        cycle_times={"invoices": [1.0, 2.0, 2.5, 8.0, 30.0]},
         facts={"invoices": FACTS},
     )
 

@@ -8,7 +8,7 @@ path; they all read them with :func:`lookup` (the value, or :data:`MISSING`) or 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 
 class _Missing:
@@ -38,3 +38,9 @@ def number(document: Mapping[str, Any], path: str) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
+
+
+JsonObject: TypeAlias = dict[str, Any]
+"""An object of a JSON document: what every ``to_dict()`` returns, what the run history stores
+and what thresholds read. Between the layers results travel typed (``Assessment``,
+``MetricsResult``, ``Finding``, ``Report``); this is the shape at the JSON boundary only."""

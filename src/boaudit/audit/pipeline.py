@@ -109,7 +109,7 @@ def run_audit(
         results,
         inputs.report,
         data_quality=quarantined,
-        charts={"cycle_times": {kind: cycle_times(result) for kind, result in loads.items()}},
+        cycle_times={kind: cycle_times(result) for kind, result in loads.items()},
         facts={kind: data_facts(result) for kind, result in loads.items()},
     )
     return AuditResult(report, assessment, loads)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from boaudit.document import JsonObject
 from boaudit.errors import InputMissingError, OutputError
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class RunOutcome:
     """A run's report (with its changes and trend) and what the history will record of it."""
 
     report: Report
-    document: dict[str, Any]
+    document: JsonObject
     """The report's JSON document, as recorded."""
     breaches: tuple[str, ...]
     """Each threshold breached, in words."""
@@ -84,7 +85,7 @@ def audit_run(prepared: PreparedRun, baseline: str | None, store: History) -> Ru
     result = run_audit(prepared.inputs)
     key = history_key(config_path)
     previous = store.runs(key)
-    changes: dict[str, Any] = {}
+    changes: JsonObject = {}
     fresh = result.report.to_dict()
     if previous:
         last = previous[-1]
@@ -118,11 +119,11 @@ def record_run(store: History, outcome: RunOutcome, config_path: Path, version: 
     )
 
 
-def _series_row(document: dict[str, Any]) -> dict[str, Any]:
+def _series_row(document: JsonObject) -> JsonObject:
     """The same columns History.metric_series gives, for the run being made."""
     from boaudit.history.store import scalar_metrics
 
-    row: dict[str, Any] = {}
+    row: JsonObject = {}
     assessment = document.get("assessment") or {}
     row["overall_score"] = (assessment.get("overall") or {}).get("score")
     for kind, doc in (document.get("metrics") or {}).items():

@@ -7,15 +7,15 @@ cannot be computed is a breach too, with the reason.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from boaudit.document import MISSING, lookup
+from boaudit.document import MISSING, JsonObject, lookup
 
 if TYPE_CHECKING:
     from boaudit.audit.config import RunConfig
 
 
-def threshold_value(report: dict[str, Any], metric: str) -> tuple[float | None, str]:
+def threshold_value(report: JsonObject, metric: str) -> tuple[float | None, str]:
     """The value a threshold looks at, and why it is None when it is."""
     if metric == "score":
         assessment = report.get("assessment")
@@ -55,7 +55,7 @@ def threshold_value(report: dict[str, Any], metric: str) -> tuple[float | None, 
     return float(value), ""
 
 
-def check_thresholds(config: RunConfig, report: dict[str, Any]) -> list[str]:
+def check_thresholds(config: RunConfig, report: JsonObject) -> list[str]:
     """One line per breached threshold (a value that cannot be checked is a breach too)."""
     breaches = []
     for threshold in config.thresholds:
@@ -70,7 +70,7 @@ def check_thresholds(config: RunConfig, report: dict[str, Any]) -> list[str]:
     return breaches
 
 
-def _under_null(metrics: dict[str, Any], path: str) -> bool:
+def _under_null(metrics: JsonObject, path: str) -> bool:
     """Whether a part of ``path`` before its end is null (so the rest cannot exist)."""
     parts = path.split(".")
     return any(lookup(metrics, ".".join(parts[:i])) is None for i in range(1, len(parts)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -31,6 +31,7 @@ from boaudit.cli.ingest_options import (
     SourcesArg,
     ingest_options,
 )
+from boaudit.document import JsonObject
 from boaudit.fileio import atomic_write, dumps_json
 from boaudit.ingest import (
     LoadResult,
@@ -53,7 +54,7 @@ class InspectFormat(StrEnum):
     json = "json"
 
 
-def inspect_dict(result: LoadResult) -> dict[str, Any]:
+def inspect_dict(result: LoadResult) -> JsonObject:
     """The JSON document of ``inspect`` (``rows`` is ``RowAccount.to_dict()``)."""
     return {
         "kind": result.kind,

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from boaudit.document import JsonObject
+
 EvidenceSource = Literal["interviews", "data"]
 Effort = Literal["low", "medium", "high"]
 
@@ -45,7 +47,7 @@ class EvidenceItem:
     """Interview evidence: respondents, the question and its answers."""
 
     @property
-    def refs(self) -> dict[str, Any]:
+    def refs(self) -> JsonObject:
         """What to look at: the rule, value, group and rows (data) or the details (interviews)."""
         if self.source == "interviews":
             return dict(self.details)
@@ -72,7 +74,7 @@ class EvidenceItem:
             parts.append("rows: " + "; ".join(shown) + more)
         return "; ".join(parts)
 
-    def rule_dict(self) -> dict[str, Any]:
+    def rule_dict(self) -> JsonObject:
         """The object in the ``evidence`` list of the metrics JSON document."""
         return {
             "pitfall": self.pitfall,
@@ -82,9 +84,9 @@ class EvidenceItem:
             **self.refs,
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """The object in a finding's ``evidence`` list of the report JSON document."""
-        data: dict[str, Any] = {
+        data: JsonObject = {
             "source": self.source,
             "severity": None if self.severity is None else round(self.severity, 3),
             "metric": self.metric,
@@ -116,7 +118,7 @@ class Impact:
         """``a year`` or ``in the data``, for sentences."""
         return "a year" if self.per_year else "in the data"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """JSON form."""
         return {
             "amount": round(self.amount, 2),
@@ -151,7 +153,7 @@ class Finding:
     fixes: tuple[str, ...]
     quick_win: bool
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """The object in the report's ``findings`` list."""
         return {
             "pitfall": self.pitfall,

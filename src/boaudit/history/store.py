@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from boaudit.document import JsonObject
 from boaudit.errors import ConfigError, OutputError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -92,7 +93,7 @@ class RunRecord:
     breaches: tuple[str, ...]
     boaudit_version: str
 
-    def report(self, store: History) -> dict[str, Any]:
+    def report(self, store: History) -> JsonObject:
         """The full report JSON of this run."""
         return store.report_of(self.id)
 
@@ -226,12 +227,12 @@ class History:
         rows = self.db.execute(query + " ORDER BY id", params).fetchall()
         return [_record(row) for row in rows]
 
-    def report_of(self, run_id: int) -> dict[str, Any]:
+    def report_of(self, run_id: int) -> JsonObject:
         """The stored report JSON of run ``run_id``."""
         row = self.db.execute("SELECT report FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise KeyError(run_id)
-        data: dict[str, Any] = json.loads(gzip.decompress(row["report"]).decode("utf-8"))
+        data: JsonObject = json.loads(gzip.decompress(row["report"]).decode("utf-8"))
         return data
 
     def find(self, config: str, ref: str) -> RunRecord | None:
@@ -242,11 +243,11 @@ class History:
         candidates = [r for r in runs if (r.as_of or r.recorded_at)[: len(ref)] <= ref]
         return candidates[-1] if candidates else None
 
-    def metric_series(self, config: str | None = None) -> list[dict[str, Any]]:
+    def metric_series(self, config: str | None = None) -> list[JsonObject]:
         """One row per run: id, as_of, overall score and every scalar metric (``kind.name``)."""
         out = []
         for run in self.runs(config):
-            row: dict[str, Any] = {
+            row: JsonObject = {
                 "run": run.id,
                 "recorded_at": run.recorded_at,
                 "as_of": run.as_of,
@@ -296,7 +297,7 @@ def scalar_metrics(doc: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
-def compare(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:
+def compare(current: Mapping[str, Any], previous: Mapping[str, Any]) -> JsonObject:
     """What changed between two report documents: scores, severities and metrics."""
 
     def overall(doc: Mapping[str, Any]) -> float | None:
@@ -323,7 +324,7 @@ def compare(current: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str
             "severity_before": old.get("severity"),
             "severity_change": delta(finding.get("severity"), old.get("severity")),
         }
-    metrics: dict[str, dict[str, Any]] = {}
+    metrics: dict[str, JsonObject] = {}
     for kind, doc in (current.get("metrics") or {}).items():
         now = scalar_metrics(doc)
         before = scalar_metrics((previous.get("metrics") or {}).get(kind) or {})

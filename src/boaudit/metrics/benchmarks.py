@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from boaudit.document import number
+from boaudit.document import JsonObject, number
 from boaudit.errors import ConfigError, InputMissingError
 
 
@@ -62,7 +62,7 @@ class BenchmarkComparison:
     caveat: str = ""
     """What differs between their definition and ours."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """The object in the ``benchmarks`` list of the JSON document."""
         return {
             "benchmark": self.benchmark,

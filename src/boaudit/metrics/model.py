@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NewType, Protocol
 
+from boaudit.document import JsonObject
+
 if TYPE_CHECKING:
     # The benchmarks' pydantic models load only when a comparison is made; their module
     # imports nothing of this one, so the arrow runs one way.
@@ -86,7 +88,7 @@ class RuleEvidence(Protocol):
     def severity(self) -> float | None: ...
     @property
     def message(self) -> str: ...
-    def rule_dict(self) -> dict[str, Any]:
+    def rule_dict(self) -> JsonObject:
         """The object in the ``evidence`` list of the JSON document."""
         ...
 
@@ -144,7 +146,7 @@ class MetricsResult:
         """Requested and evidence-only breakdowns together (requested ones win)."""
         return {**self.context_groups, **self.groups}
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """The JSON document of ``boaudit metrics --format json``."""
         return {
             "schema_version": self.schema_version,

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from boaudit.document import JsonObject
 from boaudit.fileio import csv_text, dumps_json
 from boaudit.questionnaire.models import Questionnaire
 from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.taxonomy import load_taxonomy
 
 
-def questionnaire_dict(questionnaire: Questionnaire) -> dict[str, Any]:
+def questionnaire_dict(questionnaire: Questionnaire) -> JsonObject:
     """The JSON shape of ``boaudit questionnaires show --format json``."""
     taxonomy = load_taxonomy()
     return {
@@ -42,7 +43,7 @@ def questionnaire_dict(questionnaire: Questionnaire) -> dict[str, Any]:
     }
 
 
-def questionnaire_summary(questionnaire: Questionnaire) -> dict[str, Any]:
+def questionnaire_summary(questionnaire: Questionnaire) -> JsonObject:
     """One line of ``boaudit questionnaires list``."""
     return {
         "id": questionnaire.id,

@@ -22,11 +22,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import krippendorff
 import numpy as np
 
+from boaudit.document import JsonObject
 from boaudit.questionnaire.answers import AnswerRecord
 from boaudit.questionnaire.models import Question, Questionnaire
 from boaudit.taxonomy import load_taxonomy
@@ -88,9 +89,9 @@ class Problem:
     question: str | None = None
     respondent: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """JSON form, without empty references."""
-        data: dict[str, Any] = {"code": self.code, "message": self.message}
+        data: JsonObject = {"code": self.code, "message": self.message}
         for key in ("pitfall", "question", "respondent"):
             value = getattr(self, key)
             if value is not None:
@@ -118,7 +119,7 @@ class QuestionResult:
         """The numeric answers given."""
         return [value for value in self.answers.values() if isinstance(value, int)]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """JSON form."""
         return {
             "id": self.id,
@@ -150,7 +151,7 @@ class PitfallResult:
         """Answered questions over questions asked."""
         return self.answered / self.asked if self.asked else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """JSON form."""
         return {
             "id": self.id,
@@ -229,7 +230,7 @@ class Assessment:
                 return result
         raise KeyError(pitfall_id)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """The JSON contract of ``boaudit assess --format json`` (schema version 1)."""
         return {
             "schema_version": SCHEMA_VERSION,
@@ -254,7 +255,7 @@ class Assessment:
             ),
         }
 
-    def role_summary(self) -> dict[str, Any]:
+    def role_summary(self) -> JsonObject:
         """The short form used inside ``by_role``: respondents, overall and pitfall scores."""
         return {
             "respondents": list(self.respondents),

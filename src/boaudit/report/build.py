@@ -36,7 +36,7 @@ def build_report(
     results: Mapping[str, MetricsResult],
     options: ReportOptions | None = None,
     data_quality: Sequence[Mapping[str, Any]] = (),
-    charts: Mapping[str, Any] | None = None,
+    cycle_times: Mapping[str, Sequence[float]] | None = None,
     facts: Mapping[str, DataFacts] | None = None,
 ) -> Report:
     """Combine an assessment and metrics results by kind (evidence attached) into a Report."""
@@ -51,7 +51,7 @@ def build_report(
         findings=findings,
         rules={**RULES, **{f"impact_{k}": v for k, v in options.impact.describe().items()}},
         data_quality=tuple(dict(row) for row in data_quality),
-        charts=dict(charts or {}),
+        cycle_times={kind: tuple(days) for kind, days in (cycle_times or {}).items()},
         version=__version__,
     )
 

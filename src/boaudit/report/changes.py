@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from boaudit.report.text import change_delta, change_number
@@ -24,7 +25,20 @@ KEY_METRICS = (
 LABELS = {"since_last": "the last run", "since_baseline": "the baseline"}
 
 
-def change_tables(changes: Mapping[str, Any]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ChangeTable:
+    """One comparison with an earlier run, formatted: what the writers print under its heading."""
+
+    heading: str
+    overall: tuple[str, str, str]
+    """The overall interview score: before, now, change."""
+    pitfalls: list[tuple[str, str, str, str, str]]
+    """Pitfall, score before, score now, score change, severity change (changed ones only)."""
+    metrics: list[tuple[str, str, str, str]]
+    """KIND.METRIC, before, now, change (the key metrics that changed)."""
+
+
+def change_tables(changes: Mapping[str, Any]) -> list[ChangeTable]:
     """One block per comparison: heading, the overall line, pitfall rows and metric rows."""
     blocks = []
     for key, label in LABELS.items():
@@ -54,16 +68,16 @@ def change_tables(changes: Mapping[str, Any]) -> list[dict[str, Any]]:
             if name in KEY_METRICS and item.get("change") is not None
         ]
         blocks.append(
-            {
-                "heading": f"Change since {label} (as of {change.get('as_of_before') or 'n/a'}, "
+            ChangeTable(
+                heading=f"Change since {label} (as of {change.get('as_of_before') or 'n/a'}, "
                 f"run {change.get('run', '?')})",
-                "overall": (
+                overall=(
                     change_number(change.get("overall_score_before")),
                     change_number(change.get("overall_score")),
                     change_delta(change.get("overall_score_change")),
                 ),
-                "pitfalls": pitfalls,
-                "metrics": metrics,
-            }
+                pitfalls=pitfalls,
+                metrics=metrics,
+            )
         )
     return blocks

@@ -37,7 +37,7 @@ def render_html(report: Report) -> str:
         "scores": _chart(charts.pitfall_scores(report.assessment)),
         "priority": _chart(charts.priority_matrix(report.findings)),
         "benchmarks": _chart(charts.kpis_against_benchmarks(report.metrics)),
-        "cycle_times": _chart(charts.cycle_time_distribution(report.charts.get("cycle_times", {}))),
+        "cycle_times": _chart(charts.cycle_time_distribution(report.cycle_times)),
         "trend": _chart(charts.trend(report.metrics)),
         "history": _chart(charts.history(report.trend)),
     }

@@ -90,20 +90,20 @@ def render_markdown(report: Report) -> str:
                 for b in result.benchmarks
             ]
     for block in change_tables(report.changes):
-        before, now, delta = block["overall"]
+        before, now, delta = block.overall
         lines += [
             "",
-            f"## {md_escape(block['heading'])}",
+            f"## {md_escape(block.heading)}",
             "",
             f"- Interview score: {before} -> {now} ({delta})",
         ]
-        if block["pitfalls"]:
+        if block.pitfalls:
             lines += ["", "| Pitfall | Score before | Score now | Change | Severity change |"]
             lines += ["|---|---:|---:|---:|---:|"]
-            lines += [f"| `{p}` | {b} | {n} | {d} | {sd} |" for p, b, n, d, sd in block["pitfalls"]]
-        if block["metrics"]:
+            lines += [f"| `{p}` | {b} | {n} | {d} | {sd} |" for p, b, n, d, sd in block.pitfalls]
+        if block.metrics:
             lines += ["", "| Metric | Before | Now | Change |", "|---|---:|---:|---:|"]
-            lines += [f"| `{m}` | {b} | {n} | {d} |" for m, b, n, d in block["metrics"]]
+            lines += [f"| `{m}` | {b} | {n} | {d} |" for m, b, n, d in block.metrics]
     lines += ["", "## How this report decides", ""]
     lines += [f"- {md_escape(rule)}" for rule in report.rules.values()]
     if report.data_quality:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from boaudit.document import JsonObject
 from boaudit.findings.model import Finding
 
 if TYPE_CHECKING:
@@ -34,14 +35,14 @@ class Report:
     findings: tuple[Finding, ...]
     rules: dict[str, str]
     """How severity, contradictions, priority and quick wins are decided, in words."""
-    data_quality: tuple[dict[str, Any], ...] = ()
+    data_quality: tuple[JsonObject, ...] = ()
     """Quarantined input rows: source, sheet, row, reasons, raw values."""
-    charts: dict[str, Any] = field(default_factory=dict)
-    """Plain data the writers chart (e.g. cycle-time samples), never user-facing text."""
+    cycle_times: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    """Kind -> calendar days of each completed item, for the distribution chart."""
     version: str = ""
-    changes: dict[str, Any] = field(default_factory=dict)
+    changes: JsonObject = field(default_factory=dict)
     """From the run history: ``since_last`` and ``since_baseline`` comparisons."""
-    trend: tuple[dict[str, Any], ...] = ()
+    trend: tuple[JsonObject, ...] = ()
     """From the run history: one row per earlier run plus this one (scores, KPIs)."""
 
     @property
@@ -64,7 +65,7 @@ class Report:
                 totals[currency] = totals.get(currency, 0.0) + finding.impact.amount
         return totals
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """The JSON contract of ``boaudit report --format json`` (schema version 1)."""
         return {
             "schema_version": SCHEMA_VERSION,
