@@ -169,14 +169,18 @@ def _record_run(target: Path, boaudit: str, env: dict[str, str], work: Path) -> 
         parts.append(b"--- stderr\n" + done.stderr.replace(str(work).encode(), b"{tmp}"))
     history = [boaudit, "history", "--db", str(copy / "reports" / "history.sqlite")]
     for fmt in ("table", "json"):
-        done = subprocess.run([*history, "--format", fmt], capture_output=True, env=env, check=False)
+        done = subprocess.run(
+            [*history, "--format", fmt], capture_output=True, env=env, check=False
+        )
         stdout = done.stdout.replace(str(work).encode(), b"{tmp}")
         # The time a run was recorded is the one value that differs between two recordings.
         stdout = re.sub(rb'"recorded_at": "[^"]*"', b'"recorded_at": "{time}"', stdout)
         parts.append(f"--- history {fmt} exit {done.returncode}\n".encode() + stdout)
         parts.append(done.stderr)
-    for written in sorted((copy / "reports").glob("audit-*")):
-        parts.append(f"--- file {written.name}\n{_digest_file(written)}".encode())
+    parts.extend(
+        f"--- file {written.name}\n{_digest_file(written)}".encode()
+        for written in sorted((copy / "reports").glob("audit-*"))
+    )
     (target / "run.txt").write_bytes(b"\n".join(parts))
 
 
