@@ -52,7 +52,7 @@ missing required columns, an XML entity bomb), :class:`ConfigError` (a bad map f
 
 from boaudit.fileio import neutralise_cell
 from boaudit.ingest.accounting import QuarantinedRow, RowAccount, quarantine_csv
-from boaudit.ingest.load import ColumnSummary, LoadResult, column_summaries, load
+from boaudit.ingest.loader import ColumnSummary, LoadResult, column_summaries, load
 from boaudit.ingest.mapping import (
     KINDS,
     REQUIRED,
