@@ -181,7 +181,8 @@ def _record_run(target: Path, boaudit: str, env: dict[str, str], work: Path) -> 
         f"--- file {written.name}\n{_digest_file(written)}".encode()
         for written in sorted((copy / "reports").glob("audit-*"))
     )
-    (target / "run.txt").write_bytes(b"\n".join(parts))
+    # The reports name the scratch copy's files, whose folder differs between recordings.
+    (target / "run.txt").write_bytes(b"\n".join(parts).replace(str(work).encode(), b"{tmp}"))
 
 
 def compare(before: Path, after: Path) -> int:
