@@ -23,6 +23,9 @@ from boaudit.errors import InputDataError
 from boaudit.ingest import readers
 from boaudit.ingest import values as values_module
 from boaudit.ingest.options import IngestOptions, Limits
+from boaudit.ingest.readers import csv as readers_csv
+from boaudit.ingest.readers import source as readers_source
+from boaudit.ingest.readers import table as readers_table
 from boaudit.ingest.values import (
     Parsed,
     parse_amounts,
@@ -136,7 +139,7 @@ def test_streamed_file_reads_as_the_bytes(
     tmp_path: Path, data: bytes, block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A small check block: the first quote turns up in a later block than the first.
-    monkeypatch.setattr(readers, "_CHECK_BLOCK", block)
+    monkeypatch.setattr(readers_csv, "_CHECK_BLOCK", block)
     path = tmp_path / "export.csv"
     path.write_bytes(data)
     options = IngestOptions(limits=Limits(max_cell_chars=20, max_rows=3))
@@ -150,14 +153,14 @@ def test_streamed_file_reads_as_the_bytes(
 def test_stream_checks_lines_and_encoding_across_reads(limit: int, size: int) -> None:
     data = "a,b\néé,\n\n" + "x" * 9 + "\nlast,é"
     raw = data.encode()
-    stream = readers._CheckedStream(io.BytesIO(raw[5:]), raw[:5], ",", 2, limit)
+    stream = readers_csv._CheckedStream(io.BytesIO(raw[5:]), raw[:5], ",", 2, limit)
     pieces = []
     while piece := stream.read(size):
         pieces.append(piece)
     assert not stream.failed
-    assert stream.long_line == (readers._longest_line(raw) > limit)
+    assert stream.long_line == (readers_csv._longest_line(raw) > limit)
     assert b"".join(pieces) == raw + b"\n,\n"
-    broken = readers._CheckedStream(io.BytesIO(raw[:-1]), b"", ",", 2, limit)
+    broken = readers_csv._CheckedStream(io.BytesIO(raw[:-1]), b"", ",", 2, limit)
     while broken.read(size):
         pass
     assert broken.failed
@@ -180,7 +183,7 @@ def test_files_without_quotes_are_read_in_parallel_blocks(
     # (sentinel, quoted) of each Arrow read: a file without a quote character is read by Arrow
     # from its path with newlines_in_values off; any quote sends it through the checked stream.
     calls: list[tuple[bool, bool]] = []
-    real = readers._arrow_frame
+    real = readers_csv._arrow_frame
 
     def spy(
         source: object, delimiter: str, width: int, sentinel: bool, quoted: bool = True
@@ -188,7 +191,7 @@ def test_files_without_quotes_are_read_in_parallel_blocks(
         calls.append((sentinel, quoted))
         return real(source, delimiter, width, sentinel, quoted)
 
-    monkeypatch.setattr(readers, "_arrow_frame", spy)
+    monkeypatch.setattr(readers_csv, "_arrow_frame", spy)
     path = tmp_path / "export.csv"
     path.write_bytes(data)
     table = readers.read_source(str(path), IngestOptions())
@@ -212,9 +215,9 @@ def test_total_search_on_arrow_strings_is_the_case_insensitive_search(
 ) -> None:
     arrow = pd.Series(cells, dtype=pd.StringDtype("pyarrow"))
     expected = arrow.astype(object).map(lambda v: isinstance(v, str) and "total" in v.casefold())
-    assert readers._contains_total(arrow).tolist() == expected.tolist()
+    assert readers_table._contains_total(arrow).tolist() == expected.tolist()
     python = pd.Series(cells, dtype=pd.StringDtype("python"))
-    assert readers._contains_total(python).tolist() == expected.tolist()
+    assert readers_table._contains_total(python).tolist() == expected.tolist()
 
 
 @settings(max_examples=500, deadline=None)
@@ -273,10 +276,10 @@ def test_a_quote_after_the_first_block_reads_the_file_again_with_quotes(
 ) -> None:
     # Arrow reads the file as quote-free while the checks run; a quote further on (here, a
     # cell holding a newline) sends it through the checked stream instead.
-    monkeypatch.setattr(readers, "_CHECK_BLOCK", 1 << 12)
+    monkeypatch.setattr(readers_csv, "_CHECK_BLOCK", 1 << 12)
     plain = b"".join(b"INV-%d,Vendor %d\n" % (i, i % 7) for i in range(20_000))
     data = b"Invoice Number,Vendor\n" + plain + b'INV-X,"two\nlines"\nINV-Y,last\n'
-    assert len(data) > 4 * readers._SNIFF_CHARS + 4
+    assert len(data) > 4 * readers_source.SNIFF_CHARS + 4
     path = tmp_path / "export.csv"
     path.write_bytes(data)
     options = IngestOptions()
@@ -284,7 +287,7 @@ def test_a_quote_after_the_first_block_reads_the_file_again_with_quotes(
     in_memory = outcome(lambda: readers.read_csv_bytes(data, str(path), options))
     assert streamed == in_memory
     calls: list[bool] = []
-    real = readers._arrow_frame
+    real = readers_csv._arrow_frame
 
     def spy(
         source: object, delimiter: str, width: int, sentinel: bool, quoted: bool = True
@@ -292,7 +295,7 @@ def test_a_quote_after_the_first_block_reads_the_file_again_with_quotes(
         calls.append(quoted)
         return real(source, delimiter, width, sentinel, quoted)
 
-    monkeypatch.setattr(readers, "_arrow_frame", spy)
+    monkeypatch.setattr(readers_csv, "_arrow_frame", spy)
     table = readers.read_source(str(path), options)
     assert calls == [False, True]  # read as quote-free, then again with quotes
     assert table.data.iloc[-2].tolist() == ["INV-X", "two\nlines"]
@@ -301,8 +304,8 @@ def test_a_quote_after_the_first_block_reads_the_file_again_with_quotes(
 
 def test_reserving_memory_for_a_large_read_keeps_none_of_it() -> None:
     before = pa.total_allocated_bytes()
-    readers._reserve(64 << 20)
-    readers._reserve(1 << 10)  # small files: nothing to do
+    readers_csv._reserve(64 << 20)
+    readers_csv._reserve(1 << 10)  # small files: nothing to do
     assert pa.total_allocated_bytes() == before
 
 
@@ -310,5 +313,5 @@ def test_reserving_memory_gives_up_quietly_when_refused(monkeypatch: pytest.Monk
     def refuse(size: int) -> None:
         raise MemoryError(size)
 
-    monkeypatch.setattr(readers.pa, "allocate_buffer", refuse)
-    readers._reserve(64 << 20)  # no exception: the read goes on without the reservation
+    monkeypatch.setattr(readers_csv.pa, "allocate_buffer", refuse)
+    readers_csv._reserve(64 << 20)  # no exception: the read goes on without the reservation

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from raw_outcome import outcome
 
 from boaudit.ingest import IngestOptions, Limits, load, readers
+from boaudit.ingest.readers import csv as readers_csv
 
 CELLS = st.sampled_from(
     ["T1", "T2", "T3", "2024-01-02", "2024-01-03 10:00", "", " ", "soon", "Total", "x, y", 'a "q"']
@@ -95,8 +96,8 @@ def test_arrow_and_c_parsers_agree_on_quoted_cells(pairs: list[tuple[str, str]])
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(pairs)
     data = buffer.getvalue().encode()
-    arrow = readers._parse_csv_arrow(data, ",", 2)
-    general = readers._parse_csv(data, ",", 2, 100, "mem.csv", Limits())
+    arrow = readers_csv._parse_csv_arrow(data, ",", 2)
+    general = readers_csv._parse_csv(data, ",", 2, 100, "mem.csv", Limits())
     assert arrow is not None
     assert arrow.astype(object).values.tolist() == [list(p) for p in pairs]
     assert general.astype(object).values.tolist() == [list(p) for p in pairs]

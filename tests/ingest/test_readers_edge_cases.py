@@ -12,6 +12,7 @@ import pytest
 
 from boaudit.errors import InputDataError, InputMissingError, UsageError
 from boaudit.ingest import IngestOptions, Limits, MissingColumnsError, load, readers
+from boaudit.ingest.readers import csv as readers_csv
 
 TICKETS = "Ticket ID,Created,Agent\nT-1,2024-01-02,Agent é\nT-2,2024-01-03,Agent 2\n"
 
@@ -346,9 +347,9 @@ RECTANGULAR = [
 @pytest.mark.parametrize("data", RECTANGULAR)
 def test_arrow_and_c_parsers_read_the_same_cells(data: bytes) -> None:
     delimiter = ";" if data.startswith(b"a;") else ","
-    arrow = readers._parse_csv_arrow(data, delimiter, 2)
+    arrow = readers_csv._parse_csv_arrow(data, delimiter, 2)
     assert arrow is not None
-    general = readers._parse_csv(data, delimiter, 2, 100, "mem.csv", Limits())
+    general = readers_csv._parse_csv(data, delimiter, 2, 100, "mem.csv", Limits())
     assert arrow.astype(object).values.tolist() == general.astype(object).values.tolist()
 
 
@@ -358,12 +359,12 @@ def test_arrow_and_c_parsers_read_the_same_cells(data: bytes) -> None:
 )
 def test_arrow_declines_what_only_the_c_parser_takes(data: bytes) -> None:
     # Ragged rows, an unterminated quote, a single column: the C parser's work.
-    assert readers._parse_csv_arrow(data, ",", 2 if b"," in data else 1) is None
+    assert readers_csv._parse_csv_arrow(data, ",", 2 if b"," in data else 1) is None
 
 
 @pytest.mark.parametrize("size", [-1, 1, 3, 100])
 def test_appended_stream_gives_the_data_then_the_tail(size: int) -> None:
-    stream = readers._Appended(b"a,b\n1,2", b"\n,\n")
+    stream = readers_csv._Appended(b"a,b\n1,2", b"\n,\n")
     pieces = []
     while piece := stream.read(size):
         pieces.append(piece)

@@ -48,23 +48,57 @@ Errors are the typed ones of :mod:`boaudit.errors`: :class:`InputMissingError` (
 read), :class:`InputDataError` (undecodable text, limits exceeded, ambiguous dates or decimals,
 missing required columns, an XML entity bomb), :class:`ConfigError` (a bad map file) and
 :class:`UsageError` (contradictory requests). This package never prints, prompts or exits.
+
+The names below are imported on first use (PEP 562): the options, the mapping and the row
+account are light, and ``boaudit --help`` or a command checking its options must not pay for
+pandas, NumPy and Arrow, which only the loader and the readers need.
 """
 
-from boaudit.fileio import neutralise_cell
-from boaudit.ingest.accounting import QuarantinedRow, RowAccount, quarantine_csv
-from boaudit.ingest.load import ColumnSummary, LoadResult, column_summaries, load
-from boaudit.ingest.mapping import (
-    KINDS,
-    REQUIRED,
-    SCHEMAS,
-    ColumnMapping,
-    Kind,
-    MissingColumnsError,
-    read_map_file,
-    render_map,
-)
-from boaudit.ingest.options import DEFAULT_COMPLETION_PATTERNS, IngestOptions, Limits
-from boaudit.ingest.readers import SourceInfo
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from boaudit.lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from boaudit.fileio import neutralise_cell
+    from boaudit.ingest.accounting import QuarantinedRow, RowAccount, quarantine_csv
+    from boaudit.ingest.loader import ColumnSummary, LoadResult, column_summaries, load
+    from boaudit.ingest.mapping import (
+        KINDS,
+        REQUIRED,
+        SCHEMAS,
+        ColumnMapping,
+        Kind,
+        MissingColumnsError,
+        read_map_file,
+        render_map,
+    )
+    from boaudit.ingest.options import DEFAULT_COMPLETION_PATTERNS, IngestOptions, Limits
+    from boaudit.ingest.readers import SourceInfo
+
+_HOMES = {
+    "neutralise_cell": "boaudit.fileio",
+    "QuarantinedRow": "boaudit.ingest.accounting",
+    "RowAccount": "boaudit.ingest.accounting",
+    "quarantine_csv": "boaudit.ingest.accounting",
+    "ColumnSummary": "boaudit.ingest.loader",
+    "LoadResult": "boaudit.ingest.loader",
+    "column_summaries": "boaudit.ingest.loader",
+    "load": "boaudit.ingest.loader",
+    "KINDS": "boaudit.ingest.mapping",
+    "REQUIRED": "boaudit.ingest.mapping",
+    "SCHEMAS": "boaudit.ingest.mapping",
+    "ColumnMapping": "boaudit.ingest.mapping",
+    "Kind": "boaudit.ingest.mapping",
+    "MissingColumnsError": "boaudit.ingest.mapping",
+    "read_map_file": "boaudit.ingest.mapping",
+    "render_map": "boaudit.ingest.mapping",
+    "DEFAULT_COMPLETION_PATTERNS": "boaudit.ingest.options",
+    "IngestOptions": "boaudit.ingest.options",
+    "Limits": "boaudit.ingest.options",
+    "SourceInfo": "boaudit.ingest.readers.table",
+}
 
 __all__ = [
     "DEFAULT_COMPLETION_PATTERNS",
@@ -88,3 +122,5 @@ __all__ = [
     "read_map_file",
     "render_map",
 ]
+
+__getattr__ = lazy_attributes(__name__, globals(), _HOMES)

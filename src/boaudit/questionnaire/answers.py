@@ -22,6 +22,7 @@ from typing import Any
 
 from boaudit.errors import AnswersError, InputMissingError
 from boaudit.fileio import restore_cell
+from boaudit.questionnaire.loader import owners_of
 from boaudit.questionnaire.models import Questionnaire
 
 NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
@@ -331,8 +332,6 @@ def check_answers(questionnaire: Questionnaire, records: Iterable[AnswerRecord])
     Across files, the same respondent is merged: an identical repeated answer is counted once
     (and the respondent reported in ``merged``); a different one is an error naming both places.
     """
-    from boaudit.questionnaire.infer import owners_of
-
     known = {q.id for q in questionnaire.questions}
     errors: list[str] = []
     seen: dict[tuple[str, str], AnswerRecord] = {}

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
 
 from boaudit.errors import AnswersError
 from boaudit.questionnaire.answers import AnswerRecord
-from boaudit.questionnaire.loader import bundled_ids, load_bundled
+from boaudit.questionnaire.loader import bundled_ids, load_bundled, owners_of
 from boaudit.questionnaire.models import Questionnaire
-
-
-@cache
-def _index() -> dict[str, tuple[str, ...]]:
-    owners: dict[str, list[str]] = {}
-    for questionnaire_id in bundled_ids():
-        for question in load_bundled(questionnaire_id).questions:
-            owners.setdefault(question.id, []).append(questionnaire_id)
-    return {key: tuple(value) for key, value in owners.items()}
-
-
-def owners_of(question_id: str) -> tuple[str, ...]:
-    """The bundled questionnaires that hold ``question_id``."""
-    return _index().get(question_id, ())
 
 
 def infer_questionnaire(records: Iterable[AnswerRecord]) -> Questionnaire:

@@ -46,6 +46,21 @@ def load_bundled(questionnaire_id: str) -> Questionnaire:
     return _parse(entry.read_text("utf-8"), f"{questionnaire_id}.toml")
 
 
+@cache
+def _owners() -> dict[str, tuple[str, ...]]:
+    """Question id -> the bundled questionnaires holding it, in id order (built once)."""
+    owners: dict[str, list[str]] = {}
+    for questionnaire_id in bundled_ids():
+        for question in load_bundled(questionnaire_id).questions:
+            owners.setdefault(question.id, []).append(questionnaire_id)
+    return {key: tuple(value) for key, value in owners.items()}
+
+
+def owners_of(question_id: str) -> tuple[str, ...]:
+    """The bundled questionnaires that hold ``question_id``."""
+    return _owners().get(question_id, ())
+
+
 def load_questionnaire(ref: str | Path) -> Questionnaire:
     """Load ``ref``: a path to a TOML file when it looks like one, else a bundled id."""
     text = str(ref)

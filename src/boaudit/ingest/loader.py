@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -166,155 +167,273 @@ def _empty_column(column_type: ColumnType, length: int) -> pd.Series:
 def _table_parts(
     table: RawTable, mapping: ColumnMapping, options: IngestOptions, kind: Kind
 ) -> _Parts:
-    """Parse one table's mapped columns; quarantine rows whose required values fail."""
+    """Parse one table's mapped columns; quarantine rows whose required values fail.
+
+    First what decides which rows are refused (required columns; for line items the vendor and
+    the line amounts too); then the raw cells of the refused rows are kept for the quarantine,
+    and every raw column is released as soon as it is parsed (memory: the raw text table is
+    the largest thing alive during a load).
+    """
     schema = SCHEMAS[kind]
-    label = (
-        table.info.source
-        if table.info.sheet is None
-        else f"{table.info.source} [{table.info.sheet}]"
-    )
-    data = table.data
-    rows = table.rows
-    skipped: dict[str, int] = {}
-    notes: list[str] = []
-    if kind == "events" and len(data):
-        duplicate = data.duplicated().to_numpy(dtype=bool)
-        if duplicate.any():
-            skipped["duplicate-event"] = int(duplicate.sum())
-            notes.append(f"{label}: {int(duplicate.sum()):,} exact duplicate event row(s) ignored")
-            data = data[~duplicate].reset_index(drop=True)
-            rows = rows[~duplicate]
-            extra = table.extra[~duplicate].reset_index(drop=True)
-        else:
-            extra = table.extra
-    else:
-        extra = table.extra
+    label = _label(table.info)
+    data, rows, extra, skipped, notes = _without_duplicate_events(table, kind, label)
     length = len(data)
-    columns: dict[str, pd.Series] = {}
-    reasons: list[tuple[npt.NDArray[np.bool_], str]] = []
-    scales: dict[str, int] = {}
-    problems: dict[str, int] = {}
-    examples: dict[str, list[str]] = {}
+    found = _Columns(kind, table.info.source, rows, notes)
     line_items = mapping.line_items if kind == "invoices" else None
-
-    def parse_raw(canonical: str, raw: pd.Series) -> Parsed:
-        where = f"{label}, column {mapping.names[canonical]!r} ({canonical})"
-        return _parse(raw, schema[canonical], options, where, table.epoch1904)
-
-    def parse_columns(names: Sequence[str], release: bool) -> None:
-        """Parse ``names`` two at a time (NumPy and Arrow let go of the interpreter lock) and
-        record them in order, so that notes and problems come out as from a plain loop.
-        Only the workers parse; the raw table is read and changed here alone. With
-        ``release``, each raw column is dropped as soon as its values are recorded."""
-        queue = deque(names)
-        with ThreadPoolExecutor(max_workers=_PARSE_THREADS) as pool:
-            pending: deque[tuple[str, pd.Series, Future[Parsed]]] = deque()
-            while queue or pending:
-                while queue and len(pending) < _PARSE_THREADS:
-                    canonical = queue.popleft()
-                    raw = _coalesce(data, mapping.positions[canonical])
-                    pending.append((canonical, raw, pool.submit(parse_raw, canonical, raw)))
-                canonical, raw, future = pending.popleft()
-                record(canonical, raw, future.result())
-                if release:
-                    _release(data, mapping.positions[canonical])
-
-    def record(canonical: str, raw: pd.Series, parsed: Parsed) -> None:
-        column_type = schema[canonical]
-        columns[canonical] = parsed.values.reset_index(drop=True)
-        if parsed.note:
-            notes.append(parsed.note)
-        if parsed.scale is not None and column_type == "amount":
-            scales[canonical] = parsed.scale
-        if canonical in REQUIRED[kind]:
-            missing = parsed.values.isna().to_numpy(dtype=bool) & ~parsed.bad
-            reasons.append((missing, f"missing-required:{canonical}"))
-            reasons.append((parsed.bad, f"{_REASON_PREFIX[column_type]}:{canonical}"))
-        elif parsed.bad.any():
-            bad_positions = np.flatnonzero(parsed.bad)
-            problems[canonical] = len(bad_positions)
-            examples[canonical] = [
-                f"{table.info.source} row {rows[i]}: {_raw_text(raw.iat[i])!r}"
-                for i in bad_positions[:_MAX_EXAMPLES].tolist()
-            ]
-
-    # First what decides which rows are refused (required columns; for line items the vendor
-    # and the line amounts too); then the raw cells of the refused rows are kept for the
-    # quarantine, and every raw column is released as soon as it is parsed (memory: the raw
-    # text table is the largest thing alive during a load).
-    first = [c for c in REQUIRED[kind] if c in mapping.positions]
-    if line_items is not None and "vendor" in mapping.positions:
-        first.append("vendor")
-    parse_columns(first, release=False)
-    lines: _LineValues | None = None
+    raw_column = partial(_raw_column, data, mapping)
+    parse = partial(
+        _parse_mapped,
+        mapping=mapping,
+        schema=schema,
+        options=options,
+        label=label,
+        epoch1904=table.epoch1904,
+    )
+    _parse_in_order(_deciding_columns(kind, mapping, line_items), raw_column, parse, found.record)
+    lines = None
     if line_items is not None:
         lines = _line_values(data, mapping, line_items, options, label)
         if lines.derived is not None:
-            columns["amount"] = lines.derived.values
-            if lines.derived.scale is not None:
-                scales["amount"] = lines.derived.scale
-            missing = lines.derived.values.isna().to_numpy(dtype=bool) & ~lines.derived.bad
-            reasons.append((missing, "missing-required:amount"))
-            reasons.append((lines.derived.bad, "bad-amount:amount"))
+            found.record_line_amounts(lines.derived)
     has_extra = (extra != "").to_numpy(dtype=bool)
-    reasons.append((has_extra, "extra-fields"))
-    refused = np.zeros(length, dtype=bool)
-    for mask, _ in reasons:
-        refused |= mask
+    found.reasons.append((has_extra, "extra-fields"))
+    refused = found.refused(length)
     if lines is not None and refused.any():
-        # An invoice is whole or not at all: the other lines of an invoice with a refused line
-        # are quarantined too (its total, or its first line's fields, would be wrong).
-        keys = pd.DataFrame(
-            {
-                "invoice_id": columns["invoice_id"],
-                "vendor": columns.get("vendor", _empty_column("text", length)),
-            }
-        )
-        invoice = _invoice_codes(keys)
-        partial = np.zeros(int(invoice.max()) + 1, dtype=bool)
-        partial[invoice[refused & keys["invoice_id"].notna().to_numpy(dtype=bool)]] = True
-        sibling = partial[invoice] & ~refused
-        if sibling.any():
-            reasons.append((sibling, "line-item:invoice-has-quarantined-line"))
-            refused |= sibling
-    quarantined: list[QuarantinedRow] = []
-    if refused.any():
-        header = table.header
-        refused_positions = np.flatnonzero(refused)
-        values = data.iloc[refused_positions].to_numpy(dtype=object)
-        for k, i in enumerate(refused_positions.tolist()):
-            raw_values = {}
-            for position, name in enumerate(header):
-                key = name if name not in raw_values else f"{name} ({position + 1})"
-                raw_values[key] = _raw_text(values[k, position])
-            if has_extra[i]:
-                raw_values["(extra fields)"] = str(extra.iat[i])
-            codes = tuple(code for mask, code in reasons if mask[i])
-            quarantined.append(
-                QuarantinedRow(table.info.source, table.info.sheet, int(rows[i]), raw_values, codes)
-            )
+        refused = _refuse_whole_invoices(found, refused)
+    quarantined = _quarantine(table, data, rows, extra, has_extra, refused, found.reasons)
     del extra
-    rest = [c for c in schema if c in mapping.positions and c not in columns]
+    rest = [c for c in schema if c in mapping.positions and c not in found.values]
     needed = {p for c in rest for p in mapping.positions[c]}
     _release(data, [p for p in data.columns if int(p) not in needed])
-    parse_columns(rest, release=True)
-    for canonical, column_type in schema.items():
-        if canonical not in columns:
-            columns[canonical] = _empty_column(column_type, length)
-    frame = pd.DataFrame({c: columns.pop(c) for c in schema}, index=range(length))
-    # One category, not a million copies of the path (41 MiB for a million rows).
-    frame["_source"] = pd.Categorical.from_codes(
-        np.zeros(length, dtype=np.int8), categories=pd.Index([table.info.source])
-    )
-    frame["_row"] = rows.astype(np.int64)
-    frame = frame[~refused].reset_index(drop=True) if refused.any() else frame
+    record = partial(_record_and_release, found, data, mapping)
+    _parse_in_order(rest, raw_column, parse, record)
+    frame = _table_frame(found.values, schema, table.info.source, rows, refused)
     if lines is not None and line_items is not None:
         kept = [v for v, r in zip(lines.decimals, refused.tolist(), strict=True) if not r]
         frame, dropped, note = _collapse_line_items(frame, kept, lines, mapping, line_items, label)
         if dropped:
             skipped["line-item"] = dropped
             notes.append(note)
-    return _Parts(frame, quarantined, skipped, notes, scales, problems, examples)
+    return _Parts(frame, quarantined, skipped, notes, found.scales, found.problems, found.examples)
+
+
+def _label(info: SourceInfo) -> str:
+    """The source as named in notes: the file, and the sheet of a workbook."""
+    return info.source if info.sheet is None else f"{info.source} [{info.sheet}]"
+
+
+def _without_duplicate_events(
+    table: RawTable, kind: Kind, label: str
+) -> tuple[pd.DataFrame, npt.NDArray[np.int64], pd.Series, dict[str, int], list[str]]:
+    """The table's data, row numbers and extra fields, without exact duplicate event rows
+    (events only); with the rows skipped and the note saying so."""
+    skipped: dict[str, int] = {}
+    notes: list[str] = []
+    data = table.data
+    if kind != "events" or not len(data):
+        return data, table.rows, table.extra, skipped, notes
+    duplicate = data.duplicated().to_numpy(dtype=bool)
+    if not duplicate.any():
+        return data, table.rows, table.extra, skipped, notes
+    skipped["duplicate-event"] = int(duplicate.sum())
+    notes.append(f"{label}: {int(duplicate.sum()):,} exact duplicate event row(s) ignored")
+    data = data[~duplicate].reset_index(drop=True)
+    extra = table.extra[~duplicate].reset_index(drop=True)
+    return data, table.rows[~duplicate], extra, skipped, notes
+
+
+def _deciding_columns(
+    kind: Kind, mapping: ColumnMapping, line_items: LineItemColumns | None
+) -> list[str]:
+    """The mapped columns that decide whether a row is refused: the required ones, and for
+    line items the vendor (an invoice is one id and vendor)."""
+    first = [c for c in REQUIRED[kind] if c in mapping.positions]
+    if line_items is not None and "vendor" in mapping.positions:
+        first.append("vendor")
+    return first
+
+
+def _raw_column(data: pd.DataFrame, mapping: ColumnMapping, canonical: str) -> pd.Series:
+    """The raw cells of a canonical column (repeated source columns coalesced)."""
+    return _coalesce(data, mapping.positions[canonical])
+
+
+def _parse_mapped(
+    canonical: str,
+    raw: pd.Series,
+    *,
+    mapping: ColumnMapping,
+    schema: Mapping[str, ColumnType],
+    options: IngestOptions,
+    label: str,
+    epoch1904: bool,
+) -> Parsed:
+    """Parse the raw cells of a canonical column as its type."""
+    where = f"{label}, column {mapping.names[canonical]!r} ({canonical})"
+    return _parse(raw, schema[canonical], options, where, epoch1904)
+
+
+def _parse_in_order(
+    names: Sequence[str],
+    raw_column: Callable[[str], pd.Series],
+    parse: Callable[[str, pd.Series], Parsed],
+    record: Callable[[str, pd.Series, Parsed], None],
+) -> None:
+    """Parse ``names`` two at a time (NumPy and Arrow let go of the interpreter lock) and
+    ``record`` them in order, so that notes and problems come out as from a plain loop.
+    Only the workers parse; the raw table is read (``raw_column``) and changed (``record``)
+    in the calling thread alone."""
+    queue = deque(names)
+    with ThreadPoolExecutor(max_workers=_PARSE_THREADS) as pool:
+        pending: deque[tuple[str, pd.Series, Future[Parsed]]] = deque()
+        while queue or pending:
+            while queue and len(pending) < _PARSE_THREADS:
+                canonical = queue.popleft()
+                raw = raw_column(canonical)
+                pending.append((canonical, raw, pool.submit(parse, canonical, raw)))
+            canonical, raw, future = pending.popleft()
+            record(canonical, raw, future.result())
+
+
+@dataclass
+class _Columns:
+    """The parsed columns of one table, and what parsing them found."""
+
+    kind: Kind
+    source: str
+    """The file name as given (for the examples of value problems)."""
+    rows: npt.NDArray[np.int64]
+    """1-based row number of each row."""
+    notes: list[str]
+    values: dict[str, pd.Series] = field(default_factory=dict)
+    reasons: list[tuple[npt.NDArray[np.bool_], str]] = field(default_factory=list)
+    """Per reason code, the rows it refuses."""
+    scales: dict[str, int] = field(default_factory=dict)
+    problems: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def record(self, canonical: str, raw: pd.Series, parsed: Parsed) -> None:
+        """Keep a parsed column: refusals for a required one, problems for an optional one."""
+        column_type = SCHEMAS[self.kind][canonical]
+        self.values[canonical] = parsed.values.reset_index(drop=True)
+        if parsed.note:
+            self.notes.append(parsed.note)
+        if parsed.scale is not None and column_type == "amount":
+            self.scales[canonical] = parsed.scale
+        if canonical in REQUIRED[self.kind]:
+            missing = parsed.values.isna().to_numpy(dtype=bool) & ~parsed.bad
+            self.reasons.append((missing, f"missing-required:{canonical}"))
+            self.reasons.append((parsed.bad, f"{_REASON_PREFIX[column_type]}:{canonical}"))
+        elif parsed.bad.any():
+            bad_positions = np.flatnonzero(parsed.bad)
+            self.problems[canonical] = len(bad_positions)
+            self.examples[canonical] = [
+                f"{self.source} row {self.rows[i]}: {_raw_text(raw.iat[i])!r}"
+                for i in bad_positions[:_MAX_EXAMPLES].tolist()
+            ]
+
+    def record_line_amounts(self, derived: Parsed) -> None:
+        """Keep the ``amount`` made of the line amounts (no amount column mapped)."""
+        self.values["amount"] = derived.values
+        if derived.scale is not None:
+            self.scales["amount"] = derived.scale
+        missing = derived.values.isna().to_numpy(dtype=bool) & ~derived.bad
+        self.reasons.append((missing, "missing-required:amount"))
+        self.reasons.append((derived.bad, "bad-amount:amount"))
+
+    def refused(self, length: int) -> npt.NDArray[np.bool_]:
+        """The rows some reason refuses."""
+        refused = np.zeros(length, dtype=bool)
+        for mask, _ in self.reasons:
+            refused |= mask
+        return refused
+
+
+def _record_and_release(
+    found: _Columns,
+    data: pd.DataFrame,
+    mapping: ColumnMapping,
+    canonical: str,
+    raw: pd.Series,
+    parsed: Parsed,
+) -> None:
+    """Record a parsed column, then drop its raw columns."""
+    found.record(canonical, raw, parsed)
+    _release(data, mapping.positions[canonical])
+
+
+def _refuse_whole_invoices(
+    found: _Columns, refused: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """An invoice is whole or not at all: the other lines of an invoice with a refused line
+    are refused too (its total, or its first line's fields, would be wrong)."""
+    length = len(refused)
+    keys = pd.DataFrame(
+        {
+            "invoice_id": found.values["invoice_id"],
+            "vendor": found.values.get("vendor", _empty_column("text", length)),
+        }
+    )
+    invoice = _invoice_codes(keys)
+    partial_invoice = np.zeros(int(invoice.max()) + 1, dtype=bool)
+    partial_invoice[invoice[refused & keys["invoice_id"].notna().to_numpy(dtype=bool)]] = True
+    sibling = partial_invoice[invoice] & ~refused
+    if sibling.any():
+        found.reasons.append((sibling, "line-item:invoice-has-quarantined-line"))
+        refused |= sibling
+    return refused
+
+
+def _quarantine(
+    table: RawTable,
+    data: pd.DataFrame,
+    rows: npt.NDArray[np.int64],
+    extra: pd.Series,
+    has_extra: npt.NDArray[np.bool_],
+    refused: npt.NDArray[np.bool_],
+    reasons: list[tuple[npt.NDArray[np.bool_], str]],
+) -> list[QuarantinedRow]:
+    """The refused rows with their raw cells (named by the header) and reason codes."""
+    quarantined: list[QuarantinedRow] = []
+    if not refused.any():
+        return quarantined
+    header = table.header
+    refused_positions = np.flatnonzero(refused)
+    values = data.iloc[refused_positions].to_numpy(dtype=object)
+    for k, i in enumerate(refused_positions.tolist()):
+        raw_values = {}
+        for position, name in enumerate(header):
+            key = name if name not in raw_values else f"{name} ({position + 1})"
+            raw_values[key] = _raw_text(values[k, position])
+        if has_extra[i]:
+            raw_values["(extra fields)"] = str(extra.iat[i])
+        codes = tuple(code for mask, code in reasons if mask[i])
+        quarantined.append(
+            QuarantinedRow(table.info.source, table.info.sheet, int(rows[i]), raw_values, codes)
+        )
+    return quarantined
+
+
+def _table_frame(
+    values: dict[str, pd.Series],
+    schema: Mapping[str, ColumnType],
+    source: str,
+    rows: npt.NDArray[np.int64],
+    refused: npt.NDArray[np.bool_],
+) -> pd.DataFrame:
+    """Every canonical column in schema order (null when unmapped; ``values`` is emptied),
+    ``_source`` and ``_row``, without the refused rows."""
+    length = len(rows)
+    for canonical, column_type in schema.items():
+        if canonical not in values:
+            values[canonical] = _empty_column(column_type, length)
+    frame = pd.DataFrame({c: values.pop(c) for c in schema}, index=range(length))
+    # One category, not a million copies of the path (41 MiB for a million rows).
+    frame["_source"] = pd.Categorical.from_codes(
+        np.zeros(length, dtype=np.int8), categories=pd.Index([source])
+    )
+    frame["_row"] = rows.astype(np.int64)
+    return frame[~refused].reset_index(drop=True) if refused.any() else frame
 
 
 # --------------------------------------------------------------------------- line items
@@ -498,11 +617,7 @@ def load(
     mappings: list[ColumnMapping] = []
     kinds: list[Kind] = []
     for table in tables:
-        where = (
-            table.info.source
-            if table.info.sheet is None
-            else f"{table.info.source} [{table.info.sheet}]"
-        )
+        where = _label(table.info)
         likely, likely_mapping = _likely_kind(table, options, where)
         if kind is None:
             found, mapping = detect_kind(table.header, options.mapping, where)
