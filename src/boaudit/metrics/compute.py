@@ -328,23 +328,30 @@ class Prepared:
     """Per row: the id of its exact-duplicate group, -1 when none."""
     assignees: tuple[IntArray, list[str]] | None = None
     """Per row: the assignee's code (-1 when empty), and the names."""
-    pending: Future[Prepared] | None = None
-    """Duplicate detection still running in a worker thread (see :meth:`settle`)."""
 
-    def settle(self) -> None:
-        """Wait for the duplicate detection and take in what it found: its work columns,
-        groups, examples, notes, basis and reasons. Every reader of those calls this first."""
-        if self.pending is None:
+
+class DuplicatesInFlight:
+    """Duplicate detection running in a worker thread, while the rest is prepared and
+    aggregated. :func:`prepare` returns it beside the Prepared; whoever reads the duplicate
+    columns first hands it to :func:`aggregate`, which takes the findings in at its end."""
+
+    def __init__(self, future: Future[Prepared]) -> None:
+        self._future: Future[Prepared] | None = future
+
+    def take_into(self, prep: Prepared) -> None:
+        """Wait for the detection and put what it found into ``prep``: its work columns,
+        groups, examples, notes, basis and reasons (once; later calls do nothing)."""
+        if self._future is None:
             return
-        part = self.pending.result()
-        self.pending = None
+        part = self._future.result()
+        self._future = None
         for column in part.work.columns:
-            self.work[column] = part.work[column]
-        self.exact_group = part.exact_group
-        self.duplicate_examples = part.duplicate_examples
-        self.notes.extend(part.notes)
-        self.basis.update(part.basis)
-        self.reasons.update(part.reasons)
+            prep.work[column] = part.work[column]
+        prep.exact_group = part.exact_group
+        prep.duplicate_examples = part.duplicate_examples
+        prep.notes.extend(part.notes)
+        prep.basis.update(part.basis)
+        prep.reasons.update(part.reasons)
         del part
         release_memory()  # the worker's temporaries sit in its own malloc arena
 
@@ -449,7 +456,9 @@ def _default_as_of(frame: pd.DataFrame) -> tuple[pd.Timestamp | None, str]:
     return latest, source
 
 
-def prepare(frame: pd.DataFrame, kind: Kind, options: MetricsOptions) -> Prepared:
+def prepare(
+    frame: pd.DataFrame, kind: Kind, options: MetricsOptions
+) -> tuple[Prepared, DuplicatesInFlight | None]:
     """Derive the work columns of every metric from a canonical frame (vectorised)."""
     roles = ROLES[kind]
     start, start_label = _start_column(frame, roles)
@@ -467,7 +476,7 @@ def prepare(frame: pd.DataFrame, kind: Kind, options: MetricsOptions) -> Prepare
     if as_of is not None:
         prep.basis["as_of"] = as_of_basis
     # Duplicate suspects (invoices) are the costliest part: found in a worker thread while
-    # the rest is prepared and aggregated; Prepared.settle takes them in.
+    # the rest is prepared and aggregated; the first aggregate takes them in.
     pending = (
         _in_background(_duplicates_apart, frame, options, prep) if kind == "invoices" else None
     )
@@ -555,9 +564,7 @@ def prepare(frame: pd.DataFrame, kind: Kind, options: MetricsOptions) -> Prepare
 
     _backlog(frame, start, end, has_end, start_label, prep)
     _narrow_flags(work)
-    if pending is not None:
-        prep.pending = pending
-    return prep
+    return prep, (DuplicatesInFlight(pending) if pending is not None else None)
 
 
 def _narrow_flags(work: pd.DataFrame) -> None:
@@ -1024,8 +1031,13 @@ def aggregate(
     throughput_period: Period | None,
     options: MetricsOptions,
     light: bool = False,
+    duplicates: DuplicatesInFlight | None = None,
 ) -> Aggregates:
     """Every metric's ingredients for each of ``size`` codes (rows with code -1 are left out).
+
+    ``duplicates``, the detection :func:`prepare` left running, is taken into ``prep`` after
+    everything else is aggregated (it overlaps that work) and before the duplicate columns are
+    read. Later calls need no handle: the columns are in ``prep`` by then.
 
     ``light`` computes counts and rates only (no distributions, consistency, Gini, throughput,
     backlog): enough for the evidence rules' breakdowns."""
@@ -1045,7 +1057,7 @@ def aggregate(
                 )
                 agg.sums[column], agg.known[column] = _sum_and_count(codes, size, values, shared)
 
-    # The duplicate columns last: their detection may still be running (Prepared.settle).
+    # The duplicate columns last: their detection may still be running (``duplicates``).
     wanted = LIGHT_COLUMNS if light else RATE_COLUMNS
     rates([c for c in wanted if c not in DUPLICATE_COLUMNS])
     for column in DIST_COLUMNS if not light else ():
@@ -1076,8 +1088,9 @@ def aggregate(
             )
     if "completed" in work and throughput_period is not None and not light:
         agg.extra["throughput"] = _throughput(prep, codes, size, throughput_period)
-    # Settled last: the duplicate detection overlaps everything above.
-    prep.settle()
+    # Taken in last: the duplicate detection overlaps everything above.
+    if duplicates is not None:
+        duplicates.take_into(prep)
     rates([c for c in DUPLICATE_COLUMNS if c in wanted])
     if prep.exact_group is not None and not light:
         valid = (codes >= 0) & (prep.exact_group >= 0)

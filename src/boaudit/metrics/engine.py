@@ -89,14 +89,18 @@ def compute_metrics(
     if by != tuple(options.by):
         options = replace(options, by=by)
     compute.check_by(frame, options.by)
-    prep = compute.prepare(frame, kind, options)
+    prep, duplicates = compute.prepare(frame, kind, options)
     names = compute.METRIC_NAMES[kind]
     size = 1 if len(frame) else 0
     codes = np.zeros(len(frame), dtype=np.int64)
     overall = compute.aggregate(
-        prep, codes, max(size, 1), throughput_period=options.period or "week", options=options
+        prep,
+        codes,
+        max(size, 1),
+        throughput_period=options.period or "week",
+        options=options,
+        duplicates=duplicates,
     )
-    prep.settle()  # aggregate did; said again for the readers below
     metrics, null_reasons = compute.block(prep, overall, 0, names)
     suspects = metrics.get("duplicate_suspects")
     if isinstance(suspects, dict):
