@@ -1,17 +1,21 @@
 """Options shared by every command that reads exports (inspect, metrics, report), defined once.
 
-Each alias is an ``Annotated`` type for a Typer parameter; :func:`ingest_options` turns their
-values into the library's :class:`~boaudit.ingest.IngestOptions`.
+Each alias is an ``Annotated`` type for a Typer parameter; :data:`INGEST_OPTIONS` attaches them
+to a command, which receives ``ingest_options`` (the library's
+:class:`~boaudit.ingest.options.IngestOptions`, built by :func:`ingest_options`) and the
+``quarantine`` path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from boaudit.cli.bundles import OptionBundle, option
 from boaudit.errors import UsageError
 from boaudit.ingest import DEFAULT_COMPLETION_PATTERNS, IngestOptions, Limits, read_map_file
 from boaudit.ingest.options import Decimal
@@ -184,3 +188,30 @@ def ingest_options(
         ),
         completion_patterns=tuple(completion) if completion else DEFAULT_COMPLETION_PATTERNS,
     )
+
+
+def _received(values: Mapping[str, Any]) -> dict[str, Any]:
+    options = {name: value for name, value in values.items() if name != "quarantine"}
+    return {"ingest_options": ingest_options(**options), "quarantine": values["quarantine"]}
+
+
+INGEST_OPTIONS = OptionBundle(
+    options=(
+        option("quarantine", QuarantineOpt),
+        option("encoding", EncodingOpt),
+        option("delimiter", DelimiterOpt),
+        option("decimal", DecimalOpt),
+        option("dayfirst", DayFirstOpt),
+        option("sheet", SheetOpt),
+        option("map_file", MapOpt),
+        option("completion", CompletionOpt),
+        option("max_rows", MaxRowsOpt, DEFAULT_MAX_ROWS),
+        option("max_columns", MaxColumnsOpt, DEFAULT_MAX_COLUMNS),
+        option("max_cell_chars", MaxCellCharsOpt, DEFAULT_MAX_CELL_CHARS),
+        option("max_bytes", MaxBytesOpt, DEFAULT_MAX_BYTES),
+    ),
+    gives=("ingest_options", "quarantine"),
+    build=_received,
+)
+"""The "Reading exports" options: the command takes ``*, ingest_options: IngestOptions,
+quarantine: Path | None``, and the options stand in ``--help`` where those are declared."""

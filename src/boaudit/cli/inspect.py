@@ -10,29 +10,10 @@ from typing import Annotated, Any
 import typer
 
 from boaudit.cli.common import handles_errors, stderr_console, stdout_console, write_output
-from boaudit.cli.ingest_options import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_CELL_CHARS,
-    DEFAULT_MAX_COLUMNS,
-    DEFAULT_MAX_ROWS,
-    CompletionOpt,
-    DayFirstOpt,
-    DecimalOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    KindOpt,
-    MapOpt,
-    MaxBytesOpt,
-    MaxCellCharsOpt,
-    MaxColumnsOpt,
-    MaxRowsOpt,
-    QuarantineOpt,
-    SheetOpt,
-    SourcesArg,
-    ingest_options,
-)
+from boaudit.cli.ingest_options import INGEST_OPTIONS, KindOpt, SourcesArg
 from boaudit.fileio import atomic_write, dumps_json
 from boaudit.ingest import (
+    IngestOptions,
     LoadResult,
     MissingColumnsError,
     column_summaries,
@@ -131,6 +112,7 @@ def _render_table(result: LoadResult) -> None:
 
 
 @handles_errors
+@INGEST_OPTIONS
 def inspect(
     sources: SourcesArg,
     kind: KindOpt = None,
@@ -147,37 +129,15 @@ def inspect(
             help="Write the column mapping as a file to edit and pass back with --map.",
         ),
     ] = None,
-    quarantine: QuarantineOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    decimal: DecimalOpt = None,
-    dayfirst: DayFirstOpt = None,
-    sheet: SheetOpt = None,
-    map_file: MapOpt = None,
-    completion: CompletionOpt = None,
-    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
-    max_columns: MaxColumnsOpt = DEFAULT_MAX_COLUMNS,
-    max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    *,
+    ingest_options: IngestOptions,
+    quarantine: Path | None,
 ) -> None:
     """Show what boaudit detects in export files: format, column mapping, types and row counts.
 
     Use it before metrics to check the mapping; --write-map writes the mapping as a file to
     edit and pass back with --map, --quarantine writes the rows that could not be used.
     """
-    options = ingest_options(
-        encoding=encoding,
-        delimiter=delimiter,
-        decimal=decimal,
-        dayfirst=dayfirst,
-        sheet=sheet,
-        map_file=map_file,
-        completion=completion,
-        max_rows=max_rows,
-        max_columns=max_columns,
-        max_cell_chars=max_cell_chars,
-        max_bytes=max_bytes,
-    )
     status = None
     if sys.stderr.isatty():
         status = stderr_console().status("reading")
@@ -186,7 +146,7 @@ def inspect(
         result = load(
             sources,
             kind.value if kind is not None else None,
-            options,
+            ingest_options,
             on_progress=status.update if status is not None else None,
         )
     except MissingColumnsError as error:

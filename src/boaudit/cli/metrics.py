@@ -17,42 +17,13 @@ from boaudit.cli.common import (
     stderr_console,
     write_output,
 )
-from boaudit.cli.ingest_options import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_CELL_CHARS,
-    DEFAULT_MAX_COLUMNS,
-    DEFAULT_MAX_ROWS,
-    CompletionOpt,
-    DayFirstOpt,
-    DecimalOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    KindChoice,
-    MapOpt,
-    MaxBytesOpt,
-    MaxCellCharsOpt,
-    MaxColumnsOpt,
-    MaxRowsOpt,
-    QuarantineOpt,
-    SheetOpt,
-    SourcesArg,
-    ingest_options,
-)
-from boaudit.cli.metrics_options import (
-    AsOfOpt,
-    BenchmarksOpt,
-    ByOpt,
-    HourlyRateOpt,
-    PeriodOpt,
-    SlaMapOpt,
-    SlaOpt,
-    build_options,
-)
+from boaudit.cli.ingest_options import INGEST_OPTIONS, KindChoice, SourcesArg
+from boaudit.cli.metrics_options import METRICS_OPTIONS
 from boaudit.fileio import atomic_write
-from boaudit.ingest import LoadResult, load, quarantine_csv
+from boaudit.ingest import IngestOptions, LoadResult, load, quarantine_csv
 
 if TYPE_CHECKING:
-    from boaudit.metrics import MetricsResult
+    from boaudit.metrics import MetricsOptions, MetricsResult
 
 
 class MetricsFormat(StrEnum):
@@ -64,34 +35,21 @@ class MetricsFormat(StrEnum):
 
 
 @handles_errors
+@METRICS_OPTIONS
+@INGEST_OPTIONS
 def metrics(
     kind: Annotated[KindChoice, typer.Argument(help="What the rows are: tasks, invoices, events.")],
     sources: SourcesArg,
-    by: ByOpt = None,
-    period: PeriodOpt = None,
-    sla: SlaOpt = None,
-    sla_map: SlaMapOpt = None,
-    hourly_rate: HourlyRateOpt = None,
-    as_of: AsOfOpt = None,
-    benchmarks: BenchmarksOpt = None,
     output_format: Annotated[
         MetricsFormat, typer.Option("--format", "-f", help="Output format.")
     ] = MetricsFormat.table,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the output here (- for stdout).")
     ] = None,
-    quarantine: QuarantineOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    decimal: DecimalOpt = None,
-    dayfirst: DayFirstOpt = None,
-    sheet: SheetOpt = None,
-    map_file: MapOpt = None,
-    completion: CompletionOpt = None,
-    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
-    max_columns: MaxColumnsOpt = DEFAULT_MAX_COLUMNS,
-    max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    *,
+    metrics_options: MetricsOptions,
+    ingest_options: IngestOptions,
+    quarantine: Path | None,
 ) -> None:
     """Compute KPIs of exports, compare them with published benchmarks, find pitfall evidence.
 
@@ -113,29 +71,7 @@ def metrics(
       same vendor and amount within 7 days (near)
     A metric whose inputs are absent is null with a reason, never 0.
     """
-    metrics_options = build_options(
-        by=by,
-        period=period,
-        sla=sla,
-        sla_map=sla_map,
-        hourly_rate=hourly_rate,
-        as_of=as_of,
-        benchmarks=benchmarks,
-    )
-    options = ingest_options(
-        encoding=encoding,
-        delimiter=delimiter,
-        decimal=decimal,
-        dayfirst=dayfirst,
-        sheet=sheet,
-        map_file=map_file,
-        completion=completion,
-        max_rows=max_rows,
-        max_columns=max_columns,
-        max_cell_chars=max_cell_chars,
-        max_bytes=max_bytes,
-    )
-    loaded = _load(sources, kind.value, options)
+    loaded = _load(sources, kind.value, ingest_options)
     # Imported here: only this command computes metrics, the others need not load them.
     from boaudit.metrics import metrics_csv, metrics_from_load, metrics_json
 
@@ -159,7 +95,7 @@ def metrics(
         )
 
 
-def _load(sources: list[str], kind: str, options: Any) -> LoadResult:
+def _load(sources: list[str], kind: str, options: IngestOptions) -> LoadResult:
     """Load the exports, with a spinner on a terminal and nothing otherwise."""
     status = None
     if sys.stderr.isatty():

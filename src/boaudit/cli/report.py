@@ -4,42 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
 from boaudit.cli.common import handles_errors, note, stderr_console, write_output
-from boaudit.cli.ingest_options import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_CELL_CHARS,
-    DEFAULT_MAX_COLUMNS,
-    DEFAULT_MAX_ROWS,
-    CompletionOpt,
-    DayFirstOpt,
-    DecimalOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    MapOpt,
-    MaxBytesOpt,
-    MaxCellCharsOpt,
-    MaxColumnsOpt,
-    MaxRowsOpt,
-    QuarantineOpt,
-    SheetOpt,
-    ingest_options,
-)
-from boaudit.cli.metrics_options import (
-    AsOfOpt,
-    BenchmarksOpt,
-    ByOpt,
-    HourlyRateOpt,
-    PeriodChoice,
-    PeriodOpt,
-    SlaMapOpt,
-    SlaOpt,
-    build_options,
-)
+from boaudit.cli.ingest_options import INGEST_OPTIONS
+from boaudit.cli.metrics_options import METRICS_OPTIONS
 from boaudit.errors import UsageError
 from boaudit.fileio import atomic_write
 from boaudit.ingest import quarantine_csv
@@ -48,6 +21,8 @@ from boaudit.report.model import Effort
 from boaudit.report.writers import ReportFormat, render
 
 if TYPE_CHECKING:
+    from boaudit.ingest import IngestOptions
+    from boaudit.metrics import MetricsOptions
     from boaudit.report.pipeline import AuditInputs, AuditResult
 
 # Building the report (questionnaires, scoring, ingestion, metrics) is imported in the
@@ -104,6 +79,8 @@ def annual_volumes(values: list[str] | None) -> dict[str, float] | None:
 
 
 @handles_errors
+@INGEST_OPTIONS
+@METRICS_OPTIONS.ordered("as_of", "by", "period", "sla", "sla_map", "hourly_rate", "benchmarks")
 def report(
     answers: Annotated[
         list[Path] | None,
@@ -157,7 +134,6 @@ def report(
     title: Annotated[
         str, typer.Option("--title", help="Title of the report.", rich_help_panel=_REPORT)
     ] = "Back-office audit",
-    as_of: AsOfOpt = None,
     effort: Annotated[
         list[str] | None,
         typer.Option(
@@ -199,24 +175,10 @@ def report(
             rich_help_panel=_REPORT,
         ),
     ] = None,
-    by: ByOpt = None,
-    period: PeriodOpt = None,
-    sla: SlaOpt = None,
-    sla_map: SlaMapOpt = None,
-    hourly_rate: HourlyRateOpt = None,
-    benchmarks: BenchmarksOpt = None,
-    quarantine: QuarantineOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    decimal: DecimalOpt = None,
-    dayfirst: DayFirstOpt = None,
-    sheet: SheetOpt = None,
-    map_file: MapOpt = None,
-    completion: CompletionOpt = None,
-    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
-    max_columns: MaxColumnsOpt = DEFAULT_MAX_COLUMNS,
-    max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    *,
+    metrics_options: MetricsOptions,
+    ingest_options: IngestOptions,
+    quarantine: Path | None,
 ) -> None:
     """Build the prioritised fix report from interview answers, exports, or both.
 
@@ -240,39 +202,19 @@ def report(
         raise UsageError("--quarantine needs exports (--tasks, --invoices or --events)")
     if format is ReportFormat.xlsx and output is None and sys.stdout.isatty():
         raise UsageError("an XLSX report is binary: write it to a file with -o report.xlsx")
-    ingest = ingest_options(
-        encoding=encoding,
-        delimiter=delimiter,
-        decimal=decimal,
-        dayfirst=dayfirst,
-        sheet=sheet,
-        map_file=map_file,
-        completion=completion,
-        max_rows=max_rows,
-        max_columns=max_columns,
-        max_cell_chars=max_cell_chars,
-        max_bytes=max_bytes,
-    )
     inputs = AuditInputs(
         answers=tuple(answers or ()),
         questionnaire=questionnaire,
         by_role=by_role,
         sources=sources_from_files(
-            {"tasks": tasks or [], "invoices": invoices or [], "events": events or []}, ingest
+            {"tasks": tasks or [], "invoices": invoices or [], "events": events or []},
+            ingest_options,
         ),
-        metrics=build_options(
-            by=by,
-            # The report charts the trend: by month unless told otherwise.
-            period=period or PeriodChoice.month,
-            sla=sla,
-            sla_map=sla_map,
-            hourly_rate=hourly_rate,
-            as_of=as_of,
-            benchmarks=benchmarks,
-        ),
+        # The report charts the trend: by month unless told otherwise.
+        metrics=replace(metrics_options, period=metrics_options.period or "month"),
         report=ReportOptions(
             title=title,
-            as_of=as_of,
+            as_of=metrics_options.as_of,
             effort=effort_overrides(effort),
             impact=ImpactAssumptions(
                 currency=currency,
