@@ -8,6 +8,7 @@ to a command, which receives ``ingest_options`` (the library's
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -16,8 +17,19 @@ from typing import Annotated, Any
 import typer
 
 from boaudit.cli.bundles import OptionBundle, option
+from boaudit.cli.common import note, stderr_console
 from boaudit.errors import UsageError
-from boaudit.ingest import DEFAULT_COMPLETION_PATTERNS, IngestOptions, Limits, read_map_file
+from boaudit.fileio import atomic_write
+from boaudit.ingest import (
+    DEFAULT_COMPLETION_PATTERNS,
+    IngestOptions,
+    Limits,
+    LoadResult,
+    QuarantinedRow,
+    load,
+    quarantine_csv,
+    read_map_file,
+)
 from boaudit.ingest.options import Decimal
 
 _PANEL = "Reading exports"
@@ -215,3 +227,27 @@ INGEST_OPTIONS = OptionBundle(
 )
 """The "Reading exports" options: the command takes ``*, ingest_options: IngestOptions,
 quarantine: Path | None``, and the options stand in ``--help`` where those are declared."""
+
+
+def load_with_progress(sources: list[str], kind: str | None, options: IngestOptions) -> LoadResult:
+    """Load the exports, with a spinner on a terminal and nothing otherwise."""
+    status = None
+    if sys.stderr.isatty():
+        status = stderr_console().status("reading")
+        status.start()
+    try:
+        return load(
+            sources,
+            kind,  # type: ignore[arg-type]
+            options,
+            on_progress=status.update if status is not None else None,
+        )
+    finally:
+        if status is not None:
+            status.stop()
+
+
+def write_quarantine(path: Path, rows: list[QuarantinedRow]) -> None:
+    """Write the ``--quarantine`` file and say so on stderr."""
+    atomic_write(path, quarantine_csv(rows))
+    note(f"wrote {len(rows):,} quarantined row(s): {path}")

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from boaudit.cli.common import handles_errors, stderr_console, stdout_console, write_output
-from boaudit.cli.ingest_options import INGEST_OPTIONS, KindOpt, SourcesArg
-from boaudit.fileio import atomic_write, dumps_json
-from boaudit.ingest import (
-    IngestOptions,
-    LoadResult,
-    MissingColumnsError,
-    column_summaries,
-    load,
-    quarantine_csv,
+from boaudit.cli.common import handles_errors, stdout_console, write_output
+from boaudit.cli.ingest_options import (
+    INGEST_OPTIONS,
+    KindOpt,
+    SourcesArg,
+    load_with_progress,
+    write_quarantine,
 )
+from boaudit.fileio import atomic_write, dumps_json
+from boaudit.ingest import IngestOptions, LoadResult, MissingColumnsError, column_summaries
 
 
 def note(message: str) -> None:
@@ -138,31 +136,12 @@ def inspect(
     Use it before metrics to check the mapping; --write-map writes the mapping as a file to
     edit and pass back with --map, --quarantine writes the rows that could not be used.
     """
-    status = None
-    if sys.stderr.isatty():
-        status = stderr_console().status("reading")
-        status.start()
-    try:
-        result = load(
-            sources,
-            kind.value if kind is not None else None,
-            ingest_options,
-            on_progress=status.update if status is not None else None,
-        )
-    except MissingColumnsError as error:
-        if write_map is not None:
-            atomic_write(write_map, error.proposal)
-            note(f"wrote a column map to fill in: {write_map}")
-        raise
-    finally:
-        if status is not None:
-            status.stop()
+    result = _load(sources, kind.value if kind is not None else None, ingest_options, write_map)
     if write_map is not None:
         atomic_write(write_map, result.map_text)
         note(f"wrote the column map: {write_map} (edit it, then pass --map {write_map})")
     if quarantine is not None:
-        atomic_write(quarantine, quarantine_csv(result.account.quarantined))
-        note(f"wrote {len(result.account.quarantined):,} quarantined row(s): {quarantine}")
+        write_quarantine(quarantine, result.account.quarantined)
     if output_format is InspectFormat.json:
         write_output(dumps_json(inspect_dict(result)), output)
     elif output is not None and str(output) != "-":
@@ -172,3 +151,16 @@ def inspect(
         _render_table(result)
     for line in result.notes:
         note(line)
+
+
+def _load(
+    sources: list[str], kind: str | None, options: IngestOptions, write_map: Path | None
+) -> LoadResult:
+    """Load the exports; when columns are missing, ``write_map`` gets a map to fill in."""
+    try:
+        return load_with_progress(sources, kind, options)
+    except MissingColumnsError as error:
+        if write_map is not None:
+            atomic_write(write_map, error.proposal)
+            note(f"wrote a column map to fill in: {write_map}")
+        raise

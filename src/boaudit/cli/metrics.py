@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -10,19 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from boaudit.cli.common import (
-    display,
-    handles_errors,
-    note,
-    stderr_console,
-    write_output,
+from boaudit.cli.common import display, handles_errors, note, write_output
+from boaudit.cli.ingest_options import (
+    INGEST_OPTIONS,
+    KindChoice,
+    SourcesArg,
+    load_with_progress,
+    write_quarantine,
 )
-from boaudit.cli.ingest_options import INGEST_OPTIONS, KindChoice, SourcesArg
 from boaudit.cli.metrics_options import METRICS_OPTIONS
-from boaudit.fileio import atomic_write
-from boaudit.ingest import IngestOptions, LoadResult, load, quarantine_csv
 
 if TYPE_CHECKING:
+    from boaudit.ingest import IngestOptions
     from boaudit.metrics import MetricsOptions, MetricsResult
 
 
@@ -71,22 +69,14 @@ def metrics(
       same vendor and amount within 7 days (near)
     A metric whose inputs are absent is null with a reason, never 0.
     """
-    loaded = _load(sources, kind.value, ingest_options)
+    loaded = load_with_progress(sources, kind.value, ingest_options)
     # Imported here: only this command computes metrics, the others need not load them.
-    from boaudit.metrics import metrics_csv, metrics_from_load, metrics_json
+    from boaudit.metrics import metrics_from_load
 
     if quarantine is not None:
-        atomic_write(quarantine, quarantine_csv(loaded.account.quarantined))
-        note(f"wrote {len(loaded.account.quarantined):,} quarantined row(s): {quarantine}")
+        write_quarantine(quarantine, loaded.account.quarantined)
     result = metrics_from_load(loaded, metrics_options)
-    if output_format is MetricsFormat.json:
-        write_output(metrics_json(result), output)
-    elif output_format is MetricsFormat.csv:
-        write_output(metrics_csv(result), output)
-    else:
-        display(lambda console: print_metrics(result, console), output, width=120)
-        for line in result.notes:  # for people: stderr (json and csv carry them as data)
-            note(f"note: {line}")
+    _write(result, output_format, output)
     rows = result.rows
     if rows.get("quarantined"):
         note(
@@ -95,22 +85,18 @@ def metrics(
         )
 
 
-def _load(sources: list[str], kind: str, options: IngestOptions) -> LoadResult:
-    """Load the exports, with a spinner on a terminal and nothing otherwise."""
-    status = None
-    if sys.stderr.isatty():
-        status = stderr_console().status("reading")
-        status.start()
-    try:
-        return load(
-            sources,
-            kind,  # type: ignore[arg-type]
-            options,
-            on_progress=status.update if status is not None else None,
-        )
-    finally:
-        if status is not None:
-            status.stop()
+def _write(result: MetricsResult, output_format: MetricsFormat, output: Path | None) -> None:
+    """Write the result in ``output_format``; the table's notes go to stderr."""
+    from boaudit.metrics import metrics_csv, metrics_json
+
+    if output_format is MetricsFormat.json:
+        write_output(metrics_json(result), output)
+    elif output_format is MetricsFormat.csv:
+        write_output(metrics_csv(result), output)
+    else:
+        display(lambda console: print_metrics(result, console), output, width=120)
+        for line in result.notes:  # for people: stderr (json and csv carry them as data)
+            note(f"note: {line}")
 
 
 def _value(value: Any) -> str:

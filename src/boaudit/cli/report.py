@@ -11,11 +11,9 @@ from typing import TYPE_CHECKING, Annotated, get_args
 import typer
 
 from boaudit.cli.common import handles_errors, note, stderr_console, write_output
-from boaudit.cli.ingest_options import INGEST_OPTIONS
+from boaudit.cli.ingest_options import INGEST_OPTIONS, write_quarantine
 from boaudit.cli.metrics_options import METRICS_OPTIONS
 from boaudit.errors import UsageError
-from boaudit.fileio import atomic_write
-from boaudit.ingest import quarantine_csv
 from boaudit.report.impact import ImpactAssumptions
 from boaudit.report.model import Effort
 from boaudit.report.writers import ReportFormat, render
@@ -32,6 +30,99 @@ _INPUTS = "Inputs"
 _REPORT = "Report"
 
 FilesOpt = Annotated[list[str] | None, typer.Option(rich_help_panel=_INPUTS)]
+AnswersOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--answers",
+        "-a",
+        help="Interview answer file (CSV or XLSX); repeat.",
+        rich_help_panel=_INPUTS,
+    ),
+]
+TasksOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tasks", help="Task or ticket export; repeat. - for stdin.", rich_help_panel=_INPUTS
+    ),
+]
+InvoicesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--invoices", help="Invoice export; repeat. - for stdin.", rich_help_panel=_INPUTS
+    ),
+]
+EventsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--events", help="Event log (one row per event); repeat.", rich_help_panel=_INPUTS
+    ),
+]
+QuestionnaireOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        help="Questionnaire id or .toml path; inferred from the answers when omitted.",
+        rich_help_panel=_INPUTS,
+    ),
+]
+ByRoleOpt = Annotated[
+    bool,
+    typer.Option("--by-role", help="Also score each respondent role.", rich_help_panel=_INPUTS),
+]
+ReportFormatOpt = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help="Output format.", rich_help_panel=_REPORT)
+]
+ReportOutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report here (atomically).", rich_help_panel=_REPORT
+    ),
+]
+TitleOpt = Annotated[
+    str, typer.Option("--title", help="Title of the report.", rich_help_panel=_REPORT)
+]
+EffortOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--effort",
+        help="Override a pitfall's effort to fix, e.g. data=low; repeat.",
+        rich_help_panel=_REPORT,
+    ),
+]
+CurrencyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--currency",
+        help="Currency of the money figures (default: the data's).",
+        rich_help_panel=_REPORT,
+    ),
+]
+ErrorCostOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--error-cost",
+        help="Cost of fixing one error (default: the cost per transaction).",
+        rich_help_panel=_REPORT,
+    ),
+]
+LatePaymentRateOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--late-payment-rate",
+        help="Cost of paying late as a share of the amount paid late, e.g. 0.02 "
+        "(default: not estimated).",
+        rich_help_panel=_REPORT,
+    ),
+]
+AnnualVolumeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--annual-volume",
+        help="Items a year by kind, e.g. invoices=52000 (default: the data annualised).",
+        rich_help_panel=_REPORT,
+    ),
+]
 
 
 def parse_pairs(values: list[str] | None, option: str) -> dict[str, str]:
@@ -82,99 +173,20 @@ def annual_volumes(values: list[str] | None) -> dict[str, float] | None:
 @INGEST_OPTIONS
 @METRICS_OPTIONS.ordered("as_of", "by", "period", "sla", "sla_map", "hourly_rate", "benchmarks")
 def report(
-    answers: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--answers",
-            "-a",
-            help="Interview answer file (CSV or XLSX); repeat.",
-            rich_help_panel=_INPUTS,
-        ),
-    ] = None,
-    tasks: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tasks", help="Task or ticket export; repeat. - for stdin.", rich_help_panel=_INPUTS
-        ),
-    ] = None,
-    invoices: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--invoices", help="Invoice export; repeat. - for stdin.", rich_help_panel=_INPUTS
-        ),
-    ] = None,
-    events: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--events", help="Event log (one row per event); repeat.", rich_help_panel=_INPUTS
-        ),
-    ] = None,
-    questionnaire: Annotated[
-        str | None,
-        typer.Option(
-            "--questionnaire",
-            "-q",
-            help="Questionnaire id or .toml path; inferred from the answers when omitted.",
-            rich_help_panel=_INPUTS,
-        ),
-    ] = None,
-    by_role: Annotated[
-        bool,
-        typer.Option("--by-role", help="Also score each respondent role.", rich_help_panel=_INPUTS),
-    ] = False,
-    format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.", rich_help_panel=_REPORT)
-    ] = ReportFormat.table,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the report here (atomically).", rich_help_panel=_REPORT
-        ),
-    ] = None,
-    title: Annotated[
-        str, typer.Option("--title", help="Title of the report.", rich_help_panel=_REPORT)
-    ] = "Back-office audit",
-    effort: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--effort",
-            help="Override a pitfall's effort to fix, e.g. data=low; repeat.",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
-    currency: Annotated[
-        str | None,
-        typer.Option(
-            "--currency",
-            help="Currency of the money figures (default: the data's).",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
-    error_cost: Annotated[
-        float | None,
-        typer.Option(
-            "--error-cost",
-            help="Cost of fixing one error (default: the cost per transaction).",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
-    late_payment_rate: Annotated[
-        float | None,
-        typer.Option(
-            "--late-payment-rate",
-            help="Cost of paying late as a share of the amount paid late, e.g. 0.02 "
-            "(default: not estimated).",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
-    annual_volume: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--annual-volume",
-            help="Items a year by kind, e.g. invoices=52000 (default: the data annualised).",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
+    answers: AnswersOpt = None,
+    tasks: TasksOpt = None,
+    invoices: InvoicesOpt = None,
+    events: EventsOpt = None,
+    questionnaire: QuestionnaireOpt = None,
+    by_role: ByRoleOpt = False,
+    format: ReportFormatOpt = ReportFormat.table,
+    output: ReportOutputOpt = None,
+    title: TitleOpt = "Back-office audit",
+    effort: EffortOpt = None,
+    currency: CurrencyOpt = None,
+    error_cost: ErrorCostOpt = None,
+    late_payment_rate: LatePaymentRateOpt = None,
+    annual_volume: AnnualVolumeOpt = None,
     *,
     metrics_options: MetricsOptions,
     ingest_options: IngestOptions,
@@ -227,17 +239,8 @@ def report(
     result = audit_with_progress(inputs)
     if quarantine is not None:
         rows = [row for loaded in result.loads.values() for row in loaded.account.quarantined]
-        atomic_write(quarantine, quarantine_csv(rows))
-        note(f"wrote {len(rows):,} quarantined row(s): {quarantine}")
-    color = (
-        format is ReportFormat.table
-        and output is None
-        and sys.stdout.isatty()
-        and not os.environ.get("NO_COLOR")
-    )
-    write_output(render(result.report, format, color=color), output)
-    if output is not None:
-        note(f"wrote {output}: {len(result.report.findings)} finding(s)")
+        write_quarantine(quarantine, rows)
+    write_report(result, format, output)
 
 
 def audit_with_progress(inputs: AuditInputs) -> AuditResult:
@@ -248,3 +251,16 @@ def audit_with_progress(inputs: AuditInputs) -> AuditResult:
         return run_audit(inputs)
     with stderr_console().status("working") as status:
         return run_audit(inputs, on_progress=status.update)
+
+
+def write_report(result: AuditResult, format: ReportFormat, output: Path | None) -> None:
+    """Write the report to ``output`` (or stdout), in colour only on a terminal's table."""
+    color = (
+        format is ReportFormat.table
+        and output is None
+        and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+    )
+    write_output(render(result.report, format, color=color), output)
+    if output is not None:
+        note(f"wrote {output}: {len(result.report.findings)} finding(s)")
