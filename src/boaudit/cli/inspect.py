@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from boaudit.cli.common import handles_errors, stdout_console, write_output
+from boaudit.cli.common import OutputOpt, handles_errors, stdout_console, write_output
 from boaudit.cli.ingest_options import (
     INGEST_OPTIONS,
     KindOpt,
@@ -117,9 +117,7 @@ def inspect(
     output_format: Annotated[
         InspectFormat, typer.Option("--format", "-f", help="Output format.")
     ] = InspectFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the output here (- for stdout).")
-    ] = None,
+    output: OutputOpt = None,
     write_map: Annotated[
         Path | None,
         typer.Option(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from boaudit.cli.common import display, handles_errors, note, write_output
+from boaudit.cli.common import OutputOpt, display, handles_errors, note, write_output
 from boaudit.cli.ingest_options import (
     INGEST_OPTIONS,
     KindChoice,
@@ -41,9 +41,7 @@ def metrics(
     output_format: Annotated[
         MetricsFormat, typer.Option("--format", "-f", help="Output format.")
     ] = MetricsFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the output here (- for stdout).")
-    ] = None,
+    output: OutputOpt = None,
     *,
     metrics_options: MetricsOptions,
     ingest_options: IngestOptions,
