@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,17 +20,12 @@ from boaudit.cli.bundles import OptionBundle, option
 from boaudit.cli.common import note, stderr_console
 from boaudit.errors import UsageError
 from boaudit.fileio import atomic_write
-from boaudit.ingest import (
-    DEFAULT_COMPLETION_PATTERNS,
-    IngestOptions,
-    Limits,
-    LoadResult,
-    QuarantinedRow,
-    load,
-    quarantine_csv,
-    read_map_file,
-)
-from boaudit.ingest.options import Decimal
+from boaudit.ingest.options import DEFAULT_COMPLETION_PATTERNS, Decimal, IngestOptions, Limits
+
+if TYPE_CHECKING:
+    from boaudit.ingest import LoadResult, QuarantinedRow
+
+# The light module only: reading the exports (pandas) is imported by the commands when they run.
 
 _PANEL = "Reading exports"
 
@@ -185,6 +180,8 @@ def ingest_options(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> IngestOptions:
     """Build :class:`IngestOptions` from the shared options (reads the ``--map`` file)."""
+    from boaudit.ingest.mapping import read_map_file
+
     return IngestOptions(
         encoding=encoding,
         delimiter=_delimiter(delimiter),
@@ -231,6 +228,8 @@ quarantine: Path | None``, and the options stand in ``--help`` where those are d
 
 def load_with_progress(sources: list[str], kind: str | None, options: IngestOptions) -> LoadResult:
     """Load the exports, with a spinner on a terminal and nothing otherwise."""
+    from boaudit.ingest import load
+
     status = None
     if sys.stderr.isatty():
         status = stderr_console().status("reading")
@@ -249,5 +248,7 @@ def load_with_progress(sources: list[str], kind: str | None, options: IngestOpti
 
 def write_quarantine(path: Path, rows: list[QuarantinedRow]) -> None:
     """Write the ``--quarantine`` file and say so on stderr."""
+    from boaudit.ingest import quarantine_csv
+
     atomic_write(path, quarantine_csv(rows))
     note(f"wrote {len(rows):,} quarantined row(s): {path}")

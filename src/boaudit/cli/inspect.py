@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,7 +17,13 @@ from boaudit.cli.ingest_options import (
     write_quarantine,
 )
 from boaudit.fileio import atomic_write, dumps_json
-from boaudit.ingest import IngestOptions, LoadResult, MissingColumnsError, column_summaries
+
+if TYPE_CHECKING:
+    from boaudit.ingest import LoadResult
+    from boaudit.ingest.options import IngestOptions
+
+# Reading the exports (pandas) is imported in the command: every command's start-up imports
+# this module to build the options.
 
 
 def note(message: str) -> None:
@@ -34,6 +40,8 @@ class InspectFormat(StrEnum):
 
 def inspect_dict(result: LoadResult) -> dict[str, Any]:
     """The JSON document of ``inspect`` (``rows`` is ``RowAccount.to_dict()``)."""
+    from boaudit.ingest import column_summaries
+
     return {
         "kind": result.kind,
         "sources": [info.to_dict() for info in result.detected],
@@ -54,6 +62,8 @@ def inspect_dict(result: LoadResult) -> dict[str, Any]:
 
 def _render_table(result: LoadResult) -> None:
     from rich.table import Table
+
+    from boaudit.ingest import column_summaries
 
     console = stdout_console()
     detected = Table(title="Detected", title_justify="left")
@@ -155,6 +165,8 @@ def _load(
     sources: list[str], kind: str | None, options: IngestOptions, write_map: Path | None
 ) -> LoadResult:
     """Load the exports; when columns are missing, ``write_map`` gets a map to fill in."""
+    from boaudit.ingest import MissingColumnsError
+
     try:
         return load_with_progress(sources, kind, options)
     except MissingColumnsError as error:

@@ -20,7 +20,7 @@ from boaudit.cli.ingest_options import (
 from boaudit.cli.metrics_options import METRICS_OPTIONS
 
 if TYPE_CHECKING:
-    from boaudit.ingest import IngestOptions
+    from boaudit.ingest.options import IngestOptions
     from boaudit.metrics import MetricsOptions, MetricsResult
 
 

@@ -19,7 +19,7 @@ from boaudit.report.model import Effort
 from boaudit.report.writers import ReportFormat, render
 
 if TYPE_CHECKING:
-    from boaudit.ingest import IngestOptions
+    from boaudit.ingest.options import IngestOptions
     from boaudit.metrics import MetricsOptions
     from boaudit.report.pipeline import AuditInputs, AuditResult
 
