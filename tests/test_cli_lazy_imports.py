@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from boaudit.cli import app
@@ -37,12 +38,12 @@ T4,2025-01-03 00:00,,bob,B,High,,2
 """
 
 
-def heavy_modules_after(code: str) -> list[str]:
-    """Run ``code`` in a new interpreter; the heavy modules it left in ``sys.modules``."""
+def heavy_modules_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """Run ``code`` in a new interpreter; the ``heavy`` modules it left in ``sys.modules``."""
     script = (
         f"{code}\n"
         "import json, sys\n"
-        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]), file=sys.__stderr__)\n"
+        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]), file=sys.__stderr__)\n"
     )
     # Without coverage's subprocess measurement: it imports sqlite3 at start-up.
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
@@ -89,6 +90,24 @@ def test_metrics_run_loads_no_heavy_module(tmp_path: Path) -> None:
         == []
     )
     assert json.loads(out.read_text(encoding="utf-8"))["kind"] == "tasks"
+
+
+# The CLI takes from boaudit.ingest only its light modules (options): with the package's
+# __init__ (which loads the readers, pandas) left out, nothing it declares needs pandas.
+BARE_INGEST = (
+    "import sys, types, boaudit\n"
+    "bare = types.ModuleType('boaudit.ingest')\n"
+    "bare.__path__ = [boaudit.__path__[0] + '/ingest']\n"
+    "sys.modules['boaudit.ingest'] = bare\n"
+)
+DATAFRAMES = ("pandas", "numpy", "pyarrow")
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["--version"], ["inspect", "--help"], ["report", "--help"]]
+)
+def test_help_and_version_need_no_dataframe_package_of_the_cli(args: list[str]) -> None:
+    assert heavy_modules_after(BARE_INGEST + run_cli(*args), DATAFRAMES) == []
 
 
 def test_the_check_sees_a_heavy_import() -> None:

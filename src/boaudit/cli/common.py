@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import NoReturn, ParamSpec, TypeVar
+from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -87,6 +87,12 @@ class TextFormat(StrEnum):
     json = "json"
     markdown = "markdown"
     csv = "csv"
+
+
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the output here (- for stdout).")
+]
+"""``--output`` of the commands that write data (inspect, metrics)."""
 
 
 def write_output(data: str | bytes, output: Path | None) -> None:

@@ -1,20 +1,31 @@
 """Options shared by every command that reads exports (inspect, metrics, report), defined once.
 
-Each alias is an ``Annotated`` type for a Typer parameter; :func:`ingest_options` turns their
-values into the library's :class:`~boaudit.ingest.IngestOptions`.
+Each alias is an ``Annotated`` type for a Typer parameter; :data:`INGEST_OPTIONS` attaches them
+to a command, which receives ``ingest_options`` (the library's
+:class:`~boaudit.ingest.options.IngestOptions`, built by :func:`ingest_options`) and the
+``quarantine`` path.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from boaudit.cli.bundles import OptionBundle, option
+from boaudit.cli.common import note, stderr_console
 from boaudit.errors import UsageError
-from boaudit.ingest import DEFAULT_COMPLETION_PATTERNS, IngestOptions, Limits, read_map_file
-from boaudit.ingest.options import Decimal
+from boaudit.fileio import atomic_write
+from boaudit.ingest.options import DEFAULT_COMPLETION_PATTERNS, Decimal, IngestOptions, Limits
+
+if TYPE_CHECKING:
+    from boaudit.ingest import LoadResult, QuarantinedRow
+
+# The light module only: reading the exports (pandas) is imported by the commands when they run.
 
 _PANEL = "Reading exports"
 
@@ -169,6 +180,8 @@ def ingest_options(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> IngestOptions:
     """Build :class:`IngestOptions` from the shared options (reads the ``--map`` file)."""
+    from boaudit.ingest.mapping import read_map_file
+
     return IngestOptions(
         encoding=encoding,
         delimiter=_delimiter(delimiter),
@@ -184,3 +197,58 @@ def ingest_options(
         ),
         completion_patterns=tuple(completion) if completion else DEFAULT_COMPLETION_PATTERNS,
     )
+
+
+def _received(values: Mapping[str, Any]) -> dict[str, Any]:
+    options = {name: value for name, value in values.items() if name != "quarantine"}
+    return {"ingest_options": ingest_options(**options), "quarantine": values["quarantine"]}
+
+
+INGEST_OPTIONS = OptionBundle(
+    options=(
+        option("quarantine", QuarantineOpt),
+        option("encoding", EncodingOpt),
+        option("delimiter", DelimiterOpt),
+        option("decimal", DecimalOpt),
+        option("dayfirst", DayFirstOpt),
+        option("sheet", SheetOpt),
+        option("map_file", MapOpt),
+        option("completion", CompletionOpt),
+        option("max_rows", MaxRowsOpt, DEFAULT_MAX_ROWS),
+        option("max_columns", MaxColumnsOpt, DEFAULT_MAX_COLUMNS),
+        option("max_cell_chars", MaxCellCharsOpt, DEFAULT_MAX_CELL_CHARS),
+        option("max_bytes", MaxBytesOpt, DEFAULT_MAX_BYTES),
+    ),
+    gives=("ingest_options", "quarantine"),
+    build=_received,
+)
+"""The "Reading exports" options: the command takes ``*, ingest_options: IngestOptions,
+quarantine: Path | None``, and the options stand in ``--help`` where those are declared."""
+
+
+def load_with_progress(sources: list[str], kind: str | None, options: IngestOptions) -> LoadResult:
+    """Load the exports, with a spinner on a terminal and nothing otherwise."""
+    from boaudit.ingest import load
+
+    status = None
+    if sys.stderr.isatty():
+        status = stderr_console().status("reading")
+        status.start()
+    try:
+        return load(
+            sources,
+            kind,  # type: ignore[arg-type]
+            options,
+            on_progress=status.update if status is not None else None,
+        )
+    finally:
+        if status is not None:
+            status.stop()
+
+
+def write_quarantine(path: Path, rows: list[QuarantinedRow]) -> None:
+    """Write the ``--quarantine`` file and say so on stderr."""
+    from boaudit.ingest import quarantine_csv
+
+    atomic_write(path, quarantine_csv(rows))
+    note(f"wrote {len(rows):,} quarantined row(s): {path}")

@@ -2,44 +2,29 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from boaudit.cli.common import handles_errors, stderr_console, stdout_console, write_output
+from boaudit.cli.common import OutputOpt, handles_errors, stdout_console, write_output
 from boaudit.cli.ingest_options import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_CELL_CHARS,
-    DEFAULT_MAX_COLUMNS,
-    DEFAULT_MAX_ROWS,
-    CompletionOpt,
-    DayFirstOpt,
-    DecimalOpt,
-    DelimiterOpt,
-    EncodingOpt,
+    INGEST_OPTIONS,
     KindOpt,
-    MapOpt,
-    MaxBytesOpt,
-    MaxCellCharsOpt,
-    MaxColumnsOpt,
-    MaxRowsOpt,
-    QuarantineOpt,
-    SheetOpt,
     SourcesArg,
-    ingest_options,
+    load_with_progress,
+    write_quarantine,
 )
 from boaudit.document import JsonObject
 from boaudit.fileio import atomic_write, dumps_json
-from boaudit.ingest import (
-    LoadResult,
-    MissingColumnsError,
-    column_summaries,
-    load,
-    quarantine_csv,
-)
+
+if TYPE_CHECKING:
+    from boaudit.ingest import LoadResult
+    from boaudit.ingest.options import IngestOptions
+
+# Reading the exports (pandas) is imported in the command: every command's start-up imports
+# this module to build the options.
 
 
 def note(message: str) -> None:
@@ -56,6 +41,8 @@ class InspectFormat(StrEnum):
 
 def inspect_dict(result: LoadResult) -> JsonObject:
     """The JSON document of ``inspect`` (``rows`` is ``RowAccount.to_dict()``)."""
+    from boaudit.ingest import column_summaries
+
     return {
         "kind": result.kind,
         "sources": [info.to_dict() for info in result.detected],
@@ -76,6 +63,8 @@ def inspect_dict(result: LoadResult) -> JsonObject:
 
 def _render_table(result: LoadResult) -> None:
     from rich.table import Table
+
+    from boaudit.ingest import column_summaries
 
     console = stdout_console()
     detected = Table(title="Detected", title_justify="left")
@@ -132,15 +121,14 @@ def _render_table(result: LoadResult) -> None:
 
 
 @handles_errors
+@INGEST_OPTIONS
 def inspect(
     sources: SourcesArg,
     kind: KindOpt = None,
     output_format: Annotated[
         InspectFormat, typer.Option("--format", "-f", help="Output format.")
     ] = InspectFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the output here (- for stdout).")
-    ] = None,
+    output: OutputOpt = None,
     write_map: Annotated[
         Path | None,
         typer.Option(
@@ -148,62 +136,21 @@ def inspect(
             help="Write the column mapping as a file to edit and pass back with --map.",
         ),
     ] = None,
-    quarantine: QuarantineOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    decimal: DecimalOpt = None,
-    dayfirst: DayFirstOpt = None,
-    sheet: SheetOpt = None,
-    map_file: MapOpt = None,
-    completion: CompletionOpt = None,
-    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
-    max_columns: MaxColumnsOpt = DEFAULT_MAX_COLUMNS,
-    max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    *,
+    ingest_options: IngestOptions,
+    quarantine: Path | None,
 ) -> None:
     """Show what boaudit detects in export files: format, column mapping, types and row counts.
 
     Use it before metrics to check the mapping; --write-map writes the mapping as a file to
     edit and pass back with --map, --quarantine writes the rows that could not be used.
     """
-    options = ingest_options(
-        encoding=encoding,
-        delimiter=delimiter,
-        decimal=decimal,
-        dayfirst=dayfirst,
-        sheet=sheet,
-        map_file=map_file,
-        completion=completion,
-        max_rows=max_rows,
-        max_columns=max_columns,
-        max_cell_chars=max_cell_chars,
-        max_bytes=max_bytes,
-    )
-    status = None
-    if sys.stderr.isatty():
-        status = stderr_console().status("reading")
-        status.start()
-    try:
-        result = load(
-            sources,
-            kind.value if kind is not None else None,
-            options,
-            on_progress=status.update if status is not None else None,
-        )
-    except MissingColumnsError as error:
-        if write_map is not None:
-            atomic_write(write_map, error.proposal)
-            note(f"wrote a column map to fill in: {write_map}")
-        raise
-    finally:
-        if status is not None:
-            status.stop()
+    result = _load(sources, kind.value if kind is not None else None, ingest_options, write_map)
     if write_map is not None:
         atomic_write(write_map, result.map_text)
         note(f"wrote the column map: {write_map} (edit it, then pass --map {write_map})")
     if quarantine is not None:
-        atomic_write(quarantine, quarantine_csv(result.account.quarantined))
-        note(f"wrote {len(result.account.quarantined):,} quarantined row(s): {quarantine}")
+        write_quarantine(quarantine, result.account.quarantined)
     if output_format is InspectFormat.json:
         write_output(dumps_json(inspect_dict(result)), output)
     elif output is not None and str(output) != "-":
@@ -213,3 +160,18 @@ def inspect(
         _render_table(result)
     for line in result.notes:
         note(line)
+
+
+def _load(
+    sources: list[str], kind: str | None, options: IngestOptions, write_map: Path | None
+) -> LoadResult:
+    """Load the exports; when columns are missing, ``write_map`` gets a map to fill in."""
+    from boaudit.ingest import MissingColumnsError
+
+    try:
+        return load_with_progress(sources, kind, options)
+    except MissingColumnsError as error:
+        if write_map is not None:
+            atomic_write(write_map, error.proposal)
+            note(f"wrote a column map to fill in: {write_map}")
+        raise

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -10,49 +9,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from boaudit.cli.common import (
-    display,
-    handles_errors,
-    note,
-    stderr_console,
-    write_output,
-)
+from boaudit.cli.common import OutputOpt, display, handles_errors, note, write_output
 from boaudit.cli.ingest_options import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_CELL_CHARS,
-    DEFAULT_MAX_COLUMNS,
-    DEFAULT_MAX_ROWS,
-    CompletionOpt,
-    DayFirstOpt,
-    DecimalOpt,
-    DelimiterOpt,
-    EncodingOpt,
+    INGEST_OPTIONS,
     KindChoice,
-    MapOpt,
-    MaxBytesOpt,
-    MaxCellCharsOpt,
-    MaxColumnsOpt,
-    MaxRowsOpt,
-    QuarantineOpt,
-    SheetOpt,
     SourcesArg,
-    ingest_options,
+    load_with_progress,
+    write_quarantine,
 )
-from boaudit.cli.metrics_options import (
-    AsOfOpt,
-    BenchmarksOpt,
-    ByOpt,
-    HourlyRateOpt,
-    PeriodOpt,
-    SlaMapOpt,
-    SlaOpt,
-    build_options,
-)
-from boaudit.fileio import atomic_write
-from boaudit.ingest import LoadResult, load, quarantine_csv
+from boaudit.cli.metrics_options import METRICS_OPTIONS
 
 if TYPE_CHECKING:
-    from boaudit.metrics import MetricsResult
+    from boaudit.ingest.options import IngestOptions
+    from boaudit.metrics import MetricsOptions, MetricsResult
 
 
 class MetricsFormat(StrEnum):
@@ -64,34 +33,19 @@ class MetricsFormat(StrEnum):
 
 
 @handles_errors
+@METRICS_OPTIONS
+@INGEST_OPTIONS
 def metrics(
     kind: Annotated[KindChoice, typer.Argument(help="What the rows are: tasks, invoices, events.")],
     sources: SourcesArg,
-    by: ByOpt = None,
-    period: PeriodOpt = None,
-    sla: SlaOpt = None,
-    sla_map: SlaMapOpt = None,
-    hourly_rate: HourlyRateOpt = None,
-    as_of: AsOfOpt = None,
-    benchmarks: BenchmarksOpt = None,
     output_format: Annotated[
         MetricsFormat, typer.Option("--format", "-f", help="Output format.")
     ] = MetricsFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the output here (- for stdout).")
-    ] = None,
-    quarantine: QuarantineOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    decimal: DecimalOpt = None,
-    dayfirst: DayFirstOpt = None,
-    sheet: SheetOpt = None,
-    map_file: MapOpt = None,
-    completion: CompletionOpt = None,
-    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
-    max_columns: MaxColumnsOpt = DEFAULT_MAX_COLUMNS,
-    max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    output: OutputOpt = None,
+    *,
+    metrics_options: MetricsOptions,
+    ingest_options: IngestOptions,
+    quarantine: Path | None,
 ) -> None:
     """Compute KPIs of exports, compare them with published benchmarks, find pitfall evidence.
 
@@ -113,45 +67,15 @@ def metrics(
       same vendor and amount within 7 days (near)
     A metric whose inputs are absent is null with a reason, never 0.
     """
-    metrics_options = build_options(
-        by=by,
-        period=period,
-        sla=sla,
-        sla_map=sla_map,
-        hourly_rate=hourly_rate,
-        as_of=as_of,
-        benchmarks=benchmarks,
-    )
-    options = ingest_options(
-        encoding=encoding,
-        delimiter=delimiter,
-        decimal=decimal,
-        dayfirst=dayfirst,
-        sheet=sheet,
-        map_file=map_file,
-        completion=completion,
-        max_rows=max_rows,
-        max_columns=max_columns,
-        max_cell_chars=max_cell_chars,
-        max_bytes=max_bytes,
-    )
-    loaded = _load(sources, kind.value, options)
+    loaded = load_with_progress(sources, kind.value, ingest_options)
     # Imported here: only this command computes metrics, the others need not load them.
     from boaudit.findings import with_evidence
-    from boaudit.metrics import metrics_csv, metrics_from_load, metrics_json
+    from boaudit.metrics import metrics_from_load
 
     if quarantine is not None:
-        atomic_write(quarantine, quarantine_csv(loaded.account.quarantined))
-        note(f"wrote {len(loaded.account.quarantined):,} quarantined row(s): {quarantine}")
+        write_quarantine(quarantine, loaded.account.quarantined)
     result = with_evidence(metrics_from_load(loaded, metrics_options))
-    if output_format is MetricsFormat.json:
-        write_output(metrics_json(result), output)
-    elif output_format is MetricsFormat.csv:
-        write_output(metrics_csv(result), output)
-    else:
-        display(lambda console: print_metrics(result, console), output, width=120)
-        for line in result.notes:  # for people: stderr (json and csv carry them as data)
-            note(f"note: {line}")
+    _write(result, output_format, output)
     rows = result.rows
     if rows.get("quarantined"):
         note(
@@ -160,22 +84,18 @@ def metrics(
         )
 
 
-def _load(sources: list[str], kind: str, options: Any) -> LoadResult:
-    """Load the exports, with a spinner on a terminal and nothing otherwise."""
-    status = None
-    if sys.stderr.isatty():
-        status = stderr_console().status("reading")
-        status.start()
-    try:
-        return load(
-            sources,
-            kind,  # type: ignore[arg-type]
-            options,
-            on_progress=status.update if status is not None else None,
-        )
-    finally:
-        if status is not None:
-            status.stop()
+def _write(result: MetricsResult, output_format: MetricsFormat, output: Path | None) -> None:
+    """Write the result in ``output_format``; the table's notes go to stderr."""
+    from boaudit.metrics import metrics_csv, metrics_json
+
+    if output_format is MetricsFormat.json:
+        write_output(metrics_json(result), output)
+    elif output_format is MetricsFormat.csv:
+        write_output(metrics_csv(result), output)
+    else:
+        display(lambda console: print_metrics(result, console), output, width=120)
+        for line in result.notes:  # for people: stderr (json and csv carry them as data)
+            note(f"note: {line}")
 
 
 def _value(value: Any) -> str:

@@ -1,13 +1,19 @@
-"""Options shared by the commands that compute metrics (metrics, report), defined once."""
+"""Options shared by the commands that compute metrics (metrics, report), defined once.
+
+:data:`METRICS_OPTIONS` attaches them to a command, which receives ``metrics_options`` (the
+library's :class:`~boaudit.metrics.MetricsOptions`, built by :func:`build_options`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from boaudit.cli.bundles import OptionBundle, option
 from boaudit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -130,3 +136,24 @@ BenchmarksOpt = Annotated[
         rich_help_panel=PANEL,
     ),
 ]
+
+
+def _received(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {"metrics_options": build_options(**values)}
+
+
+METRICS_OPTIONS = OptionBundle(
+    options=(
+        option("by", ByOpt),
+        option("period", PeriodOpt),
+        option("sla", SlaOpt),
+        option("sla_map", SlaMapOpt),
+        option("hourly_rate", HourlyRateOpt),
+        option("as_of", AsOfOpt),
+        option("benchmarks", BenchmarksOpt),
+    ),
+    gives=("metrics_options",),
+    build=_received,
+)
+"""The "Metrics" options: the command takes ``*, metrics_options: MetricsOptions``, and the
+options stand in ``--help`` where it is declared."""

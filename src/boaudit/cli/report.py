@@ -4,51 +4,24 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
 from boaudit.cli.common import handles_errors, note, stderr_console, write_output
-from boaudit.cli.ingest_options import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_CELL_CHARS,
-    DEFAULT_MAX_COLUMNS,
-    DEFAULT_MAX_ROWS,
-    CompletionOpt,
-    DayFirstOpt,
-    DecimalOpt,
-    DelimiterOpt,
-    EncodingOpt,
-    MapOpt,
-    MaxBytesOpt,
-    MaxCellCharsOpt,
-    MaxColumnsOpt,
-    MaxRowsOpt,
-    QuarantineOpt,
-    SheetOpt,
-    ingest_options,
-)
-from boaudit.cli.metrics_options import (
-    AsOfOpt,
-    BenchmarksOpt,
-    ByOpt,
-    HourlyRateOpt,
-    PeriodChoice,
-    PeriodOpt,
-    SlaMapOpt,
-    SlaOpt,
-    build_options,
-)
+from boaudit.cli.ingest_options import INGEST_OPTIONS, write_quarantine
+from boaudit.cli.metrics_options import METRICS_OPTIONS
 from boaudit.errors import UsageError
-from boaudit.fileio import atomic_write
 from boaudit.findings.impact import ImpactAssumptions
 from boaudit.findings.model import Effort
-from boaudit.ingest import quarantine_csv
 from boaudit.report.writers import ReportFormat, render
 
 if TYPE_CHECKING:
     from boaudit.audit.pipeline import AuditInputs, AuditResult
+    from boaudit.ingest.options import IngestOptions
+    from boaudit.metrics import MetricsOptions
 
 # Building the report (questionnaires, scoring, ingestion, metrics) is imported in the
 # command: every command's start-up imports this module to build the options.
@@ -57,6 +30,99 @@ _INPUTS = "Inputs"
 _REPORT = "Report"
 
 FilesOpt = Annotated[list[str] | None, typer.Option(rich_help_panel=_INPUTS)]
+AnswersOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--answers",
+        "-a",
+        help="Interview answer file (CSV or XLSX); repeat.",
+        rich_help_panel=_INPUTS,
+    ),
+]
+TasksOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tasks", help="Task or ticket export; repeat. - for stdin.", rich_help_panel=_INPUTS
+    ),
+]
+InvoicesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--invoices", help="Invoice export; repeat. - for stdin.", rich_help_panel=_INPUTS
+    ),
+]
+EventsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--events", help="Event log (one row per event); repeat.", rich_help_panel=_INPUTS
+    ),
+]
+QuestionnaireOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        help="Questionnaire id or .toml path; inferred from the answers when omitted.",
+        rich_help_panel=_INPUTS,
+    ),
+]
+ByRoleOpt = Annotated[
+    bool,
+    typer.Option("--by-role", help="Also score each respondent role.", rich_help_panel=_INPUTS),
+]
+ReportFormatOpt = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help="Output format.", rich_help_panel=_REPORT)
+]
+ReportOutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report here (atomically).", rich_help_panel=_REPORT
+    ),
+]
+TitleOpt = Annotated[
+    str, typer.Option("--title", help="Title of the report.", rich_help_panel=_REPORT)
+]
+EffortOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--effort",
+        help="Override a pitfall's effort to fix, e.g. data=low; repeat.",
+        rich_help_panel=_REPORT,
+    ),
+]
+CurrencyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--currency",
+        help="Currency of the money figures (default: the data's).",
+        rich_help_panel=_REPORT,
+    ),
+]
+ErrorCostOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--error-cost",
+        help="Cost of fixing one error (default: the cost per transaction).",
+        rich_help_panel=_REPORT,
+    ),
+]
+LatePaymentRateOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--late-payment-rate",
+        help="Cost of paying late as a share of the amount paid late, e.g. 0.02 "
+        "(default: not estimated).",
+        rich_help_panel=_REPORT,
+    ),
+]
+AnnualVolumeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--annual-volume",
+        help="Items a year by kind, e.g. invoices=52000 (default: the data annualised).",
+        rich_help_panel=_REPORT,
+    ),
+]
 
 
 def parse_pairs(values: list[str] | None, option: str) -> dict[str, str]:
@@ -104,119 +170,27 @@ def annual_volumes(values: list[str] | None) -> dict[str, float] | None:
 
 
 @handles_errors
+@INGEST_OPTIONS
+@METRICS_OPTIONS.ordered("as_of", "by", "period", "sla", "sla_map", "hourly_rate", "benchmarks")
 def report(
-    answers: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--answers",
-            "-a",
-            help="Interview answer file (CSV or XLSX); repeat.",
-            rich_help_panel=_INPUTS,
-        ),
-    ] = None,
-    tasks: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tasks", help="Task or ticket export; repeat. - for stdin.", rich_help_panel=_INPUTS
-        ),
-    ] = None,
-    invoices: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--invoices", help="Invoice export; repeat. - for stdin.", rich_help_panel=_INPUTS
-        ),
-    ] = None,
-    events: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--events", help="Event log (one row per event); repeat.", rich_help_panel=_INPUTS
-        ),
-    ] = None,
-    questionnaire: Annotated[
-        str | None,
-        typer.Option(
-            "--questionnaire",
-            "-q",
-            help="Questionnaire id or .toml path; inferred from the answers when omitted.",
-            rich_help_panel=_INPUTS,
-        ),
-    ] = None,
-    by_role: Annotated[
-        bool,
-        typer.Option("--by-role", help="Also score each respondent role.", rich_help_panel=_INPUTS),
-    ] = False,
-    format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="Output format.", rich_help_panel=_REPORT)
-    ] = ReportFormat.table,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the report here (atomically).", rich_help_panel=_REPORT
-        ),
-    ] = None,
-    title: Annotated[
-        str, typer.Option("--title", help="Title of the report.", rich_help_panel=_REPORT)
-    ] = "Back-office audit",
-    as_of: AsOfOpt = None,
-    effort: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--effort",
-            help="Override a pitfall's effort to fix, e.g. data=low; repeat.",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
-    currency: Annotated[
-        str | None,
-        typer.Option(
-            "--currency",
-            help="Currency of the money figures (default: the data's).",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
-    error_cost: Annotated[
-        float | None,
-        typer.Option(
-            "--error-cost",
-            help="Cost of fixing one error (default: the cost per transaction).",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
-    late_payment_rate: Annotated[
-        float | None,
-        typer.Option(
-            "--late-payment-rate",
-            help="Cost of paying late as a share of the amount paid late, e.g. 0.02 "
-            "(default: not estimated).",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
-    annual_volume: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--annual-volume",
-            help="Items a year by kind, e.g. invoices=52000 (default: the data annualised).",
-            rich_help_panel=_REPORT,
-        ),
-    ] = None,
-    by: ByOpt = None,
-    period: PeriodOpt = None,
-    sla: SlaOpt = None,
-    sla_map: SlaMapOpt = None,
-    hourly_rate: HourlyRateOpt = None,
-    benchmarks: BenchmarksOpt = None,
-    quarantine: QuarantineOpt = None,
-    encoding: EncodingOpt = None,
-    delimiter: DelimiterOpt = None,
-    decimal: DecimalOpt = None,
-    dayfirst: DayFirstOpt = None,
-    sheet: SheetOpt = None,
-    map_file: MapOpt = None,
-    completion: CompletionOpt = None,
-    max_rows: MaxRowsOpt = DEFAULT_MAX_ROWS,
-    max_columns: MaxColumnsOpt = DEFAULT_MAX_COLUMNS,
-    max_cell_chars: MaxCellCharsOpt = DEFAULT_MAX_CELL_CHARS,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    answers: AnswersOpt = None,
+    tasks: TasksOpt = None,
+    invoices: InvoicesOpt = None,
+    events: EventsOpt = None,
+    questionnaire: QuestionnaireOpt = None,
+    by_role: ByRoleOpt = False,
+    format: ReportFormatOpt = ReportFormat.table,
+    output: ReportOutputOpt = None,
+    title: TitleOpt = "Back-office audit",
+    effort: EffortOpt = None,
+    currency: CurrencyOpt = None,
+    error_cost: ErrorCostOpt = None,
+    late_payment_rate: LatePaymentRateOpt = None,
+    annual_volume: AnnualVolumeOpt = None,
+    *,
+    metrics_options: MetricsOptions,
+    ingest_options: IngestOptions,
+    quarantine: Path | None,
 ) -> None:
     """Build the prioritised fix report from interview answers, exports, or both.
 
@@ -240,39 +214,19 @@ def report(
         raise UsageError("--quarantine needs exports (--tasks, --invoices or --events)")
     if format is ReportFormat.xlsx and output is None and sys.stdout.isatty():
         raise UsageError("an XLSX report is binary: write it to a file with -o report.xlsx")
-    ingest = ingest_options(
-        encoding=encoding,
-        delimiter=delimiter,
-        decimal=decimal,
-        dayfirst=dayfirst,
-        sheet=sheet,
-        map_file=map_file,
-        completion=completion,
-        max_rows=max_rows,
-        max_columns=max_columns,
-        max_cell_chars=max_cell_chars,
-        max_bytes=max_bytes,
-    )
     inputs = AuditInputs(
         answers=tuple(answers or ()),
         questionnaire=questionnaire,
         by_role=by_role,
         sources=sources_from_files(
-            {"tasks": tasks or [], "invoices": invoices or [], "events": events or []}, ingest
+            {"tasks": tasks or [], "invoices": invoices or [], "events": events or []},
+            ingest_options,
         ),
-        metrics=build_options(
-            by=by,
-            # The report charts the trend: by month unless told otherwise.
-            period=period or PeriodChoice.month,
-            sla=sla,
-            sla_map=sla_map,
-            hourly_rate=hourly_rate,
-            as_of=as_of,
-            benchmarks=benchmarks,
-        ),
+        # The report charts the trend: by month unless told otherwise.
+        metrics=replace(metrics_options, period=metrics_options.period or "month"),
         report=ReportOptions(
             title=title,
-            as_of=as_of,
+            as_of=metrics_options.as_of,
             effort=effort_overrides(effort),
             impact=ImpactAssumptions(
                 currency=currency,
@@ -285,17 +239,8 @@ def report(
     result = audit_with_progress(inputs)
     if quarantine is not None:
         rows = [row for loaded in result.loads.values() for row in loaded.account.quarantined]
-        atomic_write(quarantine, quarantine_csv(rows))
-        note(f"wrote {len(rows):,} quarantined row(s): {quarantine}")
-    color = (
-        format is ReportFormat.table
-        and output is None
-        and sys.stdout.isatty()
-        and not os.environ.get("NO_COLOR")
-    )
-    write_output(render(result.report, format, color=color), output)
-    if output is not None:
-        note(f"wrote {output}: {len(result.report.findings)} finding(s)")
+        write_quarantine(quarantine, rows)
+    write_report(result, format, output)
 
 
 def audit_with_progress(inputs: AuditInputs) -> AuditResult:
@@ -306,3 +251,16 @@ def audit_with_progress(inputs: AuditInputs) -> AuditResult:
         return run_audit(inputs)
     with stderr_console().status("working") as status:
         return run_audit(inputs, on_progress=status.update)
+
+
+def write_report(result: AuditResult, format: ReportFormat, output: Path | None) -> None:
+    """Write the report to ``output`` (or stdout), in colour only on a terminal's table."""
+    color = (
+        format is ReportFormat.table
+        and output is None
+        and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+    )
+    write_output(render(result.report, format, color=color), output)
+    if output is not None:
+        note(f"wrote {output}: {len(result.report.findings)} finding(s)")
