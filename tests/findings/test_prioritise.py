@@ -1,4 +1,4 @@
-"""The rules that turn interviews and data into ranked findings (report/build.py), at their edges.
+"""The rules that turn interviews and data into ranked findings (findings/prioritise.py), at their edges.
 
 Interview scores come from the mini questionnaire (tests/data/questionnaires/mini.toml); the
 metrics pitfall has weights 2, 2 and 1, so one respondent's answers (a, b, c) score
@@ -27,7 +27,7 @@ from boaudit.report.build import ReportOptions
 from boaudit.report.build import build_report as _build_report
 from boaudit.report.model import Report
 
-MINI = load_questionnaire(Path(__file__).parent / "data" / "questionnaires" / "mini.toml")
+MINI = load_questionnaire(Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml")
 
 
 def build_report(assessment: Any, documents: Any, *args: Any, **kwargs: Any) -> Report:

@@ -23,7 +23,7 @@ from boaudit.questionnaire.answers import (
 from boaudit.questionnaire.infer import infer_questionnaire
 from boaudit.questionnaire.interview import GivenAnswer, InterviewFile, normalise_answer
 
-MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
 HEADER = "respondent,question_id,answer,comment\n"
 
 

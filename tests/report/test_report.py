@@ -34,7 +34,7 @@ def estimate_impacts(documents: Any, *args: Any, **kwargs: Any) -> dict[str, Imp
     return _estimate_impacts(results(documents), *args, **kwargs)
 
 
-MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
 
 
 def answers(values: dict[str, list[int]]) -> list[AnswerRecord]:

@@ -2,7 +2,7 @@
 escaped, charts inline as SVG, the version and as-of date shown, the same bytes every time.
 
 The CLI tests run ``boaudit report --format html`` on a small hand-made export and answer file;
-the others build a Report with the library and render it. tests/test_report_writers.py checks
+the others build a Report with the library and render it. tests/report/test_report_writers.py checks
 single HTML fragments of a hand-made Report; these check the page as a whole.
 """
 
@@ -34,7 +34,7 @@ def build_report(assessment: Any, documents: Any, *args: Any, **kwargs: Any) -> 
     return _build_report(assessment, results(documents), *args, **kwargs)
 
 
-MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
 EVIL = "<script>alert(1)</script>"
 runner = CliRunner()
 ROWS = {"read": 12, "accepted": 10, "quarantined": 2, "skipped": 0}

@@ -1,6 +1,6 @@
 """``boaudit questionnaires list | show | validate`` through the CLI: columns, formats, problems.
 
-Complements tests/test_questionnaires.py: every kind of problem a consultant can make in their
+Complements tests/questionnaire/test_questionnaires.py: every kind of problem a consultant can make in their
 own questionnaire file is checked on its own, with the exact line the CLI prints for it.
 """
 
@@ -15,7 +15,7 @@ from typer.testing import CliRunner, Result
 from boaudit.cli import app
 
 runner = CliRunner()
-MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
 
 HEAD = """id = "mine"
 title = "My review"

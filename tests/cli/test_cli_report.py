@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from boaudit.cli import app
 from boaudit.report import ReportFormat
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 ANSWERS = sorted((SAMPLE / "answers").iterdir())
 INVOICES = SAMPLE / "exports" / "invoices.csv"
 TASKS = SAMPLE / "exports" / "tasks.csv"

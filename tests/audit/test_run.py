@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from boaudit.cli import app
 from boaudit.history import History
 
-MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
 runner = CliRunner()
 
 INVOICE_HEADER = "Invoice Number,Vendor,Invoice Date,Received,Paid,Due Date,Amount,Exception\n"
@@ -247,7 +247,7 @@ def test_two_runs_at_the_same_time(project: Path) -> None:
 def test_the_sample_configuration_is_valid(tmp_path: Path) -> None:
     from boaudit.audit.config import load_config, to_inputs
 
-    sample = Path(__file__).resolve().parents[1] / "sample_data" / "boaudit.toml"
+    sample = Path(__file__).resolve().parents[2] / "sample_data" / "boaudit.toml"
     config = load_config(sample)
     inputs = to_inputs(config, sample)
     assert {s.kind for s in inputs.sources} == {"invoices", "tasks"}

@@ -160,7 +160,7 @@ def test_validate_cli_exit_codes(tmp_path: Path) -> None:
     assert all(line.startswith(f"boaudit: error: {bad}") for line in lines)
     assert "Traceback" not in result.stderr
 
-    good = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+    good = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
     result = runner.invoke(app, ["questionnaires", "validate", str(good)])
     assert result.exit_code == 0, result.stderr
     assert "valid: 3 pitfalls, 9 questions" in result.stderr

@@ -1,4 +1,4 @@
-"""``boaudit run CONFIG`` and ``boaudit history`` through the CLI: what tests/test_run.py leaves out.
+"""``boaudit run CONFIG`` and ``boaudit history`` through the CLI: what tests/audit/test_run.py leaves out.
 
 The project below is small enough to check by hand: two respondents answer every processes and
 metrics question of the mini questionnaire 4 and 3 (question score 62.5, so both pitfalls score
@@ -23,7 +23,7 @@ from typer.testing import CliRunner, Result
 from boaudit.cli import app
 from boaudit.history import History
 
-MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
 runner = CliRunner()
 
 INVOICE_HEADER = "Invoice Number,Vendor,Invoice Date,Received,Paid,Due Date,Amount,Exception,Cost\n"

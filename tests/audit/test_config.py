@@ -1,6 +1,6 @@
 """``boaudit.toml`` as a library: validation lines, path resolution, ``{date}`` and thresholds.
 
-The CLI side of the same rules is in tests/test_run.py and tests/test_cli_run_history.py.
+The CLI side of the same rules is in tests/audit/test_run.py and tests/cli/test_cli_run_history.py.
 """
 
 from __future__ import annotations

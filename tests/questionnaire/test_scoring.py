@@ -21,7 +21,7 @@ from boaudit.questionnaire.scoring import (
     score,
 )
 
-MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
 
 # Three respondents; "" = blank row, "n/a" = not applicable, None = no row at all.
 HAND_CASE: dict[str, tuple[str | None, str | None, str | None]] = {

@@ -1,7 +1,7 @@
 """Money at stake (report/impact.py) on small hand-made inputs, every figure worked out by hand.
 
 Each estimate: the formula, the assumptions printed beside it, the options that change it, and
-no figure when an input is missing. tests/test_report.py covers one built report end to end;
+no figure when an input is missing. tests/report/test_report.py covers one built report end to end;
 these tests call :func:`estimate_impacts` directly so that one number moves at a time.
 """
 

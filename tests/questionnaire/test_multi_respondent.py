@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from boaudit.cli import app
 
-MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
 runner = CliRunner()
 
 

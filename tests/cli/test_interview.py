@@ -16,7 +16,7 @@ from boaudit.cli import app
 from boaudit.questionnaire import load_questionnaire
 from boaudit.questionnaire.interview import GivenAnswer, InterviewFile
 
-MINI = Path(__file__).parent / "data" / "questionnaires" / "mini.toml"
+MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
 runner = CliRunner()
 
 
