@@ -6,7 +6,9 @@ import csv
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from metrics_frames import invoices_frame, tasks_frame
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
@@ -69,3 +71,15 @@ def realdata(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"real data not available: {path} (the shared/ folder is absent)")
     return path
+
+
+@pytest.fixture
+def tasks() -> pd.DataFrame:
+    """Hand-made tasks (see :func:`metrics_frames.tasks_frame`)."""
+    return tasks_frame()
+
+
+@pytest.fixture
+def invoices() -> pd.DataFrame:
+    """Hand-made invoices (see :func:`metrics_frames.invoices_frame`)."""
+    return invoices_frame()

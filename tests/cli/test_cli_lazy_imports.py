@@ -6,11 +6,11 @@ Each check runs in a fresh interpreter: the test session itself has imported eve
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+import fresh_imports
 import pytest
 from typer.testing import CliRunner
 
@@ -40,25 +40,8 @@ T4,2025-01-03 00:00,,bob,B,High,,2
 
 
 def heavy_modules_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
-    """Run ``code`` in a new interpreter; the ``heavy`` modules it left in ``sys.modules``."""
-    script = (
-        f"{code}\n"
-        "import json, sys\n"
-        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]), file=sys.__stderr__)\n"
-    )
-    # Without coverage's subprocess measurement: it imports sqlite3 at start-up.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
-    loaded: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
-    return loaded
+    """The ``heavy`` modules (default: the CLI's heavy ones) that ``code`` leaves loaded."""
+    return fresh_imports.heavy_modules_after(code, heavy)
 
 
 def run_cli(*args: str) -> str:

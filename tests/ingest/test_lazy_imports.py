@@ -5,37 +5,10 @@ Each check runs in a fresh interpreter: the test session itself has imported eve
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
+from fresh_imports import HEAVY, heavy_modules_after
 
 import boaudit.ingest
-
-HEAVY = ("pandas", "numpy", "pyarrow")
-
-
-def heavy_modules_after(code: str) -> list[str]:
-    """Run ``code`` in a new interpreter; the heavy modules it left in ``sys.modules``."""
-    script = (
-        f"{code}\n"
-        "import json, sys\n"
-        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]), file=sys.__stderr__)\n"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
-    loaded: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
-    return loaded
 
 
 @pytest.mark.parametrize(
