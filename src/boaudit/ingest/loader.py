@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from boaudit.document import JsonObject
 from boaudit.errors import InputDataError, UsageError
 from boaudit.ingest.accounting import QuarantinedRow, RowAccount
 from boaudit.ingest.events import collapse_events, collapse_updates
@@ -759,7 +760,7 @@ class ColumnSummary:
     problems: int
     """Values that failed to parse and became null (optional columns only)."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """A JSON-ready dict."""
         return {
             "column": self.column,

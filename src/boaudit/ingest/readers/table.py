@@ -5,13 +5,13 @@ a report preamble) and the tail that splits it off, drops blank, total and label
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from boaudit.document import JsonObject
 from boaudit.errors import InputDataError
 from boaudit.ingest.mapping import is_known_name, normalise
 from boaudit.ingest.options import Limits
@@ -47,7 +47,7 @@ class SourceInfo:
     likely_kind: str | None = None
     """The kind the header looks like (set by the loader)."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """A JSON-ready dict."""
         return {
             "source": self.source,
