@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from boaudit.document import JsonObject
 from boaudit.errors import UsageError
 from boaudit.memory import release_memory
 from boaudit.metrics.model import (
@@ -322,7 +323,7 @@ class Prepared:
     """Plain sentences for the user."""
     negative: dict[str, int] = field(default_factory=dict)
     """Durations left out because the end precedes the start."""
-    duplicate_examples: list[dict[str, Any]] = field(default_factory=list)
+    duplicate_examples: list[JsonObject] = field(default_factory=list)
     """The largest duplicate suspects, with their rows."""
     exact_group: IntArray | None = None
     """Per row: the id of its exact-duplicate group, -1 when none."""
@@ -787,12 +788,10 @@ def _fetch(frame: pd.DataFrame, rows: npt.NDArray[np.intp]) -> dict[str, dict[in
     }
 
 
-def _row_refs(
-    values: dict[str, dict[int, Any]], rows: npt.NDArray[np.intp]
-) -> list[dict[str, Any]]:
+def _row_refs(values: dict[str, dict[int, Any]], rows: npt.NDArray[np.intp]) -> list[JsonObject]:
     refs = []
     for row in rows.tolist():
-        ref: dict[str, Any] = {"invoice_id": str(values["invoice_id"][row])}
+        ref: JsonObject = {"invoice_id": str(values["invoice_id"][row])}
         if "_source" in values:
             ref["source"] = str(values["_source"][row])
         if "_row" in values:
@@ -816,7 +815,7 @@ def _ordered(
 
 def _example(
     values: dict[str, dict[int, Any]], match: str, members: npt.NDArray[np.intp]
-) -> dict[str, Any]:
+) -> JsonObject:
     members = _ordered(values, members)
     return {
         "match": match,
@@ -1128,7 +1127,7 @@ def _consistency(
     cycle: FloatArray,
     size: int,
     min_items: int,
-) -> list[dict[str, Any] | str]:
+) -> list[JsonObject | str]:
     """Per code: the spread of per-assignee median cycle times, or why there is none."""
     valid = (codes >= 0) & (acodes >= 0) & ~np.isnan(cycle)
     width = len(names) or 1
@@ -1137,7 +1136,7 @@ def _consistency(
     counts, medians = group_medians(inverse.astype(np.int64), cycle[valid], len(keys))
     frame = pd.DataFrame({"code": keys // width, "who": keys % width, "n": counts, "m": medians})
     frame = frame[frame["n"] >= min_items]
-    result: list[dict[str, Any] | str] = [
+    result: list[JsonObject | str] = [
         f"fewer than 2 assignees with {min_items}+ completed items" for _ in range(size)
     ]
     if frame.empty:
@@ -1170,7 +1169,7 @@ def _consistency(
 
 def _throughput(
     prep: Prepared, codes: IntArray, size: int, period: Period
-) -> list[dict[str, Any] | None]:
+) -> list[JsonObject | None]:
     """Per code: completed items per calendar period, over every period from the first to the
     last completion in the whole data (periods with none count as 0)."""
     ordinal = period_ordinals(prep.end, period)
@@ -1205,7 +1204,7 @@ def _rate(agg: Aggregates, column: str, index: int) -> float | None:
     return _r(agg.sums[column][index] / known) if known else None
 
 
-def _dist(agg: Aggregates, column: str, index: int, p90: str = "p90") -> dict[str, Any] | None:
+def _dist(agg: Aggregates, column: str, index: int, p90: str = "p90") -> JsonObject | None:
     counts, mean, quant = agg.dist[column]
     if not counts[index]:
         return None
@@ -1237,9 +1236,9 @@ EMPTY_REASONS: dict[str, str] = {
 
 def block(
     prep: Prepared, agg: Aggregates, index: int, names: Sequence[str]
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[JsonObject, dict[str, str]]:
     """The metrics ``names`` for code ``index``, and the reason of each null among them."""
-    values: dict[str, Any] = {}
+    values: JsonObject = {}
     reasons: dict[str, str] = {}
     count = int(agg.count[index])
     builders: dict[str, Callable[[], Any]] = {
@@ -1278,7 +1277,7 @@ def block(
     return values, reasons
 
 
-def _days_late(agg: Aggregates, index: int) -> dict[str, Any] | None:
+def _days_late(agg: Aggregates, index: int) -> JsonObject | None:
     late = _dist(agg, "late", index)
     if late is None:
         return None
@@ -1286,7 +1285,7 @@ def _days_late(agg: Aggregates, index: int) -> dict[str, Any] | None:
     return late
 
 
-def _backlog_block(agg: Aggregates, index: int) -> dict[str, Any] | None:
+def _backlog_block(agg: Aggregates, index: int) -> JsonObject | None:
     open_items = int(agg.sums["open"][index])
     age = _dist(agg, "age", index)
     if age is not None:
@@ -1303,7 +1302,7 @@ def _backlog_block(agg: Aggregates, index: int) -> dict[str, Any] | None:
     }
 
 
-def _duplicates_block(agg: Aggregates, index: int, count: int) -> dict[str, Any]:
+def _duplicates_block(agg: Aggregates, index: int, count: int) -> JsonObject:
     exact = int(agg.sums["dup_exact"][index])
     near = int(agg.sums["dup_near"][index])
     return {
@@ -1353,7 +1352,7 @@ def breakdown(
     column: str,
     options: MetricsOptions,
     names: Sequence[str] | None = None,
-) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
+) -> tuple[dict[str, JsonObject], dict[str, dict[str, str]]]:
     """Metrics per value of ``column`` (all, or only the count and rate metrics ``names``):
     (values by group, null reasons by group)."""
     codes, labels = group_codes(frame, column)
@@ -1367,7 +1366,7 @@ def breakdown(
         light=light,
     )
     names = names if names is not None else METRIC_NAMES[prep.kind]
-    values: dict[str, dict[str, Any]] = {}
+    values: dict[str, JsonObject] = {}
     reasons: dict[str, dict[str, str]] = {}
     for index, label in enumerate(labels):  # one pass per group, each a dict assembly
         values[label], why = block(prep, agg, index, names)
@@ -1376,7 +1375,7 @@ def breakdown(
     return values, reasons
 
 
-def trend(prep: Prepared, period: Period, options: MetricsOptions) -> list[dict[str, Any]]:
+def trend(prep: Prepared, period: Period, options: MetricsOptions) -> list[JsonObject]:
     """The ``periods`` list: arrival metrics by start period, completion metrics by end period,
     and ``open_at_end`` (items started before the period's end and not finished by then)."""
     arrival = period_ordinals(prep.start, period)
@@ -1405,12 +1404,12 @@ def trend(prep: Prepared, period: Period, options: MetricsOptions) -> list[dict[
     closed_codes = np.where(has_start, completion_codes, -1)
     finished = np.cumsum(np.bincount(closed_codes[closed_codes >= 0], minlength=span))
     names = [n for n in PERIOD_METRICS if n in METRIC_NAMES[prep.kind]]
-    result: list[dict[str, Any]] = []
+    result: list[JsonObject] = []
     for index in range(span):  # one pass per calendar period
         label, start, end = period_bounds(first + index, period)
         arrived, _ = block(prep, by_arrival, index, names)
         closed, _ = block(prep, by_completion, index, names)
-        entry: dict[str, Any] = {"period": label, "start": iso(start), "end": iso(end)}
+        entry: JsonObject = {"period": label, "start": iso(start), "end": iso(end)}
         for name in names:
             entry[name] = (closed if name in COMPLETION_ANCHORED else arrived).get(name)
         has_end = "completed" not in prep.reasons
@@ -1425,7 +1424,7 @@ def data_quality(
     prep: Prepared,
     rows: Mapping[str, int],
     value_problems: Mapping[str, int],
-) -> dict[str, Any]:
+) -> JsonObject:
     """Missing and unparsable values, negative durations: the ``data_quality`` object."""
     count = len(frame)
     missing: dict[str, float] = {}

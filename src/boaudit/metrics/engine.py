@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
+from boaudit.document import JsonObject
 from boaudit.errors import InputDataError
 from boaudit.metrics import compute
 from boaudit.metrics.benchmarks import bundled_benchmarks, compare
@@ -105,11 +106,11 @@ def compute_metrics(
     suspects = metrics.get("duplicate_suspects")
     if isinstance(suspects, dict):
         suspects["examples"] = prep.duplicate_examples
-    groups: dict[str, dict[str, Any]] = {}
-    group_reasons: dict[str, dict[str, Any]] = {}
+    groups: dict[str, JsonObject] = {}
+    group_reasons: dict[str, JsonObject] = {}
     for column in options.by:
         groups[column], group_reasons[column] = compute.breakdown(prep, frame, column, options)
-    context: dict[str, dict[str, Any]] = {}
+    context: dict[str, JsonObject] = {}
     for column in options.evidence_groups:
         if column not in groups and compute.available(frame, column):
             context[column], _ = compute.breakdown(
