@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 _INPUTS = "Inputs"
 _REPORT = "Report"
 
-FilesOpt = Annotated[list[str] | None, typer.Option(rich_help_panel=_INPUTS)]
 AnswersOpt = Annotated[
     list[Path] | None,
     typer.Option(
