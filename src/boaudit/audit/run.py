@@ -103,7 +103,8 @@ def audit_run(prepared: PreparedRun, baseline: str | None, store: History) -> Ru
         }
     trend = [*store.metric_series(key)]
     report = replace(result.report, changes=changes)
-    current = {"run": "this run", "as_of": report.as_of, **_series_row(report.to_dict())}
+    # The changes leave the scores and metrics alone: the fresh document has the row's values.
+    current = {"run": "this run", "as_of": report.as_of, **_series_row(fresh)}
     report = replace(report, trend=(*trend, current))
     document = report.to_dict()
     return RunOutcome(report, document, tuple(check_thresholds(prepared.config, document)))

@@ -37,10 +37,11 @@ def threshold_value(report: JsonObject, metric: str) -> tuple[float | None, str]
     if document is None:
         return None, f"no {head} data in this run"
     reasons = document.get("null_reasons") or {}
+    metrics = document.get("metrics") or {}
     first = rest.split(".")[0]
-    value = lookup(document.get("metrics") or {}, rest)
+    value = lookup(metrics, rest)
     if value is MISSING:
-        if not _under_null(document.get("metrics") or {}, rest) and first not in reasons:
+        if not _under_null(metrics, rest) and first not in reasons:
             # A misspelt name would otherwise read as "null" on every run.
             return None, (
                 f"no metric '{rest}' in the {head} results; see 'boaudit metrics {head} "

@@ -16,15 +16,20 @@ from boaudit.lazy import lazy_attributes
 if TYPE_CHECKING:
     from boaudit.cli.app import app
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "version_line"]
 
 __getattr__ = lazy_attributes(__name__, globals(), {"app": "boaudit.cli.app"})
 
 
+def version_line() -> str:
+    """What ``boaudit --version`` prints, by either path."""
+    return f"boaudit {__version__}"
+
+
 def main() -> None:
     """Console-script entry point."""
-    if sys.argv[1:] == ["--version"]:
-        print(f"boaudit {__version__}")
+    if sys.argv[1:] == ["--version"]:  # the whole command line: other flags need the app
+        print(version_line())
         return
     from boaudit.cli.app import main as run
 

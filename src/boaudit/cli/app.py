@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from boaudit import __version__
-from boaudit.cli import assess, interview, questionnaires
+from boaudit.cli import assess, interview, questionnaires, version_line
 from boaudit.cli import inspect as inspect_cmd
 from boaudit.cli import metrics as metrics_cmd
 from boaudit.cli import report as report_cmd
@@ -28,7 +27,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"boaudit {__version__}")
+        typer.echo(version_line())
         raise typer.Exit()
 
 
