@@ -183,7 +183,16 @@ READING = [
     "--max-cell-chars",
     "--max-bytes",
 ]
-METRICS = ["--by", "--period", "--sla", "--sla-map", "--hourly-rate", "--as-of", "--benchmarks"]
+METRICS = [
+    "--by",
+    "--period",
+    "--sla",
+    "--sla-map",
+    "--hourly-rate",
+    "--as-of",
+    "--benchmarks",
+    "--engine",
+]
 
 
 @pytest.mark.parametrize("command", READERS)

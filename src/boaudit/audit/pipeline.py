@@ -14,6 +14,7 @@ from typing import BinaryIO, Literal
 from boaudit.errors import UsageError
 from boaudit.findings.rules import with_evidence
 from boaudit.ingest import IngestOptions, LoadResult, load
+from boaudit.metrics.backends import Backend, engine_backend, warm_up
 from boaudit.metrics.engine import metrics_from_load
 from boaudit.metrics.facts import cycle_times, data_facts
 from boaudit.metrics.model import MetricsOptions, MetricsResult
@@ -74,6 +75,8 @@ def run_audit(
                 f"{source.kind} given twice; list every {source.kind} file in one source"
             )
         seen.add(source.kind)
+    if inputs.sources:
+        warm_up()
     assessment = None
     if inputs.answers:
         if on_progress:
@@ -84,14 +87,21 @@ def run_audit(
         metrics_options = replace(metrics_options, as_of=inputs.report.as_of)
     loads: dict[str, LoadResult] = {}
     results: dict[str, MetricsResult] = {}
-    for source in sorted(inputs.sources, key=lambda s: KIND_ORDER.index(s.kind)):
-        if on_progress:
-            on_progress(f"reading the {source.kind}")
-        result = load(list(source.files), source.kind, source.ingest, on_progress, stdin)
-        loads[source.kind] = result
-        if on_progress:
-            on_progress(f"measuring the {source.kind}")
-        results[source.kind] = with_evidence(metrics_from_load(result, metrics_options))
+    backend: Backend | None = None
+    try:
+        for source in sorted(inputs.sources, key=lambda s: KIND_ORDER.index(s.kind)):
+            if on_progress:
+                on_progress(f"reading the {source.kind}")
+            result = load(list(source.files), source.kind, source.ingest, on_progress, stdin)
+            loads[source.kind] = result
+            if on_progress:
+                on_progress(f"measuring the {source.kind}")
+            backend = backend or engine_backend(metrics_options.engine)
+            measured = metrics_from_load(result, metrics_options, backend=backend)
+            results[source.kind] = with_evidence(measured)
+    finally:
+        if backend is not None:
+            backend.close()
     quarantined = [
         {
             "kind": kind,

@@ -67,8 +67,11 @@ def metrics(
       same vendor and amount within 7 days (near)
     A metric whose inputs are absent is null with a reason, never 0.
     """
-    loaded = load_with_progress(sources, kind.value, ingest_options)
     # Imported here: only this command computes metrics, the others need not load them.
+    from boaudit.metrics.backends import warm_up
+
+    warm_up()  # the engine's imports overlap the reading
+    loaded = load_with_progress(sources, kind.value, ingest_options)
     from boaudit.findings import with_evidence
     from boaudit.metrics import metrics_from_load
 

@@ -35,6 +35,13 @@ class PeriodChoice(StrEnum):
     quarter = "quarter"
 
 
+class EngineChoice(StrEnum):
+    """Where the metrics of file inputs are computed."""
+
+    duckdb = "duckdb"
+    pyspark = "pyspark"
+
+
 def build_options(
     *,
     by: list[str] | None,
@@ -44,6 +51,7 @@ def build_options(
     hourly_rate: float | None,
     as_of: str | None,
     benchmarks: Path | None,
+    engine: EngineChoice = EngineChoice.duckdb,
 ) -> MetricsOptions:
     """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
     benchmarks file)."""
@@ -70,6 +78,7 @@ def build_options(
         hourly_rate=hourly_rate,
         as_of=as_of,
         benchmarks=_benchmarks(benchmarks),
+        engine=engine.value,
     )
 
 
@@ -137,6 +146,16 @@ BenchmarksOpt = Annotated[
     ),
 ]
 
+EngineOpt = Annotated[
+    EngineChoice,
+    typer.Option(
+        "--engine",
+        help="Where the metrics are computed: duckdb (in-process, the default) or pyspark "
+        "(Spark in local mode: pip install 'boaudit[spark]'). The figures are the same.",
+        rich_help_panel=PANEL,
+    ),
+]
+
 
 def _received(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"metrics_options": build_options(**values)}
@@ -151,6 +170,7 @@ METRICS_OPTIONS = OptionBundle(
         option("hourly_rate", HourlyRateOpt),
         option("as_of", AsOfOpt),
         option("benchmarks", BenchmarksOpt),
+        option("engine", EngineOpt, EngineChoice.duckdb),
     ),
     gives=("metrics_options",),
     build=_received,

@@ -170,7 +170,9 @@ def annual_volumes(values: list[str] | None) -> dict[str, float] | None:
 
 @handles_errors
 @INGEST_OPTIONS
-@METRICS_OPTIONS.ordered("as_of", "by", "period", "sla", "sla_map", "hourly_rate", "benchmarks")
+@METRICS_OPTIONS.ordered(
+    "as_of", "by", "period", "sla", "sla_map", "hourly_rate", "benchmarks", "engine"
+)
 def report(
     answers: AnswersOpt = None,
     tasks: TasksOpt = None,

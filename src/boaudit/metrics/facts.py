@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 # NumPy and the engine load when facts are computed: the findings import DataFacts, and the
 # command line imports the findings' assumptions to build its options.
 if TYPE_CHECKING:
-    from boaudit.metrics.engine import LoadLike
+    from boaudit.metrics.inputs import LoadLike
 
 
 @dataclass(frozen=True)

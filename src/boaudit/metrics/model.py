@@ -75,6 +75,9 @@ class MetricsOptions:
     """Near duplicates: same vendor and amount within this many days."""
     consistency_min_items: int = 10
     """Assignees need this many completed items to enter ``consistency``."""
+    engine: str = "duckdb"
+    """Where the metrics of file inputs are computed (``--engine``): ``duckdb`` in-process, or
+    ``pyspark`` in local mode."""
 
 
 class RuleEvidence(Protocol):
