@@ -79,6 +79,16 @@ class Backend:
     """The backend computes exact quantiles with linear interpolation."""
     _tables: list[str] = field(default_factory=list)
 
+    def micros(self) -> Any:
+        """The fastest epoch-microseconds function of this backend."""
+        from boaudit.metrics import work
+
+        if self.name == "duckdb":
+            return work.builtin_micros("epoch_us")
+        if self.name == "pyspark":
+            return work.builtin_micros("unix_micros")
+        return work.generic_micros
+
     def table(self, table: pa.Table | ir.Table) -> ir.Table:
         """An ibis table of this backend for an Arrow table (registered, not copied, where the
         backend can) or an ibis table."""

@@ -135,12 +135,21 @@ def compute_table(
         raise InputDataError(
             f"cannot compute {kind} metrics: no {', '.join(absent)} column in the data"
         )
+    work_module.set_micros(backend.micros())
     facts = work_module.gather_facts(canonical)
     by = by_canonical(options.by, canonical.columns, columns)
     if by != tuple(options.by):
         options = replace(options, by=by)
     _check_by(canonical, facts, options.by)
     work = work_module.derive(canonical, kind, options, facts)
+    kept = {
+        work_module.POSITION,
+        *(c for c in work.table.columns if c.startswith(("w_", "c_"))),
+        *(c for c in (*options.by, *options.evidence_groups) if c in canonical.columns),
+        *(c for c in ("_source", "_row", roles.id, "vendor", "amount") if c in canonical.columns),
+        *((work.end_column,) if work.end_column else ()),
+    }
+    work.table = work.table.select(*(c for c in work.table.columns if c in kept))
     if kind == "invoices" and "duplicate_suspects" not in work.reasons:
         work.table = _with_duplicates(work.table, options)
     # in row order: the window functions of the duplicate tests reorder rows, and sums over
@@ -214,49 +223,84 @@ def _with_duplicates(table: ir.Table, options: MetricsOptions) -> ir.Table:
     the same vendor, currency, amount and normalised number), ``w_dup_group`` (the exact group,
     named by its first row), ``w_dup_extra`` (the amount of every member but the first: what
     was paid or is payable twice), ``w_dup_near`` (same vendor, currency and amount as the
-    invoice dated just before or after it, within the window, with another number) and
-    ``w_dup_pair`` (this row and the next one in date order are a near pair)."""
+    invoice dated just before or after it, within the window, with another number),
+    ``w_dup_pair`` and ``w_dup_next`` (this row and the next one in date order are a near
+    pair), ``w_dup_candidate`` (another invoice has the same vendor, currency and amount).
+
+    Only the candidates (rows sharing vendor, currency and amount, a small share of any real
+    export) go through the windows; the rest join back with zeros."""
     import ibis
 
-    from boaudit.metrics.work import POSITION, literal_days
+    from boaudit.metrics.work import POSITION, literal_days, normalised_number
 
-    pos = table[POSITION]
-    keyed = table["w_vendor"].notnull() & table["w_amount"].notnull()
-    exact_keys = [table["w_vendor"], table["w_currency"], table["w_amount"], table["w_number"]]
-    exact_window = ibis.window(group_by=exact_keys)
-    has_number = keyed & table["w_number"].notnull()
+    keys = ["w_vendor", "w_ckey", "w_amount"]
+    narrow = table.select(POSITION, "w_vendor", "w_currency", "w_amount", "w_when", "invoice_id")
+    # only the amount is tested here: a test on w_vendor would be pushed down to every row's
+    # vendor text; rows without a vendor key fall out of the join below (null never matches)
+    narrow = narrow.filter(narrow["w_amount"].notnull())
+    narrow = narrow.mutate(w_ckey=narrow["w_currency"].fill_null(""))
+    shared = narrow.group_by(keys).aggregate(w_shared=narrow.count())
+    shared = shared.filter(shared["w_shared"] > 1)
+    cands = narrow.inner_join(shared, keys).select(
+        POSITION, *keys, "w_currency", "w_when", "invoice_id"
+    )
+    cands = cands.mutate(w_number=normalised_number(cands["invoice_id"]))
+    pos = cands[POSITION]
+    exact_window = ibis.window(group_by=[cands[k] for k in (*keys, "w_number")])
     members = pos.count().over(exact_window)
     first = pos.min().over(exact_window)
-    is_exact = has_number & (members > 1)
-    pair_keys = [table["w_vendor"], table["w_currency"], table["w_amount"]]
+    is_exact = cands["w_number"].notnull() & (members > 1)
     ordered = ibis.window(
-        group_by=pair_keys,
-        order_by=[ibis.asc(table["w_when"], nulls_first=False), ibis.asc(pos)],
+        group_by=[cands[k] for k in keys],
+        order_by=[ibis.asc(cands["w_when"], nulls_first=False), ibis.asc(pos)],
     )
-    number = table["w_number"].fill_null("\x00")
+    number = cands["w_number"].fill_null("\x00")
     window = literal_days(options.duplicate_window_days)
 
-    def linked(offset: int) -> ir.BooleanValue:
-        other_when = (
-            table["w_when"].lag().over(ordered)
-            if offset < 0
-            else table["w_when"].lead().over(ordered)
-        )
-        other_number = number.lag().over(ordered) if offset < 0 else number.lead().over(ordered)
-        close = (table["w_when"] - other_when).abs() <= window
-        return (keyed & close & (number != other_number)).fill_null(False)
+    def linked(after: bool) -> ir.BooleanValue:
+        when = cands["w_when"]
+        other_when = when.lead().over(ordered) if after else when.lag().over(ordered)
+        other_number = number.lead().over(ordered) if after else number.lag().over(ordered)
+        close = (when - other_when).abs() <= window
+        return (close & (number != other_number)).fill_null(False)
 
-    with_prev, with_next = linked(-1), linked(1)
-    return table.mutate(
+    with_prev, with_next = linked(after=False), linked(after=True)
+    flagged = cands.mutate(
         w_dup_exact=ibis.ifelse(is_exact, 1.0, 0.0),
         w_dup_group=ibis.ifelse(is_exact, first, None),
-        w_dup_extra=ibis.ifelse(is_exact & (pos != first), table["w_amount"], 0.0),
+        w_dup_extra=ibis.ifelse(is_exact & (pos != first), cands["w_amount"], 0.0),
         w_dup_near=ibis.ifelse(with_prev | with_next, 1.0, 0.0),
         w_dup_pair=with_next,
         w_dup_next=ibis.ifelse(with_next, pos.lead().over(ordered), None),
-        w_dup_keyed=keyed.cast("int64").sum().over(ibis.window(group_by=pair_keys)),
-        w_vendor_first=pos.min().over(ibis.window(group_by=[table["w_vendor"]])),
-        w_currency_first=pos.min().over(ibis.window(group_by=[table["w_currency"]])),
+    )
+    # first appearance of the vendor and the currency: how the reference engine orders the
+    # near pairs of equal amounts (its codes are in order of appearance)
+    vendors = table.group_by("w_vendor").aggregate(w_vendor_first=table[POSITION].min())
+    currency = table.mutate(w_ckey=table["w_currency"].fill_null(""))
+    currencies = currency.group_by("w_ckey").aggregate(w_currency_first=currency[POSITION].min())
+    flagged = (
+        flagged.inner_join(vendors, "w_vendor")
+        .inner_join(currencies, "w_ckey")
+        .select(
+            POSITION,
+            "w_dup_exact",
+            "w_dup_group",
+            "w_dup_extra",
+            "w_dup_near",
+            "w_dup_pair",
+            "w_dup_next",
+            "w_vendor_first",
+            "w_currency_first",
+        )
+    )
+    joined = table.left_join(flagged, POSITION)
+    joined = joined.drop(*(c for c in joined.columns if c.endswith("_right")))
+    return joined.mutate(
+        w_dup_exact=joined["w_dup_exact"].fill_null(0.0),
+        w_dup_extra=joined["w_dup_extra"].fill_null(0.0),
+        w_dup_near=joined["w_dup_near"].fill_null(0.0),
+        w_dup_pair=joined["w_dup_pair"].fill_null(False),
+        w_dup_candidate=joined["w_vendor_first"].notnull().cast("int64"),
     )
 
 
@@ -305,8 +349,8 @@ class _Run:
         if counters:
             for name in self.work.counters:
                 reductions[name] = table[f"c_{name}"].sum()
-            if "w_dup_keyed" in table.columns:
-                reductions["dup_no_date"] = (table["w_dup_keyed"] > 1).cast("int64").sum()
+            if "w_dup_candidate" in table.columns:
+                reductions["dup_no_date"] = table["w_dup_candidate"].sum()
         grouped = (
             table.group_by(KEY).aggregate(**reductions)
             if key is not None

@@ -16,8 +16,9 @@ The conventions are those of DESIGN.md section 4 and of the reference engine
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,15 +42,50 @@ WHITESPACE = r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]+"
 syntax every backend's regular expressions read (RE2, Java, ICU)."""
 
 
+Micros = Callable[[ir.TimestampValue], ir.IntegerValue]
+"""Microseconds since 1970-01-01 UTC of a timestamp, as the backend computes them fastest."""
+
+
+def generic_micros(stamp: ir.TimestampValue) -> ir.IntegerValue:
+    """Microseconds since the epoch on any backend (a calendar difference: slower)."""
+    epoch = ibis.timestamp("1970-01-01 00:00:00", timezone="UTC")
+    return stamp.delta(epoch, unit="microsecond")
+
+
+@functools.cache
+def builtin_micros(function: str) -> Micros:
+    """A backend's own epoch-microseconds function (``epoch_us`` in DuckDB, ``unix_micros`` in
+    Spark): a plain read of the stored value, where a calendar difference walks the dates."""
+    import ibis.expr.datatypes as dt
+
+    @ibis.udf.scalar.builtin(name=function, signature=((dt.Timestamp(timezone="UTC"),), dt.int64))
+    def micros(stamp: ir.TimestampValue) -> ir.IntegerValue: ...
+
+    return micros  # type: ignore[no-any-return]
+
+
+_micros: Micros = generic_micros
+
+
+def set_micros(function: Micros) -> None:
+    """Use ``function`` for the timestamps of the next derivations (the backend's fastest)."""
+    global _micros
+    _micros = function
+
+
+def micros(stamp: ir.TimestampValue) -> ir.IntegerValue:
+    """Microseconds since 1970-01-01 UTC."""
+    return _micros(stamp)
+
+
 def days_between(end: ir.TimestampValue, start: ir.TimestampValue) -> ir.FloatingValue:
     """``end - start`` in calendar days (null where either is missing)."""
-    micros = end.delta(start, unit="microsecond")
-    return (micros * 1000).cast("float64") / 1e9 / 86_400.0
+    return ((micros(end) - micros(start)) * 1000).cast("float64") / 1e9 / 86_400.0
 
 
 def day_ordinal(stamp: ir.TimestampValue) -> ir.IntegerValue:
     """Days since 1970-01-01 of the timestamp's UTC date."""
-    return stamp.date().delta(ibis.date(1970, 1, 1), unit="day")
+    return (micros(stamp).cast("float64") / _US_PER_DAY).floor().cast("int64")
 
 
 def month_ordinal(stamp: ir.TimestampValue) -> ir.IntegerValue:
@@ -87,6 +123,30 @@ def normalised_number(ids: ir.Value) -> ir.StringValue:
     upper = ids.cast("string").upper().re_replace(r"[^0-9A-Z]", "")
     stripped = upper.re_replace(r"(^|[^0-9])0+([0-9])", r"\1\2")
     return ibis.ifelse(stripped == "", ibis.null("string"), stripped)
+
+
+def with_lookup(
+    table: ir.Table, column: str, name: str, transform: Callable[[ir.Value], ir.Value]
+) -> ir.Table:
+    """``table`` with a column ``name`` = ``transform(column)``, computed once per distinct
+    value and joined back (a column of a few hundred names is transformed a few hundred times,
+    not once per row)."""
+    values = table.select(column).distinct()
+    lookup = values.mutate(**{name: transform(values[column])})
+    joined = table.left_join(lookup, column)
+    return joined.drop(*(c for c in joined.columns if c.endswith("_right")))
+
+
+def vendor_key(vendor: ir.Value) -> ir.StringValue:
+    """A vendor name compared casefolded, with its spaces collapsed; null when empty."""
+    key = vendor.cast("string").lower().re_replace(WHITESPACE, " ").strip()
+    return ibis.ifelse(key == "", ibis.null("string"), key)
+
+
+def currency_key(currency: ir.Value) -> ir.StringValue:
+    """A currency code stripped and upper case; null when empty."""
+    key = currency.cast("string").strip().upper()
+    return ibis.ifelse(key == "", ibis.null("string"), key)
 
 
 @dataclass(frozen=True)
@@ -183,6 +243,7 @@ def derive(table: ir.Table, kind: Kind, options: MetricsOptions, facts: Facts) -
     from boaudit.metrics.compute import parse_as_of
 
     roles = ROLES[kind]
+    table = _lookups(table, kind, facts)
     present = [c for c in roles.start if facts.available(c)]
     start: ir.TimestampValue | None = None
     start_label: str | None = None
@@ -254,7 +315,7 @@ def derive(table: ir.Table, kind: Kind, options: MetricsOptions, facts: Facts) -
         columns["w_cost"] = cost
 
     if facts.available(roles.assignee):
-        columns["w_assignee"] = text_key(table[roles.assignee])
+        columns["w_assignee"] = table["k_assignee"]
     else:
         for name in ("consistency", "workload_gini"):
             work.reasons[name] = f"no {roles.assignee} column in the export"
@@ -271,6 +332,27 @@ def derive(table: ir.Table, kind: Kind, options: MetricsOptions, facts: Facts) -
         columns[f"c_{name}"] = rows.fill_null(False).cast("int64")
     work.table = table.mutate(**columns)
     return work
+
+
+def _lookups(table: ir.Table, kind: Kind, facts: Facts) -> ir.Table:
+    """The text keys, each computed once per distinct value: the assignee, the status's
+    finished flag, and (invoices) the vendor and currency keys of the duplicate tests."""
+    assignee = ROLES[kind].assignee
+    if facts.available(assignee):
+        table = with_lookup(table, assignee, "k_assignee", text_key)
+    if facts.available("status"):
+        pattern = "(?i)" + TERMINAL_STATUS.pattern
+        table = with_lookup(
+            table,
+            "status",
+            "k_finished",
+            lambda status: text_key(status).re_search(pattern).fill_null(False),
+        )
+    if kind == "invoices" and facts.available("vendor"):
+        table = with_lookup(table, "vendor", "k_vendor", vendor_key)
+        if facts.available("currency"):
+            table = with_lookup(table, "currency", "k_currency", currency_key)
+    return table
 
 
 def _default_as_of(facts: Facts) -> tuple[dt.datetime | None, str]:
@@ -303,7 +385,7 @@ def _invoice_columns(
         missing = "approved_at" if start_label else " or ".join(roles.start)
         work.reasons["approval_time_days"] = f"no {missing} column in the export"
     if end is not None and facts.available("due_date"):
-        late = end.date().delta(table["due_date"].date(), unit="day").cast("float64")
+        late = (day_ordinal(end) - day_ordinal(table["due_date"])).cast("float64")
         columns["w_ontime"] = flag(late <= 0)
         # GREATEST skips nulls: an unpaid invoice stays unknown, not 0 days late
         columns["w_late"] = ibis.ifelse(
@@ -420,9 +502,7 @@ def _backlog(
     as_of = ibis.literal(work.as_of, type="timestamp('UTC')")
     is_open = start.notnull() & (start <= as_of) & (end.isnull() | (end > as_of))
     if work.facts.available("status"):
-        status = text_key(table["status"])
-        terminal = status.re_search("(?i)" + TERMINAL_STATUS.pattern).fill_null(False)
-        finished = terminal & end.isnull()
+        finished = table["k_finished"] & end.isnull()
         work.note(
             f"backlog: {{n}} item(s) without {roles.end} but with a finished status "
             "(cancelled, rejected, closed, ...) are not counted as open",
@@ -447,20 +527,16 @@ def _duplicate_columns(
     if not facts.available("vendor"):
         work.reasons["duplicate_suspects"] = "no vendor column in the export"
         return
-    vendor = table["vendor"].cast("string").lower().re_replace(WHITESPACE, " ").strip()
-    columns["w_vendor"] = ibis.ifelse(vendor == "", ibis.null("string"), vendor)
+    columns["w_vendor"] = table["k_vendor"]
     if facts.available("currency"):
-        currency = table["currency"].cast("string").strip().upper()
-        columns["w_currency"] = ibis.ifelse(currency == "", ibis.null("string"), currency)
+        columns["w_currency"] = table["k_currency"]
     else:
         columns["w_currency"] = ibis.null("string")
     columns["w_amount"] = table["amount"].cast("float64") + 0.0
-    columns["w_number"] = normalised_number(table[work.roles.id])
+    # the normalised number is computed for the candidates only (engine._with_duplicates)
     date_column = next((c for c in ("invoice_date", "received_at") if facts.available(c)), None)
     if date_column is not None:
-        columns["w_when"] = table[date_column].delta(
-            ibis.timestamp("1970-01-01 00:00:00", timezone="UTC"), unit="microsecond"
-        )
+        columns["w_when"] = micros(table[date_column])
     else:
         columns["w_when"] = ibis.null("int64")
         # said when some invoices share a vendor and an amount (the duplicates query counts)
