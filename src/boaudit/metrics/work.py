@@ -58,7 +58,10 @@ def builtin_micros(function: str) -> Micros:
     Spark): a plain read of the stored value, where a calendar difference walks the dates."""
     import ibis.expr.datatypes as dt
 
-    @ibis.udf.scalar.builtin(name=function, signature=((dt.Timestamp(timezone="UTC"),), dt.int64))
+    # ibis's decorators carry no types: the function is typed by Micros
+    @ibis.udf.scalar.builtin(  # type: ignore[untyped-decorator]
+        name=function, signature=((dt.Timestamp(timezone="UTC"),), dt.int64)
+    )
     def micros(stamp: ir.TimestampValue) -> ir.IntegerValue: ...
 
     return micros  # type: ignore[no-any-return]
