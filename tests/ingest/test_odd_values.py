@@ -1,0 +1,90 @@
+"""Odd values that real exports hold: dates beyond what a timestamp can hold, amounts too
+large for a float. Each is read as missing or quarantined with a word, never a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from boaudit.cli import app
+
+runner = CliRunner()
+
+PLACEHOLDER_NOTE = (
+    "1 date(s) such as {shown} lie after 2262-04-11 or before 1677-09-21, beyond the dates "
+    "boaudit can hold (9999-12-31 is the usual 'no end date' placeholder); read as missing"
+)
+
+
+def metrics_json(*args: str) -> dict:
+    result = runner.invoke(app, ["metrics", *args, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_no_end_date_placeholder_in_text_is_missing_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "tasks.csv"
+    path.write_text(
+        "Ticket ID,Created,Resolved\nT1,2024-01-01,2024-01-03\nT2,2024-01-02,9999-12-31\n",
+        encoding="utf-8",
+    )
+    document = metrics_json("tasks", str(path))
+    assert document["rows"] == {"read": 2, "accepted": 2, "quarantined": 0, "skipped": 0}
+    assert document["metrics"]["completed"] == 1
+    assert document["data_quality"]["value_problems"] == {}
+    assert document["notes"] == [
+        f"{path}, column 'Resolved' (completed_at): " + PLACEHOLDER_NOTE.format(shown="9999-12-31")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (dt.datetime(9999, 12, 31), "9999-12-31"),
+        (2_958_465, "2958465 (an Excel serial)"),  # 9999-12-31 as Excel stores it
+        (dt.datetime(2300, 1, 1, 8, 30), "2300-01-01"),
+    ],
+)
+def test_far_future_workbook_dates_do_not_crash(
+    make_xlsx: Callable[..., Path], value: object, shown: str
+) -> None:
+    book = make_xlsx(
+        {
+            "Tickets": [
+                ["Ticket ID", "Created", "Resolved"],
+                ["T1", dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 3)],
+                ["T2", dt.datetime(2024, 1, 2), value],
+            ]
+        }
+    )
+    document = metrics_json("tasks", str(book))
+    assert document["metrics"]["completed"] == 1
+    assert document["metrics"]["cycle_time_days"]["n"] == 1
+    assert document["notes"] == [
+        f"{book} [Tickets], column 'Resolved' (completed_at): "
+        + PLACEHOLDER_NOTE.format(shown=shown)
+    ]
+
+
+@pytest.mark.parametrize("amount", ["9" * 309, "1" + "0" * 400 + ".00", "1e400"])
+def test_an_amount_too_large_for_a_float_is_quarantined(tmp_path: Path, amount: str) -> None:
+    # Two duplicate invoices with it used to crash the duplicate check (KeyError).
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "Invoice Number,Vendor,Amount,Invoice Date\n"
+        f"I1,Acme,{amount},2024-01-01\nI1,Acme,{amount},2024-01-01\nI2,Beta,10.50,2024-01-02\n",
+        encoding="utf-8",
+    )
+    quarantine = tmp_path / "q.csv"
+    document = metrics_json("invoices", str(path), "--quarantine", str(quarantine))
+    assert document["rows"] == {"read": 3, "accepted": 1, "quarantined": 2, "skipped": 0}
+    lines = quarantine.read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[2:4] for line in lines[1:]] == [
+        ["2", "bad-amount:amount"],
+        ["3", "bad-amount:amount"],
+    ]
