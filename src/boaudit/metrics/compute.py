@@ -175,9 +175,10 @@ def available(frame: pd.DataFrame, column: str) -> bool:
 
 
 def parse_duration(text: str) -> float:
-    """Parse an SLA duration into days: ``48h``, ``2d``, ``2.5 days``, ``1w``, ``90m``, ``3``.
+    """Parse an SLA duration into days: ``48h``, ``2d``, ``2.5 days``, ``1w``, ``90m``.
 
-    A bare number is days. Raises :class:`UsageError` when ``text`` is not a positive duration.
+    The unit is required: a bare ``48`` could mean hours or days, and read as days it would
+    pass nearly every item. Raises :class:`UsageError` when ``text`` is not a positive duration.
     """
     match = re.fullmatch(
         r"\s*(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)?\s*",
@@ -187,10 +188,14 @@ def parse_duration(text: str) -> float:
     if not match:
         raise UsageError(f"duration {text!r}: write it like 48h, 2d, 1.5 days, 1w or 90m")
     number = float(match.group(1))
-    unit = (match.group(2) or "d").lower()
-    factor = {"m": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0}[unit[0]]
     if number <= 0:
         raise UsageError(f"duration {text!r}: must be more than zero")
+    if match.group(2) is None:
+        raise UsageError(
+            f"duration {text!r} has no unit: write {match.group(1)}h for hours or "
+            f"{match.group(1)}d for days (or m, w)"
+        )
+    factor = {"m": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0}[match.group(2).lower()[0]]
     return number * factor
 
 
