@@ -17,7 +17,8 @@ runner = CliRunner()
 
 PLACEHOLDER_NOTE = (
     "1 date(s) such as {shown} lie after 2262-04-11 or before 1677-09-21, beyond the dates "
-    "boaudit can hold (9999-12-31 is the usual 'no end date' placeholder); read as missing"
+    "boaudit can hold (9999-12-31 is the usual 'no end date' placeholder); left empty and "
+    "counted as unreadable"
 )
 
 
@@ -36,7 +37,7 @@ def test_a_no_end_date_placeholder_in_text_is_missing_with_a_note(tmp_path: Path
     document = metrics_json("tasks", str(path))
     assert document["rows"] == {"read": 2, "accepted": 2, "quarantined": 0, "skipped": 0}
     assert document["metrics"]["completed"] == 1
-    assert document["data_quality"]["value_problems"] == {}
+    assert document["data_quality"]["value_problems"] == {"completed_at": 1}
     assert document["notes"] == [
         f"{path}, column 'Resolved' (completed_at): " + PLACEHOLDER_NOTE.format(shown="9999-12-31")
     ]
@@ -63,6 +64,7 @@ def test_far_future_workbook_dates_do_not_crash(
         }
     )
     document = metrics_json("tasks", str(book))
+    assert document["data_quality"]["value_problems"] == {"completed_at": 1}
     assert document["metrics"]["completed"] == 1
     assert document["metrics"]["cycle_time_days"]["n"] == 1
     assert document["notes"] == [

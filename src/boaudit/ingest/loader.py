@@ -594,6 +594,35 @@ def _likely_kind(
         return None, None
 
 
+def _where(table: RawTable) -> tuple[str, str]:
+    """The source as named in these errors, and what it is (a file, or the input)."""
+    if table.info.source == "-":
+        return "stdin", "input"
+    return _label(table.info), "file"
+
+
+def _refuse_empty(tables: Sequence[RawTable]) -> None:
+    """An empty source (nothing, or blank lines) is an error, before its columns are mapped."""
+    for table in tables:
+        unnamed = all(name == f"column {i}" for i, name in enumerate(table.header, 1))
+        if len(table.data) == 0 and unnamed:
+            where, what = _where(table)
+            raise InputDataError(
+                f"{where}: the {what} is empty; export it again, with its header row and its rows"
+            )
+
+
+def _refuse_no_rows(tables: Sequence[RawTable]) -> None:
+    """Headers without a row, once the columns are known to fit: an error when no source has
+    a row (one header-only export among several is a month with nothing in it, and loads)."""
+    if all(len(table.data) == 0 for table in tables):
+        where, what = _where(tables[0])
+        raise InputDataError(
+            f"{where}: the {what} has a header but no rows; check the export's filters or "
+            "date range and export it again"
+        )
+
+
 def load(
     sources: Sequence[str | Path],
     kind: Kind | None,
@@ -614,6 +643,7 @@ def load(
     if sum(1 for s in sources if str(s) == "-") > 1:
         raise UsageError("stdin (-) can be read only once")
     tables = [read_source(s, options, stdin=stdin, on_progress=on_progress) for s in sources]
+    _refuse_empty(tables)
     detected: list[SourceInfo] = []
     mappings: list[ColumnMapping] = []
     kinds: list[Kind] = []
@@ -641,6 +671,7 @@ def load(
             f"the inputs are of different kinds ({listing}); pass --kind or load them apart"
         )
     final_kind = kinds[0]
+    _refuse_no_rows(tables)
     notes: list[str] = []
     for table in tables:
         notes.extend(table.notes)

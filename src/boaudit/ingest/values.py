@@ -744,22 +744,19 @@ def parse_dates(
         converted = out.iloc[positions].notna().to_numpy(dtype=bool)
         bad[positions[~converted]] = True
     if bad.any():
-        bad, far_note = _far_dates(values, bad, where, epoch1904)
+        far_note = _far_dates(values, bad, where, epoch1904)
         note = "; ".join(n for n in (note, far_note) if n) or None
     return Parsed(out, bad, note=note)
 
 
-def _far_dates(
-    values: pd.Series, bad: BoolArray, where: str, epoch1904: bool
-) -> tuple[BoolArray, str | None]:
-    """Take the dates beyond a nanosecond timestamp out of ``bad``: they are read as missing,
-    with a note saying how many and one of them."""
+def _far_dates(values: pd.Series, bad: BoolArray, where: str, epoch1904: bool) -> str | None:
+    """A note on the unreadable values that are dates beyond a nanosecond timestamp: how many,
+    and one of them (they stay unreadable: missing in an optional column, quarantined in a
+    required one)."""
     positions = np.flatnonzero(bad)
     far = np.array([_far_away(values.iloc[i], epoch1904) for i in positions], dtype=bool)
     if not far.any():
-        return bad, None
-    bad = bad.copy()
-    bad[positions[far]] = False
+        return None
     example = values.iloc[positions[far][0]]
     if isinstance(example, dt.date):
         shown = example.isoformat()[:10]
@@ -767,11 +764,10 @@ def _far_dates(
         shown = f"{example:.10g} (an Excel serial)"
     else:
         shown = str(example).strip()
-    count = int(far.sum())
-    return bad, (
-        f"{where}: {count:,} date(s) such as {shown} lie after 2262-04-11 or before "
+    return (
+        f"{where}: {int(far.sum()):,} date(s) such as {shown} lie after 2262-04-11 or before "
         "1677-09-21, beyond the dates boaudit can hold (9999-12-31 is the usual 'no end "
-        "date' placeholder); read as missing"
+        "date' placeholder); left empty and counted as unreadable"
     )
 
 
