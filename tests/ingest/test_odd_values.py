@@ -90,3 +90,21 @@ def test_an_amount_too_large_for_a_float_is_quarantined(tmp_path: Path, amount: 
         ["2", "bad-amount:amount"],
         ["3", "bad-amount:amount"],
     ]
+
+
+@pytest.mark.parametrize("output_format", ["json", "table", "csv"])
+def test_unreadable_optional_values_are_said_on_stderr(tmp_path: Path, output_format: str) -> None:
+    path = tmp_path / "tasks.csv"
+    path.write_text(
+        "Ticket ID,Created,Resolved,Due\n"
+        "T1,2024-01-01,2024-01-03,garbage\nT2,2024-01-02,2024-01-05,2024-01-04\n"
+        "T3,2024-01-05,2024-01-09,nope\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["metrics", "tasks", str(path), "--format", output_format])
+    assert result.exit_code == 0, result.stderr
+    assert (
+        f"2 value(s) of due_at ('Due') could not be read and count as missing, first: "
+        f"{path} row 2: 'garbage'\n"
+    ) in result.stderr
+    assert "value(s) of due_at" not in result.stdout

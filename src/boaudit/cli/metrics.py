@@ -76,6 +76,15 @@ def metrics(
         write_quarantine(quarantine, loaded.account.quarantined)
     result = with_evidence(metrics_from_load(loaded, metrics_options))
     _write(result, output_format, output)
+    for column, count in sorted(loaded.value_problems.items()):
+        source = loaded.columns.get(column)
+        examples = loaded.value_examples.get(column, [])
+        note(
+            f"{count:,} value(s) of {column}"
+            + (f" ({source!r})" if source else "")
+            + " could not be read and count as missing"
+            + (f", first: {examples[0]}" if examples else "")
+        )
     rows = result.rows
     if rows.get("quarantined"):
         note(
