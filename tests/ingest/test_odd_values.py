@@ -108,3 +108,42 @@ def test_unreadable_optional_values_are_said_on_stderr(tmp_path: Path, output_fo
         f"{path} row 2: 'garbage'\n"
     ) in result.stderr
     assert "value(s) of due_at" not in result.stdout
+
+
+@pytest.mark.parametrize("from_stdin", [False, True])
+def test_rows_with_fewer_fields_than_the_header_are_kept_counted_and_said(
+    tmp_path: Path, from_stdin: bool
+) -> None:
+    text = (
+        "Ticket ID,Created,Resolved,Assigned To,Priority,Status,Queue\n"
+        "T1,2024-01-01,2024-01-03,ann,high,closed,a\n"
+        "T2,2024-01-02,2024-01-05,bob\n"  # an exporter that drops trailing empty fields
+        'T3,2024-01-05,2024-01-09,ann,"low, really",closed,b\n'
+        "T4,2024-01-06\n"
+    )
+    path = tmp_path / "tasks.csv"
+    path.write_text(text, encoding="utf-8")
+    source = "-" if from_stdin else str(path)
+    result = runner.invoke(
+        app, ["metrics", "tasks", source, "--format", "json"], input=text if from_stdin else None
+    )
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["rows"] == {"read": 4, "accepted": 4, "quarantined": 0, "skipped": 0}
+    where = "-" if from_stdin else str(path)
+    assert document["data_quality"]["short_rows"] == {
+        "rows": 2,
+        "first": {"source": where, "row": 3, "fields": 4, "of": 7},
+    }
+    assert (
+        f"{where}: 2 row(s) have fewer fields than the header (first: row 3, 4 of 7); kept, "
+        "with the missing fields empty"
+    ) in document["notes"]
+
+
+def test_rows_of_the_full_width_say_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "tasks.csv"
+    path.write_text("Ticket ID,Created\nT1,2024-01-01\nT2,\n", encoding="utf-8")
+    document = metrics_json("tasks", str(path))
+    assert "short_rows" not in document["data_quality"]
+    assert not any("fewer fields" in note for note in document["notes"])

@@ -92,6 +92,9 @@ class LoadResult:
     """Up to five examples per column of :attr:`value_problems` (``file row N: 'value'``)."""
     cases: int | None = None
     """Events only: the number of cases (rows of :attr:`frame`)."""
+    short_rows: JsonObject | None = None
+    """Rows kept with fewer fields than the header: ``{"rows", "first": {"source", "row",
+    "fields", "of"}}``, or None when every row has them all."""
     map_text: str = ""
     """The mapping as a ``--map`` file (what ``--write-map`` writes)."""
 
@@ -749,7 +752,26 @@ def load(
         value_examples=examples,
         cases=cases,
         map_text=render_map(first, detected[0].source),
+        short_rows=_short_rows(tables),
     )
+
+
+def _short_rows(tables: Sequence[RawTable]) -> JsonObject | None:
+    """The rows with fewer fields than the header, over every source (see LoadResult)."""
+    total = sum(table.short_rows for table in tables)
+    first = next((t for t in tables if t.first_short is not None), None)
+    if not total or first is None or first.first_short is None:
+        return None
+    row, fields = first.first_short
+    return {
+        "rows": total,
+        "first": {
+            "source": _label(first.info),
+            "row": row,
+            "fields": fields,
+            "of": len(first.header),
+        },
+    }
 
 
 def _tasks_frame(tasks: pd.DataFrame) -> pd.DataFrame:

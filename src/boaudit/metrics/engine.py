@@ -159,7 +159,7 @@ def metrics_from_load(load: LoadLike, options: MetricsOptions | None = None) -> 
     frame = load.frame
     detected = getattr(load, "detected", None) or []
     sources = tuple(dict.fromkeys(str(getattr(info, "source", info)) for info in detected))
-    return compute_metrics(
+    result = compute_metrics(
         frame,
         load.kind,
         options,
@@ -169,6 +169,11 @@ def metrics_from_load(load: LoadLike, options: MetricsOptions | None = None) -> 
         value_problems=load.value_problems,
         notes=load.notes,
     )
+    short = getattr(load, "short_rows", None)
+    if short:
+        # Rows the export wrote with fewer fields than its header: kept, and counted here.
+        result = replace(result, data_quality={**result.data_quality, "short_rows": short})
+    return result
 
 
 def _default_rows(count: int) -> dict[str, int]:
