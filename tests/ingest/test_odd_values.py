@@ -147,3 +147,32 @@ def test_rows_of_the_full_width_say_nothing(tmp_path: Path) -> None:
     document = metrics_json("tasks", str(path))
     assert "short_rows" not in document["data_quality"]
     assert not any("fewer fields" in note for note in document["notes"])
+
+
+def test_merged_cells_name_their_range_and_how_they_were_read(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Tickets"
+    for row in (
+        ["Ticket ID", "Created", "Resolved", "Queue"],
+        ["T1", "2024-01-01", "2024-01-03", "Accounts payable"],
+        ["T2", "2024-01-02", "2024-01-05", None],
+        ["T3", "2024-01-05", "2024-01-09", None],
+        ["T4", "2024-01-06", "2024-01-07", "Vendor master"],
+    ):
+        sheet.append(row)
+    sheet.merge_cells("D2:D4")
+    path = tmp_path / "tickets.xlsx"
+    workbook.save(path)
+    document = metrics_json("tasks", str(path), "--by", "Queue")
+    assert document["notes"] == [
+        f"{path} [Tickets]: 1 merged cell range(s), D2:D4 ('Accounts payable'): every cell of "
+        "a range reads the value of its top-left cell"
+    ]
+    queues = document["groups"]["team"]
+    assert {name: group["count"] for name, group in queues.items()} == {
+        "Accounts payable": 3,
+        "Vendor master": 1,
+    }

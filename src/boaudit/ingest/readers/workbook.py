@@ -92,9 +92,10 @@ def _choose_sheet(
 
 def _fill_merged(
     rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]
-) -> int:
-    """Copy each merged range's top-left value into its other cells; returns ranges filled."""
-    filled = 0
+) -> list[str]:
+    """Copy each merged range's top-left value into its other cells; returns the ranges filled,
+    each as ``D2:D4 ('A')``."""
+    filled: list[str] = []
     for (top, left), (bottom, right) in merged:
         if top >= len(rows):
             continue
@@ -102,8 +103,23 @@ def _fill_merged(
         for r in range(top, min(bottom, len(rows) - 1) + 1):
             for c in range(left, min(right, len(rows[r]) - 1) + 1):
                 rows[r][c] = value
-        filled += 1
+        shown = _cell_text(value)
+        shown = shown if len(shown) <= 30 else shown[:29] + "…"
+        filled.append(
+            f"{_reference(top, left)}:{_reference(bottom, right)} ({shown!r})"
+            if shown
+            else f"{_reference(top, left)}:{_reference(bottom, right)} (empty)"
+        )
     return filled
+
+
+def _reference(row: int, column: int) -> str:
+    """A 0-based cell position as a spreadsheet reference (0, 0 -> A1)."""
+    letters, number = "", column + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
 
 
 def read_workbook_bytes(data: bytes, where: str, fmt: str, options: IngestOptions) -> RawTable:
@@ -157,9 +173,12 @@ def read_workbook_bytes(data: bytes, where: str, fmt: str, options: IngestOption
         raise InputDataError(
             f"{label}: cannot read the sheet ({exc}); re-save it from Excel"
         ) from None
-    if merged and _fill_merged(rows, merged):
+    filled = _fill_merged(rows, merged) if merged else []
+    if filled:
+        shown = ", ".join(filled[:3]) + (f" and {len(filled) - 3} more" if len(filled) > 3 else "")
         notes.append(
-            f"{label}: {len(merged)} merged cell range(s): each cell takes the range's value"
+            f"{label}: {len(filled)} merged cell range(s), {shown}: every cell of a range reads "
+            "the value of its top-left cell"
         )
     if missing_values:
         shown = ", ".join(missing_values[:5]) + (" ..." if len(missing_values) > 5 else "")
