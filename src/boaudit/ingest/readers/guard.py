@@ -195,27 +195,23 @@ class _Extent:
 
         size = len(text)
         data = np.frombuffer(text + bytes(_PAD), np.uint8)
-        ends = _lookup(_TAG_ENDS)
-        opens = np.flatnonzero(data[:size] == 0x3C)
-        cell_tags = int(np.count_nonzero((data[opens + 1] == 0x63) & ends[data[opens + 2]]))
-        row_tags = int(
-            np.count_nonzero(
-                (data[opens + 1] == 0x72)
-                & (data[opens + 2] == 0x6F)
-                & (data[opens + 3] == 0x77)
-                & ends[data[opens + 4]]
-            )
-        )
-        quotes = np.flatnonzero(data[:size] == 0x22)
-        # The opening quote of an attribute `` r="..."``; the next quote closes it.
-        opening = np.flatnonzero(
-            (quotes >= 3)
-            & (data[quotes - 1] == 0x3D)
-            & (data[quotes - 2] == 0x72)
-            & _lookup(_SPACES)[data[quotes - 3]]
-        )
-        starts = quotes[opening] + 1
-        closing = np.append(quotes, size)[opening + 1]
+        # Tags written another way (``<c/>``, a line break before the attributes) make the
+        # counts differ from the references found, and the tag-by-tag path reads the stretch.
+        cell_tags = text.count(b"<c ") + text.count(b"<c>")
+        row_tags = text.count(b"<row ") + text.count(b"<row>")
+        # An attribute `` r="..."``: the ``=`` after a space and an ``r``, then a quote.
+        equals = np.flatnonzero(data[:size] == 0x3D)
+        equals = equals[equals >= 2]
+        at = equals[
+            (data[equals - 1] == 0x72)
+            & (data[equals + 1] == 0x22)
+            & _lookup(_SPACES)[data[equals - 2]]
+        ]
+        starts = at + 2
+        # The closing quote, within the longest reference (3 letters, 10 digits) and one more.
+        closing = np.full(len(starts), size, dtype=np.int64)
+        for k in range(_PAD - 2, -1, -1):
+            closing = np.where(data[starts + k] == 0x22, starts + k, closing)
         upper = [(data[starts + k] - 65) < 26 for k in range(4)]
         letters = (
             upper[0].astype(np.int64)
