@@ -58,6 +58,19 @@ class InputDataError(BoauditError):
     exit_code = ExitCode.DATAERR
 
 
+class LimitError(InputDataError):
+    """Input beyond one of the limits against hostile files (exit 65).
+
+    ``fault`` says what is too big, ``option`` names the command-line option that raises the
+    limit; a reader whose command has no such option (answer files) words its own advice.
+    """
+
+    def __init__(self, fault: str, option: str, advice: str) -> None:
+        super().__init__(f"{fault}; {advice}")
+        self.fault = fault
+        self.option = option
+
+
 class InputMissingError(BoauditError):
     """An input file is missing or cannot be read at all (exit 66)."""
 

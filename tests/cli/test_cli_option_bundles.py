@@ -180,6 +180,7 @@ READING = [
     "--completion",
     "--max-rows",
     "--max-columns",
+    "--max-cells",
     "--max-cell-chars",
     "--max-bytes",
 ]

@@ -225,18 +225,43 @@ def test_trailing_unnamed_column_counts_only_when_it_holds_values() -> None:
     assert filled.data.values.tolist() == [["1", "2", "x"], ["3", "4", ""]]
 
 
-def test_an_empty_file_and_a_file_of_blank_lines_have_no_kind(tmp_path: Path) -> None:
-    for name, content in (("empty.csv", b""), ("blank.csv", b"\n\n\n")):
-        with pytest.raises(MissingColumnsError, match="cannot tell whether this is tasks"):
-            load([write(tmp_path, name, content)], None, IngestOptions())
+@pytest.mark.parametrize("kind", [None, "tasks"])
+def test_an_empty_file_and_a_file_of_blank_lines_are_empty(tmp_path: Path, kind: str) -> None:
+    for name, content in (
+        ("empty.csv", b""),
+        ("blank.csv", b"\n\n\n"),
+        ("bom.csv", b"\xef\xbb\xbf"),
+    ):
+        path = write(tmp_path, name, content)
+        with pytest.raises(InputDataError) as info:
+            load([path], kind, IngestOptions())  # type: ignore[arg-type]
+        assert info.value.message == (
+            f"{path}: the file is empty; export it again, with its header row and its rows"
+        )
+    with pytest.raises(InputDataError) as info:
+        load(["-"], "tasks", IngestOptions(), stdin=io.BytesIO(b""))
+    assert info.value.message.startswith("stdin: the input is empty; ")
 
 
-def test_a_header_without_rows_loads_an_empty_typed_frame(tmp_path: Path) -> None:
-    result = load([write(tmp_path, "t.csv", "Ticket ID,Created\n")], "tasks", IngestOptions())
-    assert len(result.frame) == 0
+def test_a_header_without_rows_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.csv", "Ticket ID,Created\n")
+    with pytest.raises(InputDataError) as info:
+        load([path], "tasks", IngestOptions())
+    assert info.value.message == (
+        f"{path}: the file has a header but no rows; check the export's filters or date range "
+        "and export it again"
+    )
+
+
+def test_a_header_only_file_among_others_loads(tmp_path: Path) -> None:
+    # A month with nothing in it, beside one with rows: every row accounted for, no error.
+    empty = write(tmp_path, "t.csv", "Ticket ID,Created\n")
+    full = write(tmp_path, "u.csv", "Ticket ID,Created\nT-1,2024-01-02\n")
+    result = load([empty, full], "tasks", IngestOptions())
+    assert result.frame["task_id"].tolist() == ["T-1"]
     assert str(result.frame["created_at"].dtype) == "datetime64[ns, UTC]"
     assert str(result.frame["rework_count"].dtype) == "Int64"
-    assert result.account.to_dict() == {"read": 0, "accepted": 0, "quarantined": 0, "skipped": 0}
+    assert result.account.to_dict() == {"read": 1, "accepted": 1, "quarantined": 0, "skipped": 0}
 
 
 # --------------------------------------------------------------------------- refused content

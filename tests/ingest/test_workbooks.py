@@ -187,11 +187,16 @@ def test_serial_numbers_follow_the_workbook_date_system(
 
 def test_sheet_with_a_header_and_no_rows(make_xlsx: Callable[..., Path]) -> None:
     path = make_xlsx({"Unpaid": [["Bill Number", "Total", "Vendor Name"]]})
-    result = load([path], None, IngestOptions())
-    assert result.kind == "invoices"
-    assert len(result.frame) == 0
-    assert str(result.frame["amount"].dtype) == "float64"
-    assert result.account.to_dict() == {"read": 0, "accepted": 0, "quarantined": 0, "skipped": 0}
+    with pytest.raises(InputDataError) as info:
+        load([path], None, IngestOptions())
+    assert info.value.message.startswith(f"{path} [Unpaid]: the file has a header but no rows;")
+
+
+def test_an_empty_sheet_is_empty(make_xlsx: Callable[..., Path]) -> None:
+    path = make_xlsx({"Unpaid": []})
+    with pytest.raises(InputDataError) as info:
+        load([path], "invoices", IngestOptions())
+    assert info.value.message.startswith(f"{path} [Unpaid]: the file is empty;")
 
 
 def test_a_cover_sheet_read_by_default_is_a_clear_error(make_xlsx: Callable[..., Path]) -> None:

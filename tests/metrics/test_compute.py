@@ -232,13 +232,13 @@ def test_events_are_computed_like_tasks(tasks: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize(
     ("text_value", "days"),
-    [("48h", 2.0), ("2d", 2.0), ("1.5 days", 1.5), ("1w", 7.0), ("90m", 90 / 1440), ("3", 3.0)],
+    [("48h", 2.0), ("2d", 2.0), ("1.5 days", 1.5), ("1w", 7.0), ("90m", 90 / 1440)],
 )
 def test_parse_duration(text_value: str, days: float) -> None:
     assert parse_duration(text_value) == pytest.approx(days)
 
 
-@pytest.mark.parametrize("bad", ["", "soon", "-2d", "0h"])
+@pytest.mark.parametrize("bad", ["", "soon", "-2d", "0h", "3", "48"])
 def test_parse_duration_refuses(bad: str) -> None:
     with pytest.raises(UsageError):
         parse_duration(bad)

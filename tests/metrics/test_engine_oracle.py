@@ -65,6 +65,8 @@ def both_ways(path: Path, kind: str, options: MetricsOptions) -> list[str]:
         value_problems=loaded.value_problems,
         notes=loaded.notes,
     ).to_dict()
+    if loaded.short_rows:  # counted by the loader, added to the document by metrics_from_load
+        old["data_quality"]["short_rows"] = loaded.short_rows
     return differences(new, old)
 
 

@@ -64,11 +64,21 @@ def test_duration_refusals_say_how_to_write_one(bad: str) -> None:
 # --- the map file ----------------------------------------------------------------------------
 
 
-def test_toml_map_reads_durations_and_bare_numbers_as_days(tmp_path: Path) -> None:
-    path = _map(tmp_path, "sla.toml", 'P1 = "4h"\nP2 = 2\nP3 = 1.5\n"*" = "1w"\n')
+def test_toml_map_reads_durations(tmp_path: Path) -> None:
+    path = _map(tmp_path, "sla.toml", 'P1 = "4h"\nP2 = "2d"\nP3 = "1.5 days"\n"*" = "1w"\n')
     target = load_sla_map(path)
     assert target.by_priority == {"P1": pytest.approx(4 / 24), "P2": 2.0, "P3": 1.5, "*": 7.0}
     assert (target.days, target.label) == (None, "sla.toml")
+
+
+def test_toml_map_refuses_a_bare_number(tmp_path: Path) -> None:
+    # 2 could be hours or days: read as days it would pass nearly every ticket.
+    path = _map(tmp_path, "sla.toml", 'P1 = "4h"\nP2 = 2\n')
+    with pytest.raises(ConfigError) as info:
+        load_sla_map(path)
+    assert info.value.message == (
+        f"{path}: P2: duration '2' has no unit: write 2h for hours or 2d for days (or m, w)"
+    )
 
 
 def test_toml_map_under_an_sla_table(tmp_path: Path) -> None:

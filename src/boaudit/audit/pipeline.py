@@ -76,7 +76,7 @@ def run_audit(
             )
         seen.add(source.kind)
     if inputs.sources:
-        warm_up()
+        warm_up([file for source in inputs.sources for file in source.files])
     assessment = None
     if inputs.answers:
         if on_progress:

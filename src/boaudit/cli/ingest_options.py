@@ -124,6 +124,15 @@ MaxColumnsOpt = Annotated[
     int,
     typer.Option("--max-columns", min=1, help="Most columns per file.", rich_help_panel=_PANEL),
 ]
+MaxCellsOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-cells",
+        min=1,
+        help="Most cells in a sheet's used range (rows x columns up to its last cell).",
+        rich_help_panel=_PANEL,
+    ),
+]
 MaxCellCharsOpt = Annotated[
     int,
     typer.Option(
@@ -141,6 +150,7 @@ MaxBytesOpt = Annotated[
 ]
 DEFAULT_MAX_ROWS = _DEFAULTS.max_rows
 DEFAULT_MAX_COLUMNS = _DEFAULTS.max_columns
+DEFAULT_MAX_CELLS = _DEFAULTS.max_cells
 DEFAULT_MAX_CELL_CHARS = _DEFAULTS.max_cell_chars
 DEFAULT_MAX_BYTES = _DEFAULTS.max_bytes
 
@@ -176,6 +186,7 @@ def ingest_options(
     completion: list[str] | None = None,
     max_rows: int = DEFAULT_MAX_ROWS,
     max_columns: int = DEFAULT_MAX_COLUMNS,
+    max_cells: int = DEFAULT_MAX_CELLS,
     max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> IngestOptions:
@@ -192,6 +203,7 @@ def ingest_options(
         limits=Limits(
             max_rows=max_rows,
             max_columns=max_columns,
+            max_cells=max_cells,
             max_cell_chars=max_cell_chars,
             max_bytes=max_bytes,
         ),
@@ -216,6 +228,7 @@ INGEST_OPTIONS = OptionBundle(
         option("completion", CompletionOpt),
         option("max_rows", MaxRowsOpt, DEFAULT_MAX_ROWS),
         option("max_columns", MaxColumnsOpt, DEFAULT_MAX_COLUMNS),
+        option("max_cells", MaxCellsOpt, DEFAULT_MAX_CELLS),
         option("max_cell_chars", MaxCellCharsOpt, DEFAULT_MAX_CELL_CHARS),
         option("max_bytes", MaxBytesOpt, DEFAULT_MAX_BYTES),
     ),

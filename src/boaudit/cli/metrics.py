@@ -70,7 +70,7 @@ def metrics(
     # Imported here: only this command computes metrics, the others need not load them.
     from boaudit.metrics.backends import warm_up
 
-    warm_up()  # the engine's imports overlap the reading
+    warm_up(sources)  # the engine's imports overlap the reading of large files
     loaded = load_with_progress(sources, kind.value, ingest_options)
     from boaudit.findings import with_evidence
     from boaudit.metrics import metrics_from_load
@@ -79,6 +79,15 @@ def metrics(
         write_quarantine(quarantine, loaded.account.quarantined)
     result = with_evidence(metrics_from_load(loaded, metrics_options))
     _write(result, output_format, output)
+    for column, count in sorted(loaded.value_problems.items()):
+        source = loaded.columns.get(column)
+        examples = loaded.value_examples.get(column, [])
+        note(
+            f"{count:,} value(s) of {column}"
+            + (f" ({source!r})" if source else "")
+            + " could not be read and count as missing"
+            + (f", first: {examples[0]}" if examples else "")
+        )
     rows = result.rows
     if rows.get("quarantined"):
         note(

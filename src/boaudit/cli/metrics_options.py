@@ -65,7 +65,10 @@ def build_options(
         raise UsageError("give --sla or --sla-map, not both")
     target: SlaTarget | None = None
     if sla is not None:
-        target = SlaTarget(days=parse_duration(sla), label=sla)
+        try:
+            target = SlaTarget(days=parse_duration(sla), label=sla)
+        except UsageError as exc:
+            raise UsageError(f"--sla {sla}: {exc.message}") from None
     elif sla_map is not None:
         target = load_sla_map(sla_map)
     if hourly_rate is not None and hourly_rate <= 0:

@@ -92,6 +92,9 @@ class LoadResult:
     """Up to five examples per column of :attr:`value_problems` (``file row N: 'value'``)."""
     cases: int | None = None
     """Events only: the number of cases (rows of :attr:`frame`)."""
+    short_rows: JsonObject | None = None
+    """Rows kept with fewer fields than the header: ``{"rows", "first": {"source", "row",
+    "fields", "of"}}``, or None when every row has them all."""
     map_text: str = ""
     """The mapping as a ``--map`` file (what ``--write-map`` writes)."""
 
@@ -594,6 +597,35 @@ def _likely_kind(
         return None, None
 
 
+def _where(table: RawTable) -> tuple[str, str]:
+    """The source as named in these errors, and what it is (a file, or the input)."""
+    if table.info.source == "-":
+        return "stdin", "input"
+    return _label(table.info), "file"
+
+
+def _refuse_empty(tables: Sequence[RawTable]) -> None:
+    """An empty source (nothing, or blank lines) is an error, before its columns are mapped."""
+    for table in tables:
+        unnamed = all(name == f"column {i}" for i, name in enumerate(table.header, 1))
+        if len(table.data) == 0 and unnamed:
+            where, what = _where(table)
+            raise InputDataError(
+                f"{where}: the {what} is empty; export it again, with its header row and its rows"
+            )
+
+
+def _refuse_no_rows(tables: Sequence[RawTable]) -> None:
+    """Headers without a row, once the columns are known to fit: an error when no source has
+    a row (one header-only export among several is a month with nothing in it, and loads)."""
+    if all(len(table.data) == 0 for table in tables):
+        where, what = _where(tables[0])
+        raise InputDataError(
+            f"{where}: the {what} has a header but no rows; check the export's filters or "
+            "date range and export it again"
+        )
+
+
 def load(
     sources: Sequence[str | Path],
     kind: Kind | None,
@@ -614,6 +646,7 @@ def load(
     if sum(1 for s in sources if str(s) == "-") > 1:
         raise UsageError("stdin (-) can be read only once")
     tables = [read_source(s, options, stdin=stdin, on_progress=on_progress) for s in sources]
+    _refuse_empty(tables)
     detected: list[SourceInfo] = []
     mappings: list[ColumnMapping] = []
     kinds: list[Kind] = []
@@ -641,6 +674,7 @@ def load(
             f"the inputs are of different kinds ({listing}); pass --kind or load them apart"
         )
     final_kind = kinds[0]
+    _refuse_no_rows(tables)
     notes: list[str] = []
     for table in tables:
         notes.extend(table.notes)
@@ -718,7 +752,26 @@ def load(
         value_examples=examples,
         cases=cases,
         map_text=render_map(first, detected[0].source),
+        short_rows=_short_rows(tables),
     )
+
+
+def _short_rows(tables: Sequence[RawTable]) -> JsonObject | None:
+    """The rows with fewer fields than the header, over every source (see LoadResult)."""
+    total = sum(table.short_rows for table in tables)
+    first = next((t for t in tables if t.first_short is not None), None)
+    if not total or first is None or first.first_short is None:
+        return None
+    row, fields = first.first_short
+    return {
+        "rows": total,
+        "first": {
+            "source": _label(first.info),
+            "row": row,
+            "fields": fields,
+            "of": len(first.header),
+        },
+    }
 
 
 def _tasks_frame(tasks: pd.DataFrame) -> pd.DataFrame:

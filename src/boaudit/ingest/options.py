@@ -38,6 +38,9 @@ class Limits:
     """Data rows per file (after the header)."""
     max_columns: int = 2_000
     """Columns per file or sheet."""
+    max_cells: int = 50_000_000
+    """Cells in a sheet's used range (rows x columns of its last cells): a reader fills every
+    cell of the range, so one stray cell at ``ZZ1000000`` would cost gigabytes."""
     max_cell_chars: int = 100_000
     """Characters in one cell."""
     max_bytes: int = 1_073_741_824

@@ -569,10 +569,33 @@ def _assemble(parts: pd.DataFrame, year: pd.Series, month: pd.Series, day: pd.Se
     return result.where(~bad_hour.to_numpy(dtype=bool))
 
 
+def _last_serial(epoch1904: bool) -> float:
+    """The first Excel serial beyond what a nanosecond timestamp holds (2262-04-11)."""
+    epoch = dt.date(1904, 1, 1) if epoch1904 else dt.date(1899, 12, 30)
+    return float((dt.date(2262, 4, 11) - epoch).days)
+
+
+def _far_away(value: Any, epoch1904: bool) -> bool:
+    """Whether ``value`` is a date before 1677-09-21 or after 2262-04-11 (beyond a nanosecond
+    timestamp): text with such a year, a date object, or an Excel serial beyond the range."""
+    if isinstance(value, dt.date):
+        return not _NS_MIN.year < value.year < _NS_MAX.year
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _last_serial(epoch1904) <= value <= _MAX_EXCEL_SERIAL
+    match = _FAR_YEAR_RE.search(str(value))
+    return (
+        match is not None
+        and not _NS_MIN.year < int(match.group(1) or match.group(2)) < _NS_MAX.year
+    )
+
+
+_FAR_YEAR_RE = re.compile(r"^\s*(\d{4})[-/.]\d{1,2}[-/.]\d{1,2}|[-/.](\d{4})(?:\D|$)")
+
+
 def _excel_serial(serial: pd.Series, epoch1904: bool) -> pd.Series:
     """Datetimes from Excel serial day numbers (fractions are times of day)."""
     epoch = _EXCEL_EPOCH_1904 if epoch1904 else _EXCEL_EPOCH_1900
-    ok = (serial >= 1) & (serial <= _MAX_EXCEL_SERIAL)
+    ok = (serial >= 1) & (serial <= _MAX_EXCEL_SERIAL) & (serial < _last_serial(epoch1904))
     days = pd.to_timedelta(serial.where(ok).round(9), unit="D").dt.round("ms")
     return (epoch + days).astype("datetime64[ns, UTC]")
 
@@ -710,6 +733,9 @@ def parse_dates(
         )
         array = np.asarray(objects, dtype=object)
         if is_date.any():
+            # pandas cannot hold dates after 2262-04-11 (9999-12-31, the "no end date" of
+            # many ERP exports): they stay NaT and are named below.
+            is_date &= np.array([not _far_away(v, epoch1904) for v in objects], dtype=bool)
             stamps = pd.to_datetime(pd.Series(array[is_date]), utc=True, errors="coerce")
             out.iloc[positions[is_date]] = pd.DatetimeIndex(stamps)
         if is_number.any():
@@ -717,7 +743,32 @@ def parse_dates(
             out.iloc[positions[is_number]] = pd.DatetimeIndex(serials)
         converted = out.iloc[positions].notna().to_numpy(dtype=bool)
         bad[positions[~converted]] = True
+    if bad.any():
+        far_note = _far_dates(values, bad, where, epoch1904)
+        note = "; ".join(n for n in (note, far_note) if n) or None
     return Parsed(out, bad, note=note)
+
+
+def _far_dates(values: pd.Series, bad: BoolArray, where: str, epoch1904: bool) -> str | None:
+    """A note on the unreadable values that are dates beyond a nanosecond timestamp: how many,
+    and one of them (they stay unreadable: missing in an optional column, quarantined in a
+    required one)."""
+    positions = np.flatnonzero(bad)
+    far = np.array([_far_away(values.iloc[i], epoch1904) for i in positions], dtype=bool)
+    if not far.any():
+        return None
+    example = values.iloc[positions[far][0]]
+    if isinstance(example, dt.date):
+        shown = example.isoformat()[:10]
+    elif isinstance(example, int | float):
+        shown = f"{example:.10g} (an Excel serial)"
+    else:
+        shown = str(example).strip()
+    return (
+        f"{where}: {int(far.sum()):,} date(s) such as {shown} lie after 2262-04-11 or before "
+        "1677-09-21, beyond the dates boaudit can hold (9999-12-31 is the usual 'no end "
+        "date' placeholder); left empty and counted as unreadable"
+    )
 
 
 # --------------------------------------------------------------------------- amounts
@@ -895,7 +946,7 @@ def parse_amounts(
     """
     fast = _fast_amounts(values, decimal)
     if fast is not None:
-        return fast
+        return _finite(fast)
     codes, uniques, present, other = _distinct(values, NULL_TOKENS)
     parsed, scale, note = _parse_amount_uniques(uniques, decimal, where)
     array = (
@@ -908,7 +959,21 @@ def parse_amounts(
     if other.any():
         out = _fill_other(out, bad, values, other, _number_from_object)
         scale = max(scale, _scale_of_floats(np.asarray(out[other], dtype=np.float64)))
-    return Parsed(out, bad, scale=scale, note=note)
+    return _finite(Parsed(out, bad, scale=scale, note=note))
+
+
+def _finite(parsed: Parsed) -> Parsed:
+    """An amount too large for a float (309 digits or more) is infinite: unparsable, like
+    ``1e400``, never a number that breaks every sum it enters."""
+    infinite = np.isinf(parsed.values.to_numpy(dtype=np.float64))
+    if not infinite.any():
+        return parsed
+    return Parsed(
+        parsed.values.mask(infinite),
+        parsed.bad | infinite,
+        scale=parsed.scale,
+        note=parsed.note,
+    )
 
 
 _DURATION_RE = r"^(?P<h>\d+):(?P<m>\d{2})(?::(?P<s>\d{2}))?$"

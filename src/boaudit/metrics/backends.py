@@ -8,9 +8,12 @@ keeps the work table where that is cheaper than recomputing it, and hands back r
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -152,10 +155,23 @@ class Backend:
             self.connection.disconnect()
 
 
-def warm_up() -> None:
+WARM_UP_BYTES = 32 << 20
+"""Inputs from this size on import the engine while they are read. Smaller ones are read in
+less time than the import takes, and a small hostile file (a zip bomb) is refused before the
+engine's libraries add their memory."""
+
+
+def warm_up(sources: Sequence[str | Path] = ()) -> None:
     """Import the engine's libraries in a background thread while the caller reads its inputs
-    (ibis and DuckDB take a few tenths of a second to import; reading overlaps them). Call it
-    after pandas is imported, so the two threads never import the same module at once."""
+    (ibis and DuckDB take a few tenths of a second to import; reading overlaps them), when the
+    files total :data:`WARM_UP_BYTES` or more. Call it after pandas is imported, so the two
+    threads never import the same module at once."""
+    size = 0
+    for source in sources:
+        with contextlib.suppress(OSError):
+            size += Path(source).stat().st_size if str(source) != "-" else 0
+    if size < WARM_UP_BYTES:
+        return
     thread = threading.Thread(target=_import_engine, name="boaudit-engine-import", daemon=True)
     thread.start()
 

@@ -15,8 +15,10 @@ Conventions, so a number can be redone by hand:
 
 * durations are calendar days as floats (``(end - start) / 24 h``); quantiles interpolate
   linearly (numpy's and Excel's ``PERCENTILE.INC`` default);
-* negative durations (an end before its start) are data errors: left out of the duration and
-  counted in ``data_quality.negative_durations``;
+* implausible durations are data errors: an end before its start, or longer than ten years
+  (a date far outside the data), is left out of the duration, counted in
+  ``data_quality.negative_durations`` or ``implausible_durations`` and in ``problem_share``,
+  and named in the notes;
 * a rate is the share of items where its input is known (``error`` null is unknown, not
   "no error");
 * ``on_time_payment_rate`` and ``days_late`` compare calendar dates: an invoice paid at 15:00 on
@@ -173,9 +175,10 @@ def available(frame: pd.DataFrame, column: str) -> bool:
 
 
 def parse_duration(text: str) -> float:
-    """Parse an SLA duration into days: ``48h``, ``2d``, ``2.5 days``, ``1w``, ``90m``, ``3``.
+    """Parse an SLA duration into days: ``48h``, ``2d``, ``2.5 days``, ``1w``, ``90m``.
 
-    A bare number is days. Raises :class:`UsageError` when ``text`` is not a positive duration.
+    The unit is required: a bare ``48`` could mean hours or days, and read as days it would
+    pass nearly every item. Raises :class:`UsageError` when ``text`` is not a positive duration.
     """
     match = re.fullmatch(
         r"\s*(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)?\s*",
@@ -185,10 +188,14 @@ def parse_duration(text: str) -> float:
     if not match:
         raise UsageError(f"duration {text!r}: write it like 48h, 2d, 1.5 days, 1w or 90m")
     number = float(match.group(1))
-    unit = (match.group(2) or "d").lower()
-    factor = {"m": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0}[unit[0]]
     if number <= 0:
         raise UsageError(f"duration {text!r}: must be more than zero")
+    if match.group(2) is None:
+        raise UsageError(
+            f"duration {text!r} has no unit: write {match.group(1)}h for hours or "
+            f"{match.group(1)}d for days (or m, w)"
+        )
+    factor = {"m": 1 / 1440, "h": 1 / 24, "d": 1.0, "w": 7.0}[match.group(2).lower()[0]]
     return number * factor
 
 
@@ -229,6 +236,30 @@ def _days(end: pd.Series, start: pd.Series) -> pd.Series:
         return pd.Series(days, index=end.index, dtype="float64")
     delta: pd.Series = end - start
     return pd.Series(delta.dt.total_seconds() / 86_400.0, index=delta.index, dtype="float64")
+
+
+MAX_PLAUSIBLE_DAYS = 3_652.5
+"""Ten years: a duration beyond it comes from a date outside the data (``1899-12-31``, Excel
+serial 60, year 1), not from work that took that long."""
+
+
+def _plausible(days: pd.Series, metric: str, prep: Prepared) -> pd.Series:
+    """``days`` without the implausible durations (negative, or beyond
+    :data:`MAX_PLAUSIBLE_DAYS`), which are counted in ``data_quality`` and named in a note."""
+    negative = days < 0
+    too_long = days > MAX_PLAUSIBLE_DAYS
+    if negative.any():
+        prep.negative[metric] = int(negative.sum())
+        prep.notes.append(
+            f"{metric}: {int(negative.sum()):,} duration(s) end before they start; left out"
+        )
+    if too_long.any():
+        prep.implausible[metric] = int(too_long.sum())
+        prep.notes.append(
+            f"{metric}: {int(too_long.sum()):,} duration(s) longer than 10 years (a date far "
+            "outside the data, such as 1899-12-31, Excel serial 60 or year 1); left out"
+        )
+    return days.mask(negative | too_long)
 
 
 def _flag(series: pd.Series) -> pd.Series:
@@ -323,6 +354,8 @@ class Prepared:
     """Plain sentences for the user."""
     negative: dict[str, int] = field(default_factory=dict)
     """Durations left out because the end precedes the start."""
+    implausible: dict[str, int] = field(default_factory=dict)
+    """Durations left out because they are longer than :data:`MAX_PLAUSIBLE_DAYS`."""
     duplicate_examples: list[JsonObject] = field(default_factory=list)
     """The largest duplicate suspects, with their rows."""
     exact_group: IntArray | None = None
@@ -496,21 +529,13 @@ def prepare(
     elif not has_end:
         prep.reasons["cycle_time_days"] = f"no {roles.end} column in the export"
     else:
-        cycle = _days(end, start)
-        negative = cycle < 0
-        if negative.any():
-            prep.negative["cycle_time_days"] = int(negative.sum())
-            cycle = cycle.mask(negative)
+        cycle = _plausible(_days(end, start), "cycle_time_days", prep)
         work["cycle"] = cycle
         prep.basis["cycle_time_days"] = f"{roles.end} - {start_label}, completed items"
 
     if kind == "invoices":
         if start_label is not None and available(frame, "approved_at"):
-            approval = _days(frame["approved_at"], start)
-            negative = approval < 0
-            if negative.any():
-                prep.negative["approval_time_days"] = int(negative.sum())
-                approval = approval.mask(negative)
+            approval = _plausible(_days(frame["approved_at"], start), "approval_time_days", prep)
             work["approval"] = approval
             prep.basis["approval_time_days"] = f"approved_at - {start_label}"
         else:
@@ -1435,7 +1460,9 @@ def data_quality(
                 missing[column] = round(share, ROUND)
     worst = max(missing.items(), key=lambda item: (item[1], item[0]), default=None)
     read = int(rows.get("read", count))
-    problems = int(sum(value_problems.values()))
+    problems = int(
+        sum(value_problems.values()) + sum(prep.negative.values()) + sum(prep.implausible.values())
+    )
     quarantined = int(rows.get("quarantined", 0))
     return {
         "read": read,
@@ -1445,6 +1472,7 @@ def data_quality(
         "missing_share": missing,
         "worst_missing": {"column": worst[0], "share": worst[1]} if worst else None,
         "negative_durations": dict(prep.negative),
+        "implausible_durations": dict(prep.implausible),
     }
 
 

@@ -97,7 +97,7 @@ def metrics_from_load(
     load: LoadLike, options: MetricsOptions | None = None, *, backend: Backend | None = None
 ) -> MetricsResult:
     """Compute the metrics of a :class:`boaudit.ingest.LoadResult` (what the CLI does)."""
-    return compute_metrics(
+    result = compute_metrics(
         load.frame,
         load.kind,
         options,
@@ -108,6 +108,11 @@ def metrics_from_load(
         notes=load.notes,
         backend=backend,
     )
+    short = getattr(load, "short_rows", None)
+    if short:
+        # Rows the export wrote with fewer fields than its header: kept, and counted here.
+        result = replace(result, data_quality={**result.data_quality, "short_rows": short})
+    return result
 
 
 def compute_table(
@@ -176,11 +181,14 @@ def compute_table(
     periods = run.trend(options.period) if options.period else []
     benchmarks = options.benchmarks if options.benchmarks is not None else bundled_benchmarks()
     account = dict(rows) if rows is not None else default_rows(facts.rows)
-    negative = {
-        name: int(overall[f"negative_{name}"])
-        for name in ("cycle_time_days", "approval_time_days")
-        if overall.get(f"negative_{name}")
-    }
+    negative, implausible = (
+        {
+            name: int(overall[f"{what}_{name}"])
+            for name in ("cycle_time_days", "approval_time_days")
+            if overall.get(f"{what}_{name}")
+        }
+        for what in ("negative", "implausible")
+    )
     return MetricsResult(
         kind=kind,
         as_of=_iso(work.as_of) if work.as_of is not None else None,
@@ -194,7 +202,7 @@ def compute_table(
         group_null_reasons={k: v for k, v in group_reasons.items() if v},
         periods=tuple(periods),
         benchmarks=compare(metrics, kind, benchmarks),
-        data_quality=_data_quality(work, account, value_problems or {}, negative),
+        data_quality=_data_quality(work, account, value_problems or {}, negative, implausible),
         notes=(*notes, *work.said(overall)),
         context_groups=context,
     )
@@ -618,6 +626,7 @@ def _data_quality(
     rows: Mapping[str, int],
     value_problems: Mapping[str, int],
     negative: Mapping[str, int],
+    implausible: Mapping[str, int],
 ) -> JsonObject:
     from boaudit.metrics.compute import KEY_COLUMNS
     from boaudit.metrics.registry import rounded
@@ -632,7 +641,9 @@ def _data_quality(
                 missing[column] = round(share, 6)
     worst = max(missing.items(), key=lambda item: (item[1], item[0]), default=None)
     read = int(rows.get("read", count))
-    problems = int(sum(value_problems.values()))
+    problems = int(
+        sum(value_problems.values()) + sum(negative.values()) + sum(implausible.values())
+    )
     quarantined = int(rows.get("quarantined", 0))
     return {
         "read": read,
@@ -642,6 +653,7 @@ def _data_quality(
         "missing_share": missing,
         "worst_missing": {"column": worst[0], "share": worst[1]} if worst else None,
         "negative_durations": dict(negative),
+        "implausible_durations": dict(implausible),
     }
 
 

@@ -237,7 +237,7 @@ class Work:
             if not counter:
                 sentences.append(text)
             elif counts.get(counter):
-                sentences.append(text.replace("{n}", str(int(counts[counter]))))
+                sentences.append(text.format(n=int(counts[counter])))
         return sentences
 
 
@@ -292,9 +292,7 @@ def derive(table: ir.Table, kind: Kind, options: MetricsOptions, facts: Facts) -
     elif end is None:
         work.reasons["cycle_time_days"] = f"no {roles.end} column in the export"
     else:
-        raw = days_between(end, start)
-        work.counters["negative_cycle_time_days"] = raw < 0
-        cycle = ibis.ifelse(raw < 0, ibis.null("float64"), raw)
+        cycle = plausible(days_between(end, start), "cycle_time_days", work)
         columns["w_cycle"] = cycle
         work.basis["cycle_time_days"] = f"{roles.end} - {start_label}, completed items"
 
@@ -358,6 +356,28 @@ def _lookups(table: ir.Table, kind: Kind, facts: Facts) -> ir.Table:
     return table
 
 
+def plausible(days: ir.FloatingValue, metric: str, work: Work) -> ir.FloatingValue:
+    """``days`` without the implausible durations: an end before its start, or longer than
+    :data:`~boaudit.metrics.compute.MAX_PLAUSIBLE_DAYS` (a date far outside the data). Both are
+    counted (``data_quality``) and named in a note."""
+    from boaudit.metrics.compute import MAX_PLAUSIBLE_DAYS
+
+    negative = days < 0
+    too_long = days > MAX_PLAUSIBLE_DAYS
+    work.note(
+        f"{metric}: {{n:,}} duration(s) end before they start; left out",
+        f"negative_{metric}",
+        negative,
+    )
+    work.note(
+        f"{metric}: {{n:,}} duration(s) longer than 10 years (a date far outside the data, "
+        "such as 1899-12-31, Excel serial 60 or year 1); left out",
+        f"implausible_{metric}",
+        too_long,
+    )
+    return ibis.ifelse(negative | too_long, ibis.null("float64"), days)
+
+
 def _default_as_of(facts: Facts) -> tuple[dt.datetime | None, str]:
     latest: dt.datetime | None = None
     source = ""
@@ -380,9 +400,9 @@ def _invoice_columns(
     facts = work.facts
     roles = work.roles
     if start is not None and facts.available("approved_at"):
-        raw = days_between(table["approved_at"], start)
-        work.counters["negative_approval_time_days"] = raw < 0
-        columns["w_approval"] = ibis.ifelse(raw < 0, ibis.null("float64"), raw)
+        columns["w_approval"] = plausible(
+            days_between(table["approved_at"], start), "approval_time_days", work
+        )
         work.basis["approval_time_days"] = f"approved_at - {start_label}"
     else:
         missing = "approved_at" if start_label else " or ".join(roles.start)

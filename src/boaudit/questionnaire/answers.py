@@ -19,9 +19,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
-from boaudit.errors import AnswersError, InputMissingError
+from boaudit.errors import AnswersError, InputMissingError, LimitError
 from boaudit.fileio import restore_cell
+from boaudit.ingest.options import Limits
+from boaudit.ingest.readers.guard import check_workbook
+from boaudit.ingest.readers.source import too_big
 from boaudit.questionnaire.loader import owners_of
 from boaudit.questionnaire.models import Questionnaire
 
@@ -134,8 +138,20 @@ def read_answer_files(paths: Sequence[Path]) -> list[AnswerRecord]:
     return records
 
 
+ANSWER_LIMITS = Limits()
+"""The limits every answer file is read within, the same as an export's defaults."""
+_NOT_AN_ANSWER_FILE = (
+    "no answer file comes near that: check that it is the right file, or fill in a fresh "
+    "'boaudit template'"
+)
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
+        size = path.stat().st_size
+        if path.is_file() and size > ANSWER_LIMITS.max_bytes:
+            fault = too_big(str(path), "the file is", ANSWER_LIMITS.max_bytes).fault
+            raise AnswersError(f"{fault}; {_NOT_AN_ANSWER_FILE}")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise InputMissingError(f"{path}: no such file; check the path") from exc
@@ -164,44 +180,65 @@ def _read_csv(path: Path) -> tuple[list[AnswerRecord], list[str]]:
 
 
 def _read_xlsx(path: Path) -> tuple[list[AnswerRecord], list[str]]:
+    data = _read_bytes(path)  # missing or unreadable files fail here with exit 66
+    # The same guarded opening as an export's: encryption, zip bombs, lying zip headers,
+    # entity declarations, far-away or malformed cells are refused (exit 65) before openpyxl
+    # builds a row.
+    try:
+        check_workbook(data, str(path), ANSWER_LIMITS)
+    except LimitError as exc:
+        raise AnswersError(f"{exc.fault}; {_NOT_AN_ANSWER_FILE}") from None
+    sheets = _workbook_rows(data, path)
+    roles = _roster(sheets)
+    records: list[AnswerRecord] = []
+    problems: list[str] = []
+    answer_sheets = 0
+    for title, rows in sheets:
+        if title.strip().lower() in {ROSTER_SHEET, INSTRUCTIONS_SHEET}:
+            continue
+        if not rows or not _is_answer_header(rows[0]):
+            continue
+        answer_sheets += 1
+        found, issues = _records_from_rows(rows, str(path), sheet=title, default_respondent=title)
+        records.extend(
+            r if r.role or r.respondent not in roles else _with_role(r, roles[r.respondent])
+            for r in found
+        )
+        problems.extend(issues)
+    if not answer_sheets:
+        problems.append(
+            f"{path}: no sheet has the columns question_id and answer; "
+            "start from 'boaudit template ... -o answers.xlsx'"
+        )
+    return records, problems
+
+
+def _workbook_rows(data: bytes, path: Path) -> list[tuple[str, list[list[Any]]]]:
+    """Every sheet's title and rows (values only, formulas as their saved values)."""
     from openpyxl import load_workbook
 
-    _read_bytes(path)  # missing or unreadable files fail here with exit 66
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputMissingError(
-            f"{path}: cannot read it as an XLSX workbook ({type(exc).__name__}); "
-            "save it again from Excel as .xlsx"
-        ) from exc
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError) as exc:
+        raise AnswersError(_unreadable(path, exc)) from exc
     try:
-        roles = _roster(workbook)
-        records: list[AnswerRecord] = []
-        problems: list[str] = []
-        answer_sheets = 0
-        for worksheet in workbook.worksheets:
-            if worksheet.title.strip().lower() in {ROSTER_SHEET, INSTRUCTIONS_SHEET}:
-                continue
-            rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
-            if not rows or not _is_answer_header(rows[0]):
-                continue
-            answer_sheets += 1
-            found, issues = _records_from_rows(
-                rows, str(path), sheet=worksheet.title, default_respondent=worksheet.title
-            )
-            records.extend(
-                r if r.role or r.respondent not in roles else _with_role(r, roles[r.respondent])
-                for r in found
-            )
-            problems.extend(issues)
-        if not answer_sheets:
-            problems.append(
-                f"{path}: no sheet has the columns question_id and answer; "
-                "start from 'boaudit template ... -o answers.xlsx'"
-            )
-        return records, problems
+        return [
+            (sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)])
+            for sheet in workbook.worksheets
+        ]
+    # Only openpyxl runs in here: what it raises on content it cannot make sense of
+    # (a part that is not what its name says) is a property of the file, not a bug.
+    except (KeyError, IndexError, ValueError, TypeError, ElementTree.ParseError) as exc:
+        raise AnswersError(_unreadable(path, exc)) from exc
     finally:
         workbook.close()
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    return (
+        f"{path}: cannot read it as an XLSX workbook ({type(exc).__name__}: {exc}); "
+        "save it again from Excel as .xlsx"
+    )
 
 
 def _with_role(record: AnswerRecord, role: str) -> AnswerRecord:
@@ -218,12 +255,11 @@ def _with_role(record: AnswerRecord, role: str) -> AnswerRecord:
     )
 
 
-def _roster(workbook: Any) -> dict[str, str]:
+def _roster(sheets: Sequence[tuple[str, list[list[Any]]]]) -> dict[str, str]:
     """Respondent -> role from a ``Roster`` sheet, if the workbook has one."""
-    for worksheet in workbook.worksheets:
-        if worksheet.title.strip().lower() != ROSTER_SHEET:
+    for title, rows in sheets:
+        if title.strip().lower() != ROSTER_SHEET:
             continue
-        rows = list(worksheet.iter_rows(values_only=True))
         if not rows:
             return {}
         header = [_norm(cell) for cell in rows[0]]

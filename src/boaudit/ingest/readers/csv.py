@@ -9,10 +9,12 @@ import io
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
@@ -442,6 +444,37 @@ def read_csv_file(path: Path, where: str, options: IngestOptions) -> RawTable | 
     )
 
 
+def _field_counts(utf8: bytes, delimiter: str, records: int) -> npt.NDArray[np.int64] | None:
+    """Fields per record (0 for a blank line); None when the count cannot be matched record
+    for record with the parsed rows."""
+    text = io.StringIO(utf8.decode("utf-8", "replace"), newline="")
+    reader = csv.reader(text, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+    try:
+        counts = np.fromiter((len(row) for row in reader), dtype=np.int64)
+    except csv.Error:
+        return None
+    return counts if len(counts) == records else None
+
+
+def _with_short_rows(table: RawTable, fields: npt.NDArray[np.int64] | None, where: str) -> RawTable:
+    """Count the kept rows with fewer fields than the header, and say so in a note."""
+    width = len(table.header)
+    if fields is None or width < 2 or not len(table.rows):
+        return table
+    kept = fields[table.rows - 1]
+    short = np.flatnonzero((kept > 0) & (kept < width))
+    if not len(short):
+        return table
+    row, count = int(table.rows[short[0]]), int(kept[short[0]])
+    note = (
+        f"{where}: {len(short):,} row(s) have fewer fields than the header (first: row {row}, "
+        f"{count} of {width}); kept, with the missing fields empty"
+    )
+    return replace(
+        table, short_rows=len(short), first_short=(row, count), notes=[*table.notes, note]
+    )
+
+
 def read_csv_bytes(
     data: bytes, where: str, options: IngestOptions, *, compression: str | None = None
 ) -> RawTable:
@@ -484,8 +517,11 @@ def read_csv_owned(
     check = _longest_line(utf8) > limits.max_cell_chars
     nrows = header_index + 1 + limits.max_rows + 1
     frame = _parse_csv_arrow(utf8, delimiter, width)
+    fields: npt.NDArray[np.int64] | None = None
     if frame is None:
+        # Arrow takes only records of one width; any other file may have short rows.
         frame = _parse_csv(utf8, delimiter, max(width, 1), nrows, where, limits)
+        fields = _field_counts(utf8, delimiter, len(frame))
     del utf8
     pa.default_memory_pool().release_unused()
     if len(frame) > header_index + 1 + limits.max_rows:
@@ -502,6 +538,7 @@ def read_csv_owned(
         compression=compression,
         header_row=header_index + 1,
     )
-    return finish_table(
+    table = finish_table(
         frame, header_cells, header_index, info, delimiter, limits, [], False, check
     )
+    return _with_short_rows(table, fields, where)

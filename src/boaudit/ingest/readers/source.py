@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 from typing import BinaryIO
 
-from boaudit.errors import InputDataError, InputMissingError
+from boaudit.errors import InputDataError, InputMissingError, LimitError
 from boaudit.ingest.options import Limits
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
@@ -19,11 +19,12 @@ CHUNK = 1 << 20
 """Bytes handled at a time when data is decompressed or scanned."""
 
 
-def too_big(where: str, what: str, limit: int) -> InputDataError:
+def too_big(where: str, what: str, limit: int) -> LimitError:
     """The error for data beyond the size limit (``what``: "the file is", "unpacks to"...)."""
-    return InputDataError(
-        f"{where}: {what} more than {limit:,} bytes (the limit); "
-        "pass --max-bytes N to raise it if the file is genuine"
+    return LimitError(
+        f"{where}: {what} more than {limit:,} bytes (the limit)",
+        "--max-bytes",
+        "pass --max-bytes N to raise it if the file is genuine",
     )
 
 

@@ -85,6 +85,10 @@ class RawTable:
     """Human notes (sheet used, formulas without a value...)."""
     epoch1904: bool = False
     """Whether the workbook uses the 1904 date system (for serial numbers)."""
+    short_rows: int = 0
+    """Data rows kept with fewer fields than the header (CSV; their missing fields are empty)."""
+    first_short: tuple[int, int] | None = None
+    """The first such row: its row number and how many fields it has."""
 
 
 def find_header(records: list[list[str]]) -> int:

@@ -7,16 +7,21 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import PurePosixPath
 from typing import Any
-from xml.etree import ElementTree  # safe here: every part with a DTD is refused first
 
 import pandas as pd
 import python_calamine as calamine
 
 from boaudit.errors import InputDataError
 from boaudit.ingest.options import IngestOptions, Limits
-from boaudit.ingest.readers.source import CHUNK, SNIFF_CHARS, too_big
+from boaudit.ingest.readers.guard import (
+    column_number,
+    damaged_zip,
+    open_zip,
+    refuse_encrypted,
+    scan_sheet,
+    sheet_parts,
+)
 from boaudit.ingest.readers.table import (
     HEADER_SCAN_ROWS,
     RawTable,
@@ -25,110 +30,31 @@ from boaudit.ingest.readers.table import (
     finish_table,
 )
 
-
-def _check_xml_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: str) -> None:
-    """Refuse an XML part that declares a DTD or entities (an entity bomb, or XXE)."""
-    with archive.open(member) as handle:
-        head = handle.read(SNIFF_CHARS)
-    lowered = head.lower()
-    if b"<!doctype" in lowered or b"<!entity" in lowered:
-        raise InputDataError(
-            f"{where}: part {member.filename} declares a DTD or XML entities, which no "
-            "spreadsheet needs (an XML entity bomb?); refusing to read it"
-        )
-
-
-def _zip_members(data: bytes, where: str, limits: Limits) -> zipfile.ZipFile:
-    """Open a workbook zip after checking its declared size and every XML part's prolog."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputDataError(
-            f"{where}: not a valid workbook (bad zip); re-save it from Excel"
-        ) from None
-    total = sum(info.file_size for info in archive.infolist())
-    if total > limits.max_bytes:
-        raise too_big(where, "unpacks to", limits.max_bytes)
-    for info in archive.infolist():
-        if info.filename.endswith((".xml", ".rels", ".vml")):
-            _check_xml_part(archive, info, where)
-    return archive
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
-    """XLSX: sheet name -> part path, and whether the workbook uses the 1904 date system."""
-    try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
-        return {}, False
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
-    parts: dict[str, str] = {}
-    epoch1904 = False
-    for element in workbook.iter():
-        tag = element.tag.rsplit("}", 1)[-1]
-        if tag == "workbookPr":
-            epoch1904 = element.get("date1904", "0").lower() in {"1", "true"}
-        elif tag == "sheet":
-            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid, "")
-            if target:
-                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                parts[element.get("name", "")] = str(PurePosixPath(path))
-    return parts, epoch1904
-
-
 _DIMENSION_RE = re.compile(rb'<dimension[^>]*ref="[A-Z]*\d*:?([A-Z]+)(\d+)"')
-_CELL_RE = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+\d+)\"[^>]*?>(.*?)</c>", re.S)
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def _scan_sheet(archive: zipfile.ZipFile, part: str, where: str, limits: Limits) -> list[str]:
-    """Check a sheet part's declared dimension and size; return formula cells lacking a value."""
+def _check_dimension(archive: zipfile.ZipFile, part: str, where: str, limits: Limits) -> None:
+    """Refuse a sheet whose declared dimension is beyond the limits (calamine sizes by it)."""
     try:
         info = archive.getinfo(part)
     except KeyError:
-        return []
-    size = 0
-    has_formula = False
-    with archive.open(info) as handle:
+        return
+    with damaged_zip(where), archive.open(info) as handle:
         head = handle.read(4096)
-        match = _DIMENSION_RE.search(head)
-        if match:
-            columns, rows = _column_number(match.group(1).decode()), int(match.group(2))
-            if rows - 1 > limits.max_rows:
-                raise InputDataError(
-                    f"{where}: the sheet declares {rows:,} rows, more than the limit of "
-                    f"{limits.max_rows:,}; pass --max-rows N to raise it"
-                )
-            if columns > limits.max_columns:
-                raise InputDataError(
-                    f"{where}: the sheet declares {columns:,} columns, more than the limit of "
-                    f"{limits.max_columns:,}; pass --max-columns N to raise it"
-                )
-        chunk = head
-        tail = b""
-        while chunk:
-            size += len(chunk)
-            if size > limits.max_bytes:
-                raise too_big(where, "a sheet unpacks to", limits.max_bytes)
-            has_formula = has_formula or b"<f" in tail + chunk
-            tail = chunk[-2:]
-            chunk = handle.read(CHUNK)
-    if not has_formula:
-        return []
-    xml = archive.read(info)
-    missing = []
-    for ref, body in _CELL_RE.findall(xml):
-        if b"<f" in body and not re.search(rb"<v>[^<]+</v>", body):
-            missing.append(ref.decode())
-    return missing
+    match = _DIMENSION_RE.search(head)
+    if match is None:
+        return
+    columns, rows = column_number(match.group(1).decode()), int(match.group(2))
+    if rows - 1 > limits.max_rows:
+        raise InputDataError(
+            f"{where}: the sheet declares {rows:,} rows, more than the limit of "
+            f"{limits.max_rows:,}; pass --max-rows N to raise it"
+        )
+    if columns > limits.max_columns:
+        raise InputDataError(
+            f"{where}: the sheet declares {columns:,} columns, more than the limit of "
+            f"{limits.max_columns:,}; pass --max-columns N to raise it"
+        )
 
 
 def _choose_sheet(
@@ -166,9 +92,10 @@ def _choose_sheet(
 
 def _fill_merged(
     rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]
-) -> int:
-    """Copy each merged range's top-left value into its other cells; returns ranges filled."""
-    filled = 0
+) -> list[str]:
+    """Copy each merged range's top-left value into its other cells; returns the ranges filled,
+    each as ``D2:D4 ('A')``."""
+    filled: list[str] = []
     for (top, left), (bottom, right) in merged:
         if top >= len(rows):
             continue
@@ -176,8 +103,23 @@ def _fill_merged(
         for r in range(top, min(bottom, len(rows) - 1) + 1):
             for c in range(left, min(right, len(rows[r]) - 1) + 1):
                 rows[r][c] = value
-        filled += 1
+        shown = _cell_text(value)
+        shown = shown if len(shown) <= 30 else shown[:29] + "…"
+        filled.append(
+            f"{_reference(top, left)}:{_reference(bottom, right)} ({shown!r})"
+            if shown
+            else f"{_reference(top, left)}:{_reference(bottom, right)} (empty)"
+        )
     return filled
+
+
+def _reference(row: int, column: int) -> str:
+    """A 0-based cell position as a spreadsheet reference (0, 0 -> A1)."""
+    letters, number = "", column + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
 
 
 def read_workbook_bytes(data: bytes, where: str, fmt: str, options: IngestOptions) -> RawTable:
@@ -188,9 +130,12 @@ def read_workbook_bytes(data: bytes, where: str, fmt: str, options: IngestOption
     parts: dict[str, str] = {}
     epoch1904 = False
     if fmt in {"xlsx", "xlsm", "xlsb", "ods"}:
-        archive = _zip_members(data, where, limits)
+        archive = open_zip(data, where, limits)
         if fmt in {"xlsx", "xlsm"}:
-            parts, epoch1904 = _sheet_parts(archive)
+            with damaged_zip(where):
+                parts, epoch1904 = sheet_parts(archive)
+    else:
+        refuse_encrypted(data, where)
     try:
         workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
@@ -205,9 +150,10 @@ def read_workbook_bytes(data: bytes, where: str, fmt: str, options: IngestOption
     if note:
         notes.append(note)
     label = f"{where} [{sheet_name}]"
-    missing_values: list[str] = []
+    missing_values: tuple[str, ...] = ()
     if archive is not None and sheet_name in parts:
-        missing_values = _scan_sheet(archive, parts[sheet_name], label, limits)
+        _check_dimension(archive, parts[sheet_name], label, limits)
+        missing_values = scan_sheet(archive, parts[sheet_name], label, limits).missing_values
     try:
         sheet = workbook.get_sheet_by_name(sheet_name)
         if sheet.total_height - 1 > limits.max_rows + HEADER_SCAN_ROWS:
@@ -227,9 +173,12 @@ def read_workbook_bytes(data: bytes, where: str, fmt: str, options: IngestOption
         raise InputDataError(
             f"{label}: cannot read the sheet ({exc}); re-save it from Excel"
         ) from None
-    if merged and _fill_merged(rows, merged):
+    filled = _fill_merged(rows, merged) if merged else []
+    if filled:
+        shown = ", ".join(filled[:3]) + (f" and {len(filled) - 3} more" if len(filled) > 3 else "")
         notes.append(
-            f"{label}: {len(merged)} merged cell range(s): each cell takes the range's value"
+            f"{label}: {len(filled)} merged cell range(s), {shown}: every cell of a range reads "
+            "the value of its top-left cell"
         )
     if missing_values:
         shown = ", ".join(missing_values[:5]) + (" ..." if len(missing_values) > 5 else "")
