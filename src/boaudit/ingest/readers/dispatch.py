@@ -1,4 +1,4 @@
-"""The entry point: read one source, handing its bytes to the CSV or the workbook reader."""
+"""The entry point: read one source, handing its bytes to the CSV, workbook or Parquet reader."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import BinaryIO
 from boaudit.errors import InputDataError
 from boaudit.ingest.options import IngestOptions
 from boaudit.ingest.readers.csv import read_csv_file, read_csv_owned
+from boaudit.ingest.readers.parquet import is_parquet, read_parquet_bytes
 from boaudit.ingest.readers.source import (
     WORKBOOK_SUFFIXES,
     gunzip,
@@ -51,6 +52,10 @@ def read_source(
         suffix = ""
     else:
         path = Path(source)
+        if path.suffix.lower() == ".parquet":
+            table = read_parquet_bytes(read_path(path, where, limits), where, options)
+            _progress(on_progress, f"read {table.read:,} rows from {where}")
+            return table
         streamed = read_csv_file(path, where, options)
         if streamed is not None:
             _progress(on_progress, f"read {streamed.read:,} rows from {where}")
@@ -62,6 +67,10 @@ def read_source(
         data = gunzip(data, where, limits)
         compression = "gzip"
         suffix = Path(where.removesuffix(".gz")).suffix.lower() if suffix == ".gz" else ""
+    if is_parquet(data, suffix):
+        table = read_parquet_bytes(data, where, options)
+        _progress(on_progress, f"read {table.read:,} rows from {where}")
+        return table
     fmt = sniff_format(data, suffix)
     if fmt == "csv" and suffix in WORKBOOK_SUFFIXES:
         if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5].lower() in (b"<html", b"<!doc", b"<tabl"):
