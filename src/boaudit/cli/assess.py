@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from boaudit.cli.common import display, handles_errors, write_output
+from boaudit.cli.common import display, handles_errors, reject_flag_values, write_output
 from boaudit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -123,6 +123,7 @@ def assess(
         assessment_markdown,
     )
 
+    reject_flag_values(answers, "--by-role")
     assessment = run_assessment(answers, questionnaire, by_role=by_role)
     if format is AssessFormat.json:
         write_output(assessment_json(assessment), output)

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from boaudit.cli.common import OutputOpt, handles_errors, stdout_console, write_output
+from boaudit.cli.common import (
+    OutputOpt,
+    handles_errors,
+    stdout_console,
+    write_output,
+    writing_stdout,
+)
 from boaudit.cli.ingest_options import (
     INGEST_OPTIONS,
     KindOpt,
@@ -157,7 +163,8 @@ def inspect(
         # A table is for people; a file gets the JSON document.
         atomic_write(output, dumps_json(inspect_dict(result)))
     else:
-        _render_table(result)
+        with writing_stdout():
+            _render_table(result)
     for line in result.notes:
         note(line)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -254,12 +255,9 @@ def audit_with_progress(inputs: AuditInputs) -> AuditResult:
 
 def write_report(result: AuditResult, format: ReportFormat, output: Path | None) -> None:
     """Write the report to ``output`` (or stdout), in colour only on a terminal's table."""
-    color = (
-        format is ReportFormat.table
-        and output is None
-        and sys.stdout.isatty()
-        and not os.environ.get("NO_COLOR")
-    )
-    write_output(render(result.report, format, color=color), output)
+    terminal = format is ReportFormat.table and output is None and sys.stdout.isatty()
+    color = terminal and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size((100, 24)).columns
+    write_output(render(result.report, format, color=color, terminal=terminal, width=width), output)
     if output is not None:
         note(f"wrote {output}: {len(result.report.findings)} finding(s)")

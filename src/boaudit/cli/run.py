@@ -162,7 +162,7 @@ def history(
         table.add_column(label, justify="left" if key == "as_of" else "right", no_wrap=True)
     for row in rows:
         table.add_row(*(_cell(row.get(key))[: 10 if key == "as_of" else None] for key, _ in shown))
-    display(lambda console: console.print(table), output, width=160)
+    display(lambda console: console.print(table), output)
     if not rows:
         print("boaudit: no runs recorded for this configuration yet", file=sys.stderr)
 
