@@ -15,7 +15,7 @@ from boaudit import __version__
 from boaudit.cli import app
 from boaudit.cli import assess as assess_cmd
 from boaudit.errors import OutputError
-from boaudit.fileio import atomic_write, csv_text, dumps_json, neutralise_cell
+from boaudit.fileio import atomic_write, csv_text, dumps_json, neutralise_cell, restore_cell
 
 
 def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -63,12 +63,21 @@ def test_dumps_json_is_strict() -> None:
         ("@SUM", "'@SUM"),
         ("\tA", "'\tA"),
         ("\rA", "'\rA"),
+        (" =1+1", "' =1+1"),  # spreadsheets skip the leading space and run the formula
+        ("  @SUM(A1)", "'  @SUM(A1)"),
+        ("\x00=1+1", "'\x00=1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\nA", "'\nA"),
+        (" \t-2+3", "' \t-2+3"),
         ("ok", "ok"),
+        ("  indented", "  indented"),
+        ("a = b", "a = b"),
         ("", ""),
     ],
 )
 def test_neutralise_cell(value: str, expected: str) -> None:
     assert neutralise_cell(value) == expected
+    assert restore_cell(neutralise_cell(value)) == value
 
 
 def test_csv_text_keeps_numbers_as_numbers() -> None:

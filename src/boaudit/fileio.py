@@ -11,6 +11,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -66,16 +67,25 @@ def dumps_json(value: Any) -> str:
     return json.dumps(strict(value), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+"""First characters a spreadsheet may read as the start of a formula (or that hide one)."""
+_FORMULA_START = re.compile(r"[\s\x00-\x1f]*[=+\-@]|[\t\r\n\x00]")
+
+
+def starts_like_formula(value: str) -> bool:
+    """Whether a spreadsheet could read ``value`` as a formula: it begins with ``= + - @``, a
+    tab, a carriage return, a newline or a NUL, or with spaces or control characters before
+    one of ``= + - @`` (spreadsheets skip them, `` =1+1`` is a formula too)."""
+    return _FORMULA_START.match(value) is not None
 
 
 def neutralise_cell(value: str) -> str:
     """Make a text cell safe to open in a spreadsheet: no formula can start from it.
 
-    A text that begins with ``= + - @``, a tab or a carriage return gets a leading apostrophe,
-    the spreadsheet convention for "this is text". Write numbers as numbers, not through this.
+    A text that :func:`starts_like_formula` gets a leading apostrophe, the spreadsheet
+    convention for "this is text". Write numbers as numbers, not through this.
     """
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+    return f"'{value}" if starts_like_formula(value) else value
 
 
 def csv_text(header: list[str], rows: list[list[Any]]) -> str:
@@ -95,6 +105,6 @@ def csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 def restore_cell(value: str) -> str:
     """Undo :func:`neutralise_cell` on text read back from a file boaudit wrote."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+    if value.startswith("'") and starts_like_formula(value[1:]):
         return value[1:]
     return value

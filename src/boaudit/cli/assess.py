@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from boaudit.cli.common import display, handles_errors, reject_flag_values, write_output
+from boaudit.cli.common import (
+    display,
+    handles_errors,
+    reject_flag_values,
+    rendered_xlsx,
+    write_output,
+)
 from boaudit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -72,7 +78,7 @@ def template(
     if suffix == ".csv":
         write_output(csv_template(loaded, names), output)
     elif suffix == ".xlsx":
-        write_output(xlsx_template(loaded, names), output)
+        write_output(rendered_xlsx(lambda: xlsx_template(loaded, names), output), output)
     else:
         raise UsageError(f"{output}: unknown sheet type '{suffix or '(none)'}'; use .csv or .xlsx")
     typer.echo(

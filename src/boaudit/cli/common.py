@@ -238,6 +238,21 @@ def display(draw: Callable[[Console], None], output: Path | None) -> None:
     write_output(text, None if to_stdout else output)
 
 
+def rendered_xlsx(render: Callable[[], R], path: Path | str) -> R:
+    """Run ``render`` (which builds a workbook) and say once on stderr when texts lost
+    characters that a workbook (XML 1.0) cannot hold."""
+    from boaudit.xlsxio import counting_removals
+
+    with counting_removals() as removals:
+        data = render()
+    if removals.texts:
+        note(
+            f"note: {path}: {removals.texts:,} text(s) held control characters a workbook "
+            "cannot store (such as \\x0b or \\x16); they were left out"
+        )
+    return data
+
+
 def note(message: str) -> None:
     """A message for people, on stderr, one line (never wrapped: logs and greps stay whole);
     control characters from the data are shown escaped, never obeyed."""

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
-from boaudit.cli.common import handles_errors, note, stderr_console, write_output
+from boaudit.cli.common import (
+    handles_errors,
+    note,
+    rendered_xlsx,
+    stderr_console,
+    write_output,
+)
 from boaudit.cli.ingest_options import INGEST_OPTIONS, write_quarantine
 from boaudit.cli.metrics_options import METRICS_OPTIONS
 from boaudit.errors import UsageError
@@ -258,6 +264,10 @@ def write_report(result: AuditResult, format: ReportFormat, output: Path | None)
     terminal = format is ReportFormat.table and output is None and sys.stdout.isatty()
     color = terminal and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size((100, 24)).columns
-    write_output(render(result.report, format, color=color, terminal=terminal, width=width), output)
+    data = rendered_xlsx(
+        lambda: render(result.report, format, color=color, terminal=terminal, width=width),
+        output or "stdout",
+    )
+    write_output(data, output)
     if output is not None:
         note(f"wrote {output}: {len(result.report.findings)} finding(s)")

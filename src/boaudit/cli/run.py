@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -13,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from boaudit import __version__
-from boaudit.cli.common import display, handles_errors, write_output
+from boaudit.cli.common import display, handles_errors, rendered_xlsx, write_output
 from boaudit.errors import ExitCode, InputMissingError, OutputError
 from boaudit.fileio import atomic_write, csv_text, dumps_json
 
@@ -84,7 +85,8 @@ def run(
             for _, path in prepared.outputs:
                 stack.enter_context(locked(path))
             for fmt, path in prepared.outputs:
-                atomic_write(path, render(outcome.report, fmt))
+                data = rendered_xlsx(functools.partial(render, outcome.report, fmt), path)
+                atomic_write(path, data)
                 _say(verbose, f"wrote {path}")
         run_id = record_run(store, outcome, config, __version__)
     _say(verbose, f"recorded run {run_id} in {store_path}")
