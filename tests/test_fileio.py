@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -43,9 +44,36 @@ def test_atomic_write_failure_keeps_the_previous_file(tmp_path: Path, monkeypatc
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
-def test_atomic_write_missing_folder(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="does not exist"):
+def test_atomic_write_makes_a_missing_folder(tmp_path: Path) -> None:
+    atomic_write(tmp_path / "new" / "deeper" / "x.txt", b"x")
+    assert (tmp_path / "new" / "deeper" / "x.txt").read_bytes() == b"x"
+
+
+def test_atomic_write_where_a_file_stands_for_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "nope").write_text("a file")
+    with pytest.raises(OutputError, match="a file of that name is in the way"):
         atomic_write(tmp_path / "nope" / "x.txt", b"x")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_the_final_write_leaves_no_temporary_file(
+    tmp_path: Path, signum: int
+) -> None:
+    # The signal arrives while the whole report sits in the hidden temporary file.
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from boaudit.cli.common import clean_up_on_signals\n"
+        "from boaudit import fileio\n"
+        "clean_up_on_signals()\n"
+        f"fileio.os.fsync = lambda fd: os.kill(os.getpid(), {int(signum)})\n"
+        "fileio.atomic_write(Path(sys.argv[1]) / 'report.html', 'x' * 1_000_000)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, check=False
+    )
+    assert done.returncode in ({143} if signum == signal.SIGTERM else {1, -2, 130}), done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_dumps_json_is_strict() -> None:

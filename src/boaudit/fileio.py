@@ -20,15 +20,38 @@ from typing import Any
 from boaudit.errors import OutputError
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename).
+def make_folder(path: Path) -> Path:
+    """Make the folder ``path`` goes in (and its parents) when missing; that folder.
 
-    Raises :class:`OutputError` when the folder does not exist or is not writable.
+    Raises :class:`OutputError` when it cannot be made (a file stands in the way, no
+    permission).
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    if folder.is_dir():
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(
+            f"{path}: cannot write: {folder} cannot be a folder, a file of that name is in the way"
+        ) from None
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: cannot write: cannot make the folder {folder}: {exc.strerror or exc}"
+        ) from exc
+    return folder
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename),
+    making the folder first when it is missing.
+
+    Raises :class:`OutputError` when the folder cannot be made or is not writable. Stopped
+    half-way (an error, Ctrl-C, or SIGTERM once the CLI has turned it into an exception), it
+    removes its temporary file.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: cannot write, folder {folder} does not exist; create it first")
+    folder = make_folder(path)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -49,6 +72,14 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def parse_problem(exc: Exception) -> str:
+    """What is wrong with a TOML or JSON text the parser could not read, in words: a parser
+    that runs out of stack on tables or arrays nested thousands deep says so, not a bug."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply (tables, arrays or objects inside one another thousands of times)"
+    return str(exc)
 
 
 def strict(value: Any) -> Any:

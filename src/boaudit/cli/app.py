@@ -11,7 +11,7 @@ from boaudit.cli import inspect as inspect_cmd
 from boaudit.cli import metrics as metrics_cmd
 from boaudit.cli import report as report_cmd
 from boaudit.cli import run as run_cmd
-from boaudit.cli.common import State
+from boaudit.cli.common import State, clean_up_on_signals
 from boaudit.cli.usage import BoauditCommand, BoauditGroup
 
 app = typer.Typer(
@@ -62,4 +62,5 @@ app.command("history", cls=BoauditCommand)(run_cmd.history)
 
 def main() -> None:
     """Console-script entry point."""
+    clean_up_on_signals()
     app()

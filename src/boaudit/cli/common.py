@@ -6,6 +6,7 @@ import errno
 import functools
 import io
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -91,6 +92,21 @@ def safe_text(text: str, style: str = "") -> Text:
     """A rich Text of data (an export's or a questionnaire's words), control characters
     shown escaped."""
     return Text(printable(text), style=style)
+
+
+TERMINATED = 143
+"""Exit status after SIGTERM (128 + 15), as a shell reports it."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(TERMINATED)
+
+
+def clean_up_on_signals() -> None:
+    """Turn SIGTERM into an exception, as Ctrl-C (SIGINT) already is, so that an interrupted
+    atomic write removes its temporary file and the process exits 143. Only the console
+    entry point calls this: a library must leave its host's signals alone."""
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 PIPE_CLOSED = 141
