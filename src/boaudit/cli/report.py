@@ -250,13 +250,15 @@ def report(
 
 
 def audit_with_progress(inputs: AuditInputs) -> AuditResult:
-    """Run the audit with a spinner on stderr when it is a terminal, silently otherwise."""
+    """Run the audit showing progress on stderr when it is a terminal (the step, and a bar of
+    the bytes read of a large export), silently otherwise."""
     from boaudit.audit.pipeline import run_audit
+    from boaudit.cli.progress import TerminalProgress
 
     if not sys.stderr.isatty():
         return run_audit(inputs)
-    with stderr_console().status("working") as status:
-        return run_audit(inputs, on_progress=status.update)
+    with TerminalProgress(stderr_console()) as progress:
+        return run_audit(inputs, on_progress=progress)
 
 
 def write_report(result: AuditResult, format: ReportFormat, output: Path | None) -> None:
