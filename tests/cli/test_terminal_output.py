@@ -216,3 +216,53 @@ def test_a_full_device_is_exit_73_with_one_line(fmt: str) -> None:
         "boaudit: error: standard output: cannot write: No space left on device; free space "
         "or write to a file with -o"
     ]
+
+
+# --- options checked first, folders made ------------------------------------------------------
+
+
+def test_a_bad_as_of_stops_metrics_before_the_quarantine_file_is_written(tmp_path: Path) -> None:
+    quarantine = tmp_path / "bad.csv"
+    result = runner.invoke(
+        app,
+        [
+            *("metrics", "invoices", str(SAMPLE_INVOICES), "--as-of", "../../x"),
+            *("--quarantine", str(quarantine)),
+        ],
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "boaudit: error: --as-of '../../x': write an ISO date such as 2025-06-30"
+    ]
+    assert not quarantine.exists()
+
+
+def test_an_output_in_a_missing_folder_is_written_there(tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "2026" / "by-role.md"
+    answers = sorted(map(str, (REPO / "sample_data" / "answers").iterdir()))
+    result = runner.invoke(
+        app, ["assess", *answers, "--by-role", "--format", "markdown", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("# Assessment: ")
+
+
+DEEP_TOML = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["metrics", "invoices", str(SAMPLE_INVOICES), "--benchmarks", "{deep}"],
+        ["metrics", "invoices", str(SAMPLE_INVOICES), "--map", "{deep}"],
+        ["questionnaires", "validate", "{deep}"],
+    ],
+    ids=["benchmarks", "map", "questionnaire"],
+)
+def test_toml_nested_too_deeply_is_78_naming_the_file(tmp_path: Path, args: list[str]) -> None:
+    deep = tmp_path / "deep.toml"
+    deep.write_text(DEEP_TOML)
+    result = runner.invoke(app, [a.replace("{deep}", str(deep)) for a in args])
+    assert result.exit_code == 78
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"boaudit: error: {deep}: not valid TOML: nested too deeply")
