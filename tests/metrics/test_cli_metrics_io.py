@@ -196,7 +196,17 @@ def test_output_dash_is_stdout(tasks_csv: Path, tmp_path: Path) -> None:
     assert json.loads(result.stdout)["metrics"]["count"] == 6
 
 
-def test_output_in_a_missing_folder_exits_73(tasks_csv: Path, tmp_path: Path) -> None:
+def test_output_in_a_missing_folder_is_written_there(tasks_csv: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "out.json"
+    result = run("tasks", tasks_csv, "--format", "json", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(target.read_text())["metrics"]["count"] == 6
+
+
+def test_output_where_a_file_stands_for_the_folder_exits_73(
+    tasks_csv: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "no").write_text("a file")
     target = tmp_path / "no" / "such" / "out.json"
     result = run("tasks", tasks_csv, "--format", "json", "-o", target)
     assert result.exit_code == 73
