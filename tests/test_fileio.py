@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from boaudit import __version__
 from boaudit.cli import app
 from boaudit.cli import assess as assess_cmd
 from boaudit.errors import OutputError
-from boaudit.fileio import atomic_write, csv_text, dumps_json, neutralise_cell
+from boaudit.fileio import atomic_write, csv_text, dumps_json, neutralise_cell, restore_cell
 
 
 def test_atomic_write_replaces_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -43,9 +44,36 @@ def test_atomic_write_failure_keeps_the_previous_file(tmp_path: Path, monkeypatc
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
-def test_atomic_write_missing_folder(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="does not exist"):
+def test_atomic_write_makes_a_missing_folder(tmp_path: Path) -> None:
+    atomic_write(tmp_path / "new" / "deeper" / "x.txt", b"x")
+    assert (tmp_path / "new" / "deeper" / "x.txt").read_bytes() == b"x"
+
+
+def test_atomic_write_where_a_file_stands_for_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "nope").write_text("a file")
+    with pytest.raises(OutputError, match="a file of that name is in the way"):
         atomic_write(tmp_path / "nope" / "x.txt", b"x")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_the_final_write_leaves_no_temporary_file(
+    tmp_path: Path, signum: int
+) -> None:
+    # The signal arrives while the whole report sits in the hidden temporary file.
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from boaudit.cli.common import clean_up_on_signals\n"
+        "from boaudit import fileio\n"
+        "clean_up_on_signals()\n"
+        f"fileio.os.fsync = lambda fd: os.kill(os.getpid(), {int(signum)})\n"
+        "fileio.atomic_write(Path(sys.argv[1]) / 'report.html', 'x' * 1_000_000)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, check=False
+    )
+    assert done.returncode in ({143} if signum == signal.SIGTERM else {1, -2, 130}), done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_dumps_json_is_strict() -> None:
@@ -63,12 +91,21 @@ def test_dumps_json_is_strict() -> None:
         ("@SUM", "'@SUM"),
         ("\tA", "'\tA"),
         ("\rA", "'\rA"),
+        (" =1+1", "' =1+1"),  # spreadsheets skip the leading space and run the formula
+        ("  @SUM(A1)", "'  @SUM(A1)"),
+        ("\x00=1+1", "'\x00=1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\nA", "'\nA"),
+        (" \t-2+3", "' \t-2+3"),
         ("ok", "ok"),
+        ("  indented", "  indented"),
+        ("a = b", "a = b"),
         ("", ""),
     ],
 )
 def test_neutralise_cell(value: str, expected: str) -> None:
     assert neutralise_cell(value) == expected
+    assert restore_cell(neutralise_cell(value)) == value
 
 
 def test_csv_text_keeps_numbers_as_numbers() -> None:

@@ -27,6 +27,8 @@ class ExitCode(IntEnum):
     """An internal error: a bug in boaudit."""
     CANTCREAT = 73
     """An output cannot be written."""
+    TEMPFAIL = 75
+    """A resource is busy (the history is locked by another run); try again."""
     CONFIG = 78
     """A configuration or questionnaire file is invalid."""
 
@@ -81,6 +83,12 @@ class OutputError(BoauditError):
     """An output file cannot be written (exit 73)."""
 
     exit_code = ExitCode.CANTCREAT
+
+
+class BusyError(BoauditError):
+    """A resource another process holds, such as the history during another run (exit 75)."""
+
+    exit_code = ExitCode.TEMPFAIL
 
 
 class ConfigError(BoauditError):

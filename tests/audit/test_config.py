@@ -23,6 +23,7 @@ from boaudit.audit.config import (
 )
 from boaudit.audit.thresholds import check_thresholds, threshold_value
 from boaudit.errors import ConfigError, InputMissingError
+from boaudit.metrics.compute import METRIC_NAMES
 from boaudit.taxonomy import load_taxonomy
 
 OUTPUT = '[[outputs]]\nformat = "json"\npath = "a.json"\n'
@@ -384,8 +385,12 @@ PITFALL = st.sampled_from(load_taxonomy().ids)
         st.just("score"),
         st.just("money_at_stake"),
         st.builds(lambda p, f: f"pitfall.{p}.{f}", PITFALL, st.sampled_from(["score", "severity"])),
-        st.builds(lambda k, n: f"{k}.{n}", KIND, NAME),
-        st.builds(lambda k, n, key: f"{k}.{n}.{key}", KIND, NAME, NAME),
+        KIND.flatmap(lambda k: st.sampled_from(METRIC_NAMES[k]).map(lambda n: f"{k}.{n}")),
+        st.builds(
+            lambda kn, key: f"{kn}.{key}",
+            KIND.flatmap(lambda k: st.sampled_from(METRIC_NAMES[k]).map(lambda n: f"{k}.{n}")),
+            NAME,
+        ),
     ),
     low=st.floats(-1e6, 1e6),
 )

@@ -295,13 +295,24 @@ def test_assess_other_formats(tmp_path: Path, mini_path: Path, write_answers, fm
         assert "Overall" in text and "62.5" in text
 
 
-def test_output_folder_missing_exits_73(tmp_path: Path, mini_path: Path, write_answers) -> None:
+def test_output_folder_missing_is_made(tmp_path: Path, mini_path: Path, write_answers) -> None:
     path = write_answers([("ana", "mini.1.1", "2")])
+    out = tmp_path / "no" / "out.json"
+    result = invoke("assess", path, "-q", mini_path, "-f", "json", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(out.read_text())["respondents"] == ["ana"]
+
+
+def test_output_folder_blocked_by_a_file_exits_73(
+    tmp_path: Path, mini_path: Path, write_answers
+) -> None:
+    path = write_answers([("ana", "mini.1.1", "2")])
+    (tmp_path / "no").write_text("a file")
     result = invoke(
         "assess", path, "-q", mini_path, "-f", "json", "-o", tmp_path / "no" / "out.json"
     )
     assert result.exit_code == 73
-    one_error_line(result, "does not exist")
+    one_error_line(result, "a file of that name is in the way")
 
 
 def test_a_folder_stands_for_its_answer_files(tmp_path: Path, mini_path: Path) -> None:

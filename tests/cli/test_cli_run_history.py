@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -147,10 +148,11 @@ def test_the_hand_checked_project_gives_the_documented_figures(project: Path) ->
             "invoices.duplicate_suspects.exact.invoices = 0, above the maximum -1",
         ),
         (
-            "invoices.eror_rate",
-            {"max": 0.05},
-            "invoices.eror_rate: cannot be checked (no metric 'eror_rate' in the invoices "
-            "results; see 'boaudit metrics invoices --format json' for the names)",
+            "invoices.cycle_time_days.medain",
+            {"max": 30},
+            "invoices.cycle_time_days.medain: cannot be checked (no metric "
+            "'cycle_time_days.medain' in the invoices results; see 'boaudit metrics invoices "
+            "--format json' for the names)",
         ),
         (
             "pitfall.security.score",
@@ -276,13 +278,16 @@ def test_every_format_lands_at_its_dated_path(tmp_path: Path) -> None:
     assert report_of(config, "2026-05-31")["as_of"] == "2026-05-31T18:00:00"
 
 
-def test_a_missing_output_folder_exits_73_before_anything_is_recorded(project: Path) -> None:
+def test_an_output_folder_that_cannot_be_made_exits_73_before_anything_is_recorded(
+    project: Path,
+) -> None:
     project.write_text(project.read_text().replace("out/audit-{date}", "reports/audit-{date}"))
+    (project.parent / "reports").write_text("a file where the folder should be")
     result = run(project, "--as-of", "2026-04-01")
     assert result.exit_code == 73
     assert result.stderr == (
-        f"boaudit: error: {project.parent / 'reports' / 'audit-2026-04-01.json'}: the folder "
-        f"{project.parent / 'reports'} does not exist; create it first\n"
+        f"boaudit: error: {project.parent / 'reports' / 'audit-2026-04-01.json'}: cannot write: "
+        f"{project.parent / 'reports'} cannot be a folder, a file of that name is in the way\n"
     )
     assert not (project.parent / "out" / "history.sqlite").exists()
 
@@ -372,8 +377,8 @@ def test_history_table_shows_only_the_columns_this_history_has(project: Path) ->
     assert run(project, "--as-of", "2026-04-01").exit_code == 0
     result = runner.invoke(app, ["history", str(project)], env={"COLUMNS": "160"})
     assert result.exit_code == 0
-    header = next(line for line in result.stdout.splitlines() if " run " in line)
-    assert [c.strip() for c in header.strip("┃ ").split("┃")] == [
+    header = next(line for line in result.stdout.splitlines() if line.startswith("run "))
+    assert re.split(r"\s{2,}", header.strip()) == [
         "run",
         "as of",
         "score",
@@ -383,7 +388,7 @@ def test_history_table_shows_only_the_columns_this_history_has(project: Path) ->
         "inv. days",
     ]
     row = next(line for line in result.stdout.splitlines() if "2026-04-01" in line)
-    assert [c.strip() for c in row.strip("│ ").split("│")] == [
+    assert re.split(r"\s{2,}", row.strip()) == [
         "1",
         "2026-04-01",
         "62.5",
@@ -418,3 +423,141 @@ def test_history_of_an_invalid_config_exits_78(project: Path) -> None:
     result = runner.invoke(app, ["history", str(project)])
     assert result.exit_code == 78
     assert "[effort] names unknown pitfall(s): speed" in result.stderr
+
+
+# --- outputs, locks, a busy or damaged history, options checked first ------------------------
+
+
+def test_outputs_in_missing_date_folders_are_made(project: Path) -> None:
+    config = project.read_text().replace(
+        'path = "out/audit-{date}.json"', 'path = "out/{date}/audit.json"'
+    )
+    project.write_text(config)
+    assert not (project.parent / "out" / "2026-04-01").exists()
+    result = run(project, "--as-of", "2026-04-01T08:30:00")
+    assert result.exit_code == 0, result.stderr
+    written = json.loads((project.parent / "out" / "2026-04-01" / "audit.json").read_text())
+    assert written["title"] == "Monthly audit"
+
+
+def test_a_run_leaves_no_lock_or_temporary_file_beside_its_reports(project: Path) -> None:
+    assert run(project, "--as-of", "2026-04-01").exit_code == 0
+    assert run(project, "--as-of", "2026-04-02").exit_code == 0
+    names = sorted(p.name for p in (project.parent / "out").iterdir())
+    assert [n for n in names if n.startswith(".") or n.endswith((".lock", ".tmp"))] == []
+
+
+def test_as_of_that_is_not_a_date_stops_before_any_path_is_made(project: Path) -> None:
+    result = run(project, "--as-of", "../../x")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "boaudit: error: --as-of '../../x': write an ISO date such as 2025-06-30"
+    ]
+    assert list((project.parent / "out").iterdir()) == []
+
+
+def test_a_history_another_process_holds_is_busy_75_and_left_untouched(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from boaudit.history import store
+
+    assert run(project, "--as-of", "2026-04-01").exit_code == 0
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    path = project.parent / "out" / "history.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run is writing
+    try:
+        result = run(project, "--as-of", "2026-04-02")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 75
+    assert result.stderr.splitlines() == [
+        f"boaudit: error: {path}: the history is busy: another boaudit run (or another program) "
+        "holds it; nothing was recorded; try again when it has finished"
+    ]
+    with History(path) as history:
+        assert [r.as_of for r in history.runs()] == ["2026-04-01"]
+
+
+def test_a_fresh_history_locked_exclusively_is_busy_not_foreign(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from boaudit.history import store
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    path = project.parent / "out" / "history.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE held (x)")
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run(project, "--as-of", "2026-04-01")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 75
+    assert "the history is busy" in result.stderr
+    assert "not a boaudit history" not in result.stderr
+
+
+def test_a_stored_report_nested_too_deeply_is_78_naming_the_history(project: Path) -> None:
+    import gzip
+    import sqlite3
+
+    assert run(project, "--as-of", "2026-04-01").exit_code == 0
+    path = project.parent / "out" / "history.sqlite"
+    deep = gzip.compress(("[" * 200_000 + "]" * 200_000).encode())
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE runs SET report = ?", (deep,))
+    result = run(project, "--as-of", "2026-04-02")
+    assert result.exit_code == 78
+    assert result.stderr.splitlines() == [
+        f"boaudit: error: {path}: the stored report of run 1 cannot be read (nested too deeply "
+        "(tables, arrays or objects inside one another thousands of times)); this is not a "
+        "history boaudit wrote, or it is damaged: point 'history' elsewhere"
+    ]
+
+
+DEEP_TOML = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
+
+
+def test_a_configuration_nested_too_deeply_is_78_naming_the_file(project: Path) -> None:
+    project.write_text(DEEP_TOML)
+    result = run(project)
+    assert result.exit_code == 78
+    assert result.stderr.splitlines() == [
+        f"boaudit: error: {project}: not valid TOML: nested too deeply (tables, arrays or "
+        "objects inside one another thousands of times)"
+    ]
+
+
+def test_an_sla_map_nested_too_deeply_is_78_naming_the_file(tmp_path: Path) -> None:
+    sla = tmp_path / "sla.toml"
+    sla.write_text(DEEP_TOML)
+    invoices = tmp_path / "invoices.csv"
+    write_invoices(invoices)
+    result = runner.invoke(app, ["metrics", "invoices", str(invoices), "--sla-map", str(sla)])
+    assert result.exit_code == 78
+    assert result.stderr.splitlines() == [
+        f"boaudit: error: {sla}: not valid TOML: nested too deeply (tables, arrays or objects "
+        "inside one another thousands of times)"
+    ]
+
+
+def test_a_misspelt_threshold_metric_is_78_at_load_with_the_closest_name(project: Path) -> None:
+    project.write_text(
+        project.read_text().replace("{extra}", "") + threshold("invoices.eror_rate", max=0.05)
+    )
+    result = run(project, "--as-of", "2026-04-01")
+    assert result.exit_code == 78
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"boaudit: error: {project}: thresholds[0]: metric 'invoices.eror_rate': invoices has no "
+        "metric 'eror_rate'; did you mean 'invoices.error_rate'? the invoices metrics are count, "
+    )
+    assert not (project.parent / "out" / "history.sqlite").exists()

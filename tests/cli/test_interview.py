@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -201,3 +202,38 @@ def test_skipping_to_the_end_says_what_is_left(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert not out.exists()  # nothing was answered, nothing written
+
+
+def test_interview_makes_a_missing_folder_before_the_first_question(tmp_path: Path) -> None:
+    out = tmp_path / "interviews" / "2026" / "ap-lead.csv"
+    child = spawn("interview", str(MINI), "--respondent", "ana", "-o", str(out))
+    child.expect_exact("Question 1 of 9")
+    answer(child, "4", "first answer")
+    child.expect_exact("Question 2 of 9")
+    child.expect_exact("Answer [")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [(r["question_id"], r["answer"], r["comment"]) for r in rows(out)] == [
+        ("mini.1.1", "4", "first answer")
+    ]
+
+
+def test_review_shows_each_question_text_and_its_current_answer(tmp_path: Path) -> None:
+    out = tmp_path / "ana.csv"
+    questionnaire = load_questionnaire(str(MINI))
+    sheet = InterviewFile(out, questionnaire, "ana")
+    first, second = questionnaire.questions[:2]
+    sheet.record(first, GivenAnswer("4", "mostly written"))
+    child = spawn("interview", str(MINI), "--respondent", "ana", "-o", str(out), "--review")
+    child.expect_exact("Number of the question to change")
+    table = child.before
+    shown = " ".join(table.split())
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    assert " ".join(first.text.split()) in shown
+    assert " ".join(second.text.split()) in shown
+    assert "mostly written" in shown
+    assert "- (not answered)" in shown
+    assert re.search(r"Are the procedures written down\?\s*│\s*4\s*│\s*mostly written", table)

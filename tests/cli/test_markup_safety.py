@@ -69,6 +69,13 @@ def test_markdown_escapes_links_and_images() -> None:
     assert md_escape("plain text") == "plain text"
 
 
+def test_md_escape_leaves_no_code_span_emphasis_or_strikethrough() -> None:
+    assert md_escape("`rm -rf` *bold* _it_ ~~gone~~") == (
+        "\\`rm -rf\\` \\*bold\\* \\_it\\_ \\~\\~gone\\~\\~"
+    )
+    assert md_escape("a\\*b") == "a\\\\\\*b"  # a backslash is escaped first, then the star
+
+
 def test_markdown_guide_shows_bracketed_text_without_links(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(QUESTIONNAIRE + question("m.1") + question("m.2") + question("m.3"))

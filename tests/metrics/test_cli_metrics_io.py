@@ -181,7 +181,13 @@ def test_output_file_of_the_table_is_plain_text(tasks_csv: Path, tmp_path: Path)
     written = target.read_text(encoding="utf-8")
     assert "tasks metrics as of 2025-04-02T00:00:00Z" in written
     assert "\x1b[" not in written  # no terminal colour codes in a file
-    assert max(len(line) for line in written.splitlines()) <= 120
+    assert not set(written) & set("─│┃━┏┗")  # plain aligned text, no box drawing
+    # No line is cut or wrapped: each reason stands whole on its metric's line.
+    assert any(
+        line.startswith("cost_per_transaction ")
+        and line.endswith("handling_minutes is there: pass --hourly-rate to price it")
+        for line in written.splitlines()
+    ), written
 
 
 def test_output_dash_is_stdout(tasks_csv: Path, tmp_path: Path) -> None:
@@ -190,7 +196,17 @@ def test_output_dash_is_stdout(tasks_csv: Path, tmp_path: Path) -> None:
     assert json.loads(result.stdout)["metrics"]["count"] == 6
 
 
-def test_output_in_a_missing_folder_exits_73(tasks_csv: Path, tmp_path: Path) -> None:
+def test_output_in_a_missing_folder_is_written_there(tasks_csv: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "out.json"
+    result = run("tasks", tasks_csv, "--format", "json", "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(target.read_text())["metrics"]["count"] == 6
+
+
+def test_output_where_a_file_stands_for_the_folder_exits_73(
+    tasks_csv: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "no").write_text("a file")
     target = tmp_path / "no" / "such" / "out.json"
     result = run("tasks", tasks_csv, "--format", "json", "-o", target)
     assert result.exit_code == 73
@@ -342,8 +358,8 @@ def test_dates_that_cannot_be_told_apart_exit_65(tmp_path: Path) -> None:
     [
         (["tasks", "{path}", "--format", "xml"], "--format"),
         (["tasks", "{path}", "--period", "year"], "--period"),
-        (["nope", "{path}"], "kind"),
-        (["tasks"], "sources"),
+        (["nope", "{path}"], "KIND"),
+        (["tasks"], "FILE"),
         (["tasks", "{path}", "--sla", "1d", "--sla-map", "{path}"], "not both"),
     ],
 )

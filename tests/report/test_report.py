@@ -309,13 +309,18 @@ def test_xlsx_sheets_charts_and_no_formulas() -> None:
     assert [c.value for c in scores[1]][:5] == ["pitfall", "title", "score", "band", "coverage"]
 
 
-def test_table_is_plain_without_colour_and_fits_100_columns() -> None:
+def test_table_is_plain_without_a_terminal_and_boxed_at_its_width_on_one() -> None:
     text = render(make_report(), ReportFormat.table)
     assert isinstance(text, str)
     assert "\x1b[" not in text
-    assert max(len(line) for line in text.splitlines()) <= 100
+    assert not set(text) & set("─━│┃┏┓┗┛╭╮╰╯┡┩")  # plain aligned text: no box drawing
     assert "What to fix first" in text
-    coloured = render(make_report(), ReportFormat.table, color=True)
+    assert all(line == line.rstrip() for line in text.splitlines())
+    boxed = render(make_report(), ReportFormat.table, terminal=True, width=100)
+    assert isinstance(boxed, str)
+    assert max(len(line) for line in boxed.splitlines()) <= 100
+    assert "┃" in boxed or "│" in boxed
+    coloured = render(make_report(), ReportFormat.table, color=True, terminal=True)
     assert "\x1b[" in coloured
 
 

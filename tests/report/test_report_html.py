@@ -390,3 +390,9 @@ def test_dollar_signs_in_chart_labels_are_text_not_math(kpi: str) -> None:
     assert svg is not None
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert f"{kpi} (invoices): A user survey [USD per invoice]" in texts
+
+
+def test_metric_reasons_in_the_page_carry_no_markdown_escapes(cli_html: str) -> None:
+    # The HTML escapes for itself: a reason naming a column reads as the column's name.
+    assert "no rework_count column in the export" in cli_html
+    assert "\\_" not in cli_html and "\\|" not in cli_html

@@ -219,7 +219,7 @@ def test_markdown_metrics_table_formats_each_kind_of_value() -> None:
     assert lines[start + 4 : start + 11] == [
         "| `count` | 1,200 |",
         "| `error_rate` | 0.083 |",
-        "| `sla_compliance` | n/a (no sla_met \\| column) |",
+        "| `sla_compliance` | n/a (no sla\\_met \\| column) |",
         "| `has_po` | yes |",
         "| `extra_amount` | 12,346 |",
         "| `cycle_time_days.median` | 4.25 |",

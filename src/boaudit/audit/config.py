@@ -7,6 +7,7 @@ lists may use glob patterns. Every problem is reported with its key (exit 78).
 
 from __future__ import annotations
 
+import difflib
 import glob
 import re
 import tomllib
@@ -26,10 +27,12 @@ from pydantic import (
 
 from boaudit.audit.pipeline import AuditInputs, DataSource
 from boaudit.errors import ConfigError, InputMissingError, UsageError
+from boaudit.fileio import parse_problem
 from boaudit.findings.impact import ImpactAssumptions
 from boaudit.ingest import IngestOptions, read_map_file
 from boaudit.metrics import MetricsOptions, SlaTarget, load_benchmarks, load_sla_map
 from boaudit.metrics import parse_duration as parse_sla
+from boaudit.metrics.compute import METRIC_NAMES
 from boaudit.report.build import ReportOptions
 from boaudit.report.writers import ReportFormat
 from boaudit.taxonomy import load_taxonomy
@@ -114,6 +117,17 @@ class ThresholdConfig(_Model):
             )
         head, _, rest = self.metric.partition(".")
         pitfall = rest.rpartition(".")[0]
+        if head in METRIC_NAMES:
+            # A misspelt metric would otherwise breach on every run ("no metric 'eror_rate'").
+            name = rest.split(".")[0]
+            known = METRIC_NAMES[head]
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                hint = f"did you mean '{head}.{close[0]}'? " if close else ""
+                raise ValueError(
+                    f"metric '{self.metric}': {head} has no metric '{name}'; {hint}the {head} "
+                    f"metrics are {', '.join(known)}"
+                )
         if head == "pitfall" and pitfall not in load_taxonomy().ids:
             # A misspelt pitfall would otherwise breach on every run ("no evidence about it").
             raise ValueError(
@@ -181,8 +195,8 @@ def load_config(path: Path) -> RunConfig:
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from exc
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {parse_problem(exc)}") from None
     try:
         return RunConfig.model_validate(data)
     except ValidationError as exc:
@@ -221,9 +235,12 @@ def _path(base: Path, value: str | None) -> Path | None:
 
 
 def run_date(as_of: str | None) -> str:
-    """The date that fills ``{date}``: the ``--as-of`` date, else today (UTC)."""
-    if as_of:
-        return as_of[:10]
+    """The date that fills ``{date}``: the ``--as-of`` date (checked: an ISO date or date-time,
+    never a path), else today (UTC)."""
+    if as_of is not None:
+        from boaudit.metrics.compute import parse_as_of
+
+        return str(parse_as_of(as_of).date().isoformat())
     return datetime.now(UTC).date().isoformat()
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boaudit.document import JsonObject
-from boaudit.errors import InputMissingError, OutputError
+from boaudit.errors import InputMissingError
+from boaudit.fileio import make_folder
 
 if TYPE_CHECKING:
     from boaudit.audit.config import RunConfig
@@ -50,16 +51,16 @@ class PreparedRun:
 
 
 def prepare_run(config_path: Path, as_of: str | None) -> PreparedRun:
-    """Load and check the configuration, resolve its inputs, and check that every output's
-    folder exists, before anything is computed."""
-    from boaudit.audit.config import load_config, output_paths, to_inputs
+    """Check the options and the configuration, resolve the inputs, and make every output's
+    folder (``reports/{date}/`` included), before anything is computed."""
+    from boaudit.audit.config import load_config, output_paths, run_date, to_inputs
 
+    run_date(as_of)  # --as-of is checked before it fills a path or cuts the data
     config = load_config(config_path)
     inputs = to_inputs(config, config_path, as_of)
     outputs = tuple(output_paths(config, config_path, as_of))
     for _, path in outputs:
-        if not path.parent.is_dir():
-            raise OutputError(f"{path}: the folder {path.parent} does not exist; create it first")
+        make_folder(path)
     return PreparedRun(config, config_path, inputs, outputs)
 
 

@@ -11,10 +11,12 @@ from boaudit.cli import inspect as inspect_cmd
 from boaudit.cli import metrics as metrics_cmd
 from boaudit.cli import report as report_cmd
 from boaudit.cli import run as run_cmd
-from boaudit.cli.common import State
+from boaudit.cli.common import State, clean_up_on_signals
+from boaudit.cli.usage import BoauditCommand, BoauditGroup
 
 app = typer.Typer(
     name="boaudit",
+    cls=BoauditGroup,
     help=(
         "Back-office audits: score an organisation against the well-known back-office "
         "mistakes from interview answers and system exports, and rank what to fix first."
@@ -48,16 +50,17 @@ def root(
 
 
 app.add_typer(questionnaires.app, name="questionnaires")
-app.command("template")(assess.template)
-app.command("assess")(assess.assess)
-app.command("interview")(interview.interview)
-app.command("inspect")(inspect_cmd.inspect)
-app.command("metrics")(metrics_cmd.metrics)
-app.command("report")(report_cmd.report)
-app.command("run")(run_cmd.run)
-app.command("history")(run_cmd.history)
+app.command("template", cls=BoauditCommand)(assess.template)
+app.command("assess", cls=BoauditCommand)(assess.assess)
+app.command("interview", cls=BoauditCommand)(interview.interview)
+app.command("inspect", cls=BoauditCommand)(inspect_cmd.inspect)
+app.command("metrics", cls=BoauditCommand)(metrics_cmd.metrics)
+app.command("report", cls=BoauditCommand)(report_cmd.report)
+app.command("run", cls=BoauditCommand)(run_cmd.run)
+app.command("history", cls=BoauditCommand)(run_cmd.history)
 
 
 def main() -> None:
     """Console-script entry point."""
+    clean_up_on_signals()
     app()

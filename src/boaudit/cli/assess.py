@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from boaudit.cli.common import display, handles_errors, write_output
+from boaudit.cli.common import (
+    display,
+    handles_errors,
+    reject_flag_values,
+    rendered_xlsx,
+    write_output,
+)
 from boaudit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -72,7 +78,7 @@ def template(
     if suffix == ".csv":
         write_output(csv_template(loaded, names), output)
     elif suffix == ".xlsx":
-        write_output(xlsx_template(loaded, names), output)
+        write_output(rendered_xlsx(lambda: xlsx_template(loaded, names), output), output)
     else:
         raise UsageError(f"{output}: unknown sheet type '{suffix or '(none)'}'; use .csv or .xlsx")
     typer.echo(
@@ -123,6 +129,7 @@ def assess(
         assessment_markdown,
     )
 
+    reject_flag_values(answers, "--by-role")
     assessment = run_assessment(answers, questionnaire, by_role=by_role)
     if format is AssessFormat.json:
         write_output(assessment_json(assessment), output)

@@ -240,23 +240,15 @@ quarantine: Path | None``, and the options stand in ``--help`` where those are d
 
 
 def load_with_progress(sources: list[str], kind: str | None, options: IngestOptions) -> LoadResult:
-    """Load the exports, with a spinner on a terminal and nothing otherwise."""
+    """Load the exports, showing progress on a terminal (a bar of the bytes read of a large
+    file, with the rate) and nothing otherwise."""
+    from boaudit.cli.progress import TerminalProgress
     from boaudit.ingest import load
 
-    status = None
-    if sys.stderr.isatty():
-        status = stderr_console().status("reading")
-        status.start()
-    try:
-        return load(
-            sources,
-            kind,  # type: ignore[arg-type]
-            options,
-            on_progress=status.update if status is not None else None,
-        )
-    finally:
-        if status is not None:
-            status.stop()
+    if not sys.stderr.isatty():
+        return load(sources, kind, options)  # type: ignore[arg-type]
+    with TerminalProgress(stderr_console()) as progress:
+        return load(sources, kind, options, on_progress=progress)  # type: ignore[arg-type]
 
 
 def write_quarantine(path: Path, rows: list[QuarantinedRow]) -> None:

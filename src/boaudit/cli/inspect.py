@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from boaudit.cli.common import OutputOpt, handles_errors, stdout_console, write_output
+from boaudit.cli.common import OutputOpt, display, handles_errors, write_output
 from boaudit.cli.ingest_options import (
     INGEST_OPTIONS,
     KindOpt,
@@ -20,6 +20,8 @@ from boaudit.document import JsonObject
 from boaudit.fileio import atomic_write, dumps_json
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from boaudit.ingest import LoadResult
     from boaudit.ingest.options import IngestOptions
 
@@ -61,12 +63,11 @@ def inspect_dict(result: LoadResult) -> JsonObject:
     }
 
 
-def _render_table(result: LoadResult) -> None:
+def _render_table(result: LoadResult, console: Console) -> None:
     from rich.table import Table
 
     from boaudit.ingest import column_summaries
 
-    console = stdout_console()
     detected = Table(title="Detected", title_justify="left")
     for heading in (
         "source",
@@ -157,7 +158,7 @@ def inspect(
         # A table is for people; a file gets the JSON document.
         atomic_write(output, dumps_json(inspect_dict(result)))
     else:
-        _render_table(result)
+        display(lambda console: _render_table(result, console), None)
     for line in result.notes:
         note(line)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -9,8 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from boaudit.cli.common import handles_errors
-from boaudit.errors import ExitCode, UsageError
+from boaudit.cli.common import BoauditConsole, handles_errors
+from boaudit.errors import ExitCode, OutputError, UsageError
+from boaudit.fileio import make_folder
 
 if TYPE_CHECKING:
     from boaudit.questionnaire.interview import InterviewFile
@@ -73,8 +75,13 @@ def interview(
     from boaudit.questionnaire.interview import InterviewFile
 
     loaded = load_questionnaire(questionnaire)
+    # The folder is made, and checked writable, before the first question: an answer
+    # typed must never be lost to a file that cannot be written.
+    folder = make_folder(output)
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise OutputError(f"{output}: cannot write here (no permission); choose another -o")
     sheet = InterviewFile(output, loaded, name, role.strip() if role else None)
-    console = Console(highlight=False)
+    console = BoauditConsole(highlight=False)
     try:
         if review:
             _review(console, sheet)
@@ -190,21 +197,29 @@ def _ask(console: Console, sheet: InterviewFile, index: int) -> None:
 
 def _review(console: Console, sheet: InterviewFile) -> None:
     from rich.table import Table
+    from rich.text import Text
+
+    from boaudit.textsafe import printable
 
     questions = sheet.questionnaire.questions
     while True:
-        table = Table(title=f"{sheet.respondent}: {sheet.answered} of {len(questions)} answered")
+        table = Table(
+            title=f"{sheet.respondent}: {sheet.answered} of {len(questions)} answered",
+            show_lines=True,
+        )
         table.add_column("#", justify="right")
-        table.add_column("id", no_wrap=True)
-        table.add_column("answer")
-        table.add_column("comment")
+        table.add_column("question", ratio=3)
+        table.add_column("answer", no_wrap=True)
+        table.add_column("comment", ratio=1)
         for number, question in enumerate(questions, start=1):
             given = sheet.answers.get(question.id)
+            text = Text(printable(question.text))
+            text.append(f"\n{question.id}", style="dim")
             table.add_row(
                 str(number),
-                question.id,
-                given.answer if given else "-",
-                given.comment if given else "",
+                text,
+                given.answer if given else "- (not answered)",
+                printable(given.comment) if given else "",
             )
         console.print(table)
         reply = console.input("Number of the question to change (Enter to finish): ").strip()

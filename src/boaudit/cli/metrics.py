@@ -105,7 +105,7 @@ def _write(result: MetricsResult, output_format: MetricsFormat, output: Path | N
     elif output_format is MetricsFormat.csv:
         write_output(metrics_csv(result), output)
     else:
-        display(lambda console: print_metrics(result, console), output, width=120)
+        display(lambda console: print_metrics(result, console), output)
         for line in result.notes:  # for people: stderr (json and csv carry them as data)
             note(f"note: {line}")
 

@@ -57,10 +57,12 @@ def build_options(
     benchmarks file)."""
     # The light modules only: the benchmarks (pydantic models) are loaded when a file is
     # given, else by the computation, which falls back on the bundled ones.
-    from boaudit.metrics.compute import parse_duration
+    from boaudit.metrics.compute import parse_as_of, parse_duration
     from boaudit.metrics.model import MetricsOptions, SlaTarget
     from boaudit.metrics.sla import load_sla_map
 
+    if as_of is not None:
+        parse_as_of(as_of)  # checked before any file is read or written
     if sla is not None and sla_map is not None:
         raise UsageError("give --sla or --sla-map, not both")
     target: SlaTarget | None = None

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from boaudit.cli.common import display, handles_errors, stdout_console, write_output
+from boaudit.cli.common import display, handles_errors, write_output
+from boaudit.cli.usage import BoauditCommand, BoauditGroup
 from boaudit.errors import QuestionnaireError
 from boaudit.fileio import dumps_json
 
@@ -18,6 +19,7 @@ from boaudit.fileio import dumps_json
 app = typer.Typer(
     help="List, show and validate questionnaires (bundled ones by id, your own by path).",
     no_args_is_help=True,
+    cls=BoauditGroup,
 )
 
 
@@ -36,7 +38,7 @@ class ShowFormat(StrEnum):
     markdown = "markdown"
 
 
-@app.command("list")
+@app.command("list", cls=BoauditCommand)
 @handles_errors
 def list_(
     format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -61,10 +63,10 @@ def list_(
     table.add_column("questions", justify="right")
     for s in summaries:
         table.add_row(s["id"], s["title"], s["source"], str(s["pitfalls"]), str(s["questions"]))
-    stdout_console().print(table)
+    display(lambda console: console.print(table), None)
 
 
-@app.command("show")
+@app.command("show", cls=BoauditCommand)
 @handles_errors
 def show(
     questionnaire: Annotated[str, typer.Argument(help="A bundled id or a path to a .toml file.")],
@@ -106,7 +108,7 @@ def show(
     display(lambda console: console.print(table), output)
 
 
-@app.command("validate")
+@app.command("validate", cls=BoauditCommand)
 @handles_errors
 def validate(
     path: Annotated[Path, typer.Argument(help="The questionnaire .toml file to check.")],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +11,13 @@ from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
-from boaudit.cli.common import handles_errors, note, stderr_console, write_output
+from boaudit.cli.common import (
+    handles_errors,
+    note,
+    rendered_xlsx,
+    stderr_console,
+    write_output,
+)
 from boaudit.cli.ingest_options import INGEST_OPTIONS, write_quarantine
 from boaudit.cli.metrics_options import METRICS_OPTIONS
 from boaudit.errors import UsageError
@@ -245,23 +252,26 @@ def report(
 
 
 def audit_with_progress(inputs: AuditInputs) -> AuditResult:
-    """Run the audit with a spinner on stderr when it is a terminal, silently otherwise."""
+    """Run the audit showing progress on stderr when it is a terminal (the step, and a bar of
+    the bytes read of a large export), silently otherwise."""
     from boaudit.audit.pipeline import run_audit
+    from boaudit.cli.progress import TerminalProgress
 
     if not sys.stderr.isatty():
         return run_audit(inputs)
-    with stderr_console().status("working") as status:
-        return run_audit(inputs, on_progress=status.update)
+    with TerminalProgress(stderr_console()) as progress:
+        return run_audit(inputs, on_progress=progress)
 
 
 def write_report(result: AuditResult, format: ReportFormat, output: Path | None) -> None:
     """Write the report to ``output`` (or stdout), in colour only on a terminal's table."""
-    color = (
-        format is ReportFormat.table
-        and output is None
-        and sys.stdout.isatty()
-        and not os.environ.get("NO_COLOR")
+    terminal = format is ReportFormat.table and output is None and sys.stdout.isatty()
+    color = terminal and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size((100, 24)).columns
+    data = rendered_xlsx(
+        lambda: render(result.report, format, color=color, terminal=terminal, width=width),
+        output or "stdout",
     )
-    write_output(render(result.report, format, color=color), output)
+    write_output(data, output)
     if output is not None:
         note(f"wrote {output}: {len(result.report.findings)} finding(s)")

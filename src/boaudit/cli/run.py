@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import functools
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -13,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from boaudit import __version__
-from boaudit.cli.common import display, handles_errors, write_output
+from boaudit.cli.common import display, handles_errors, rendered_xlsx, write_output
 from boaudit.errors import ExitCode, InputMissingError, OutputError
 from boaudit.fileio import atomic_write, csv_text, dumps_json
 
@@ -22,22 +24,24 @@ from boaudit.fileio import atomic_write, csv_text, dumps_json
 
 
 @contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock for ``path`` (a hidden ``.NAME.lock`` beside it) while writing.
+def locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` itself while its outputs are written.
 
-    Two runs writing the same report queue here instead of interleaving their renames.
+    Two runs writing reports into the same folder queue here instead of interleaving their
+    renames. The lock is taken on the folder, so no lock file is left beside the reports.
     """
-    lock = path.with_name(f".{path.name}.lock")
     try:
-        handle = lock.open("a")
+        fd = os.open(folder, os.O_RDONLY)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write here: {exc.strerror or exc}") from exc
-    with handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        raise OutputError(f"{folder}: cannot write here: {exc.strerror or exc}") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _say(verbose: bool, message: str) -> None:
@@ -81,10 +85,12 @@ def run(
     with History(store_path) as store:
         outcome = audit_run(prepared, baseline, store)
         with ExitStack() as stack:
-            for _, path in prepared.outputs:
-                stack.enter_context(locked(path))
+            # Folders in one order for every run, so two runs never wait on each other.
+            for folder in sorted({path.parent.resolve() for _, path in prepared.outputs}):
+                stack.enter_context(locked(folder))
             for fmt, path in prepared.outputs:
-                atomic_write(path, render(outcome.report, fmt))
+                data = rendered_xlsx(functools.partial(render, outcome.report, fmt), path)
+                atomic_write(path, data)
                 _say(verbose, f"wrote {path}")
         run_id = record_run(store, outcome, config, __version__)
     _say(verbose, f"recorded run {run_id} in {store_path}")
@@ -162,7 +168,7 @@ def history(
         table.add_column(label, justify="left" if key == "as_of" else "right", no_wrap=True)
     for row in rows:
         table.add_row(*(_cell(row.get(key))[: 10 if key == "as_of" else None] for key, _ in shown))
-    display(lambda console: console.print(table), output, width=160)
+    display(lambda console: console.print(table), output)
     if not rows:
         print("boaudit: no runs recorded for this configuration yet", file=sys.stderr)
 

@@ -18,9 +18,30 @@ from pathlib import Path
 from typing import Any
 
 from boaudit.document import JsonObject
-from boaudit.errors import ConfigError, OutputError
+from boaudit.errors import BusyError, ConfigError, OutputError
+from boaudit.fileio import parse_problem
 
 BUSY_TIMEOUT_MS = 30_000
+"""How long to wait for another run's write to finish before saying the history is busy."""
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
+
+
+@contextmanager
+def _busy_is_temporary(path: Path) -> Iterator[None]:
+    """A history another process holds past the wait: exit 75 with what to do, not a bug."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if not _is_busy(exc):
+            raise
+        raise BusyError(
+            f"{path}: the history is busy: another boaudit run (or another program) holds it; "
+            "nothing was recorded; try again when it has finished"
+        ) from exc
 
 
 def _run(db: sqlite3.Connection, script: str) -> None:
@@ -103,18 +124,23 @@ class History:
 
     def __init__(self, path: Path, *, migrate: bool = True) -> None:
         self.path = path
+        wait = BUSY_TIMEOUT_MS
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db = sqlite3.connect(path, timeout=wait / 1000, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"{path}: cannot open the history database: {exc}") from exc
         self.db.row_factory = sqlite3.Row
         try:
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            if migrate:
-                self.migrate()
+            with _busy_is_temporary(path):
+                self.db.execute(f"PRAGMA busy_timeout = {wait}")
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA foreign_keys = ON")
+                if migrate:
+                    self.migrate()
+        except BusyError:
+            self.db.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise ConfigError(
@@ -134,7 +160,8 @@ class History:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         # BEGIN IMMEDIATE takes the write lock up front, so two runs queue instead of failing.
-        self.db.execute("BEGIN IMMEDIATE")
+        with _busy_is_temporary(self.path):
+            self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
         except BaseException:
@@ -224,15 +251,30 @@ class History:
         if config is not None:
             query += " WHERE config = ?"
             params = (config,)
-        rows = self.db.execute(query + " ORDER BY id", params).fetchall()
-        return [_record(row) for row in rows]
+        with _busy_is_temporary(self.path):
+            rows = self.db.execute(query + " ORDER BY id", params).fetchall()
+        try:
+            return [_record(row) for row in rows]
+        except (ValueError, RecursionError) as exc:
+            raise ConfigError(
+                f"{self.path}: a recorded run cannot be read ({parse_problem(exc)}); this is not "
+                "a history boaudit wrote, or it is damaged: point 'history' elsewhere"
+            ) from None
 
     def report_of(self, run_id: int) -> JsonObject:
         """The stored report JSON of run ``run_id``."""
-        row = self.db.execute("SELECT report FROM runs WHERE id = ?", (run_id,)).fetchone()
+        with _busy_is_temporary(self.path):
+            row = self.db.execute("SELECT report FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise KeyError(run_id)
-        data: JsonObject = json.loads(gzip.decompress(row["report"]).decode("utf-8"))
+        try:
+            data: JsonObject = json.loads(gzip.decompress(row["report"]).decode("utf-8"))
+        except (OSError, EOFError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise ConfigError(
+                f"{self.path}: the stored report of run {run_id} cannot be read "
+                f"({parse_problem(exc)}); this is not a history boaudit wrote, or it is damaged: "
+                "point 'history' elsewhere"
+            ) from None
         return data
 
     def find(self, config: str, ref: str) -> RunRecord | None:

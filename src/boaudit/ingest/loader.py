@@ -636,10 +636,12 @@ def load(
     """Load exports of one kind (``None``: detect it) into a :class:`LoadResult`.
 
     Several sources are concatenated (and, for events and update logs, collapsed together).
-    ``-`` reads ``stdin`` (default ``sys.stdin.buffer``). Raises :class:`InputMissingError`
-    for missing files, :class:`InputDataError` for unusable data or exceeded limits,
-    :class:`ConfigError` for a map naming absent columns and :class:`UsageError` for
-    contradictory requests.
+    ``-`` reads ``stdin`` (default ``sys.stdin.buffer``). ``on_progress`` gets a message at
+    each step; when it also has a ``read_bytes(source, done, total)`` method, the bytes of each
+    file as they are read (the command line draws a progress bar from them). Raises
+    :class:`InputMissingError` for missing files, :class:`InputDataError` for unusable data
+    or exceeded limits, :class:`ConfigError` for a map naming absent columns and
+    :class:`UsageError` for contradictory requests.
     """
     if not sources:
         raise UsageError("no input files; give one or more paths, or - for stdin")

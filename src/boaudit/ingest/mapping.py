@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 from boaudit.errors import ConfigError, InputDataError, InputMissingError
+from boaudit.fileio import parse_problem
 
 Kind = Literal["tasks", "invoices", "events"]
 """The kinds of data the loader understands."""
@@ -415,9 +416,9 @@ def read_map_file(path: Path) -> dict[str, str]:
         raise InputMissingError(f"{path}: cannot read the map file: {exc}") from None
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ConfigError(
-            f"{path}: not valid TOML: {exc}; see --write-map for the format"
+            f"{path}: not valid TOML: {parse_problem(exc)}; see --write-map for the format"
         ) from None
     valid = {name for schema in SCHEMAS.values() for name in schema}
     problems: list[str] = []

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from boaudit.document import JsonObject, number
 from boaudit.errors import ConfigError, InputMissingError
+from boaudit.fileio import parse_problem
 
 
 @dataclass(frozen=True)
@@ -170,8 +171,8 @@ def parse_benchmarks(text: str, where: str) -> tuple[Benchmark, ...]:
     """Validate a benchmarks TOML document; raise :class:`ConfigError` naming ``where``."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise ConfigError(f"{where}: not valid TOML: {parse_problem(exc)}") from None
     try:
         parsed = _File.model_validate(data)
     except ValidationError as exc:

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 from boaudit.errors import ConfigError, InputMissingError, UsageError
+from boaudit.fileio import parse_problem
 from boaudit.metrics.compute import parse_duration
 from boaudit.metrics.model import SlaTarget
 
@@ -37,8 +38,8 @@ def load_sla_map(path: Path) -> SlaTarget:
     else:
         try:
             data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {parse_problem(exc)}") from None
         table = data.get("sla", data)
         for key, value in table.items():
             if not isinstance(value, str | int | float) or isinstance(value, bool):

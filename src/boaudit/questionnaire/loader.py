@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from boaudit.errors import InputMissingError, QuestionnaireError, UsageError
+from boaudit.fileio import parse_problem
 from boaudit.questionnaire.models import MIN_QUESTIONS_PER_PITFALL, Questionnaire
 from boaudit.taxonomy import load_taxonomy
 
@@ -107,8 +108,8 @@ def _parse(text: str, name: str) -> Questionnaire:
 def _check(text: str, name: str) -> tuple[Questionnaire | None, list[str]]:
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return None, [f"{name}: not valid TOML: {exc}"]
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        return None, [f"{name}: not valid TOML: {parse_problem(exc)}"]
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:

@@ -5,6 +5,7 @@ The rich terminal tables live in the CLI; everything here returns a string.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from boaudit.document import JsonObject
@@ -54,28 +55,29 @@ def questionnaire_summary(questionnaire: Questionnaire) -> JsonObject:
     }
 
 
+_MD_SPECIAL = re.compile(r"([\\|\[\]<>`*_~])")
+
+
 def md_escape(text: str) -> str:
     """Escape text for a Markdown line or table cell: no table breaks, no inline HTML, no
-    links or images (``[text](url)``, ``![x](url)``) made from answers or exports."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("[", "\\[")
-        .replace("]", "\\]")
-        .replace("<", "\\<")
-        .replace(">", "\\>")
-        .replace("\r", " ")
-        .replace("\n", " ")
-    )
+    links or images (``[text](url)``, ``![x](url)``), no code spans, emphasis or strikethrough
+    (`` ` * _ ~``) made from answers or exports."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+
+
+def md_code(text: str) -> str:
+    """``text`` as a Markdown code span that no backtick inside it can close early."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def questionnaire_markdown(questionnaire: Questionnaire) -> str:
     """The questionnaire as an interview guide in Markdown."""
     taxonomy = load_taxonomy()
     lines = [f"# {md_escape(questionnaire.title)}", ""]
-    lines.append(
-        f"Questionnaire `{questionnaire.id}`, built from `{md_escape(questionnaire.source)}`."
-    )
+    lines.append(f"Questionnaire `{questionnaire.id}`, built from {md_code(questionnaire.source)}.")
     if questionnaire.description:
         lines += ["", md_escape(questionnaire.description)]
     lines += [

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from boaudit.fileio import csv_text
 from boaudit.questionnaire.models import Questionnaire
 from boaudit.taxonomy import load_taxonomy
-from boaudit.xlsxio import cell_at, write_cell
+from boaudit.xlsxio import cell_at, write_cell, xml_text
 
 CSV_HEADER = ["respondent", "question_id", "answer", "comment"]
 SHEET_COLUMNS = (
@@ -57,7 +57,7 @@ def _text(cell: Cell, value: str) -> None:
 
 def sheet_title(name: str, taken: set[str]) -> str:
     """A valid, unique worksheet title for ``name`` (31 characters, no []:*?/\\)."""
-    base = _BAD_SHEET_CHARS.sub("_", name).strip("' ") or "Answers"
+    base = _BAD_SHEET_CHARS.sub("_", xml_text(name)).strip("' ") or "Answers"
     base = base[:31]
     title, counter = base, 2
     while title.lower() in taken or title.lower() in {"instructions", "roster"}:

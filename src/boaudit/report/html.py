@@ -12,7 +12,7 @@ from markupsafe import Markup
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
-from boaudit.report.text import money, scalar_metrics
+from boaudit.report.text import as_is, money, scalar_metrics
 
 
 def _environment() -> Environment:
@@ -45,7 +45,9 @@ def render_html(report: Report) -> str:
     return template.render(
         report=report,
         figures=figures,
-        metrics_tables={kind: scalar_metrics(result) for kind, result in report.metrics.items()},
+        metrics_tables={
+            kind: scalar_metrics(result, as_is) for kind, result in report.metrics.items()
+        },
         contradictions=[f for f in report.findings if f.contradiction],
         quick_wins=[f for f in report.findings if f.quick_win],
         totals=sorted(report.total_impact.items()),

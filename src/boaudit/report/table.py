@@ -1,8 +1,11 @@
-"""The report as a terminal table (rich), readable at 100 columns; plain text without colour."""
+"""The report as a terminal table (rich): boxed at the terminal's width on a terminal, plain
+aligned text (no box drawing, no line cut) in a pipe or a file. Text from the answers and the
+exports has its control characters shown escaped, never sent to the terminal as they are."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -10,6 +13,21 @@ from rich.text import Text
 
 from boaudit.report.model import Report
 from boaudit.report.text import money
+from boaudit.textsafe import printable
+
+PLAIN_WIDTH = 10_000
+"""Line width without a terminal: wide enough that no line is cut."""
+
+
+class _SafeConsole(Console):
+    """Every string rendered has its control characters shown escaped."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text), **kwargs)
+
+
+def _text(text: str, style: str = "") -> Text:
+    return Text(printable(text), style=style)
 
 
 def _severity_style(severity: float) -> str:
@@ -20,12 +38,15 @@ def _severity_style(severity: float) -> str:
     return "green"
 
 
-def render_table(report: Report, *, color: bool = False, width: int = 100) -> str:
-    """The ranked findings, the contradictions, quick wins and money, as rendered text."""
+def render_table(
+    report: Report, *, color: bool = False, width: int = 100, terminal: bool = False
+) -> str:
+    """The ranked findings, the contradictions, quick wins and money, as rendered text: for a
+    ``terminal`` boxed and ``width`` wide, else plain aligned text with no line cut."""
     buffer = io.StringIO()
-    console = Console(
+    console = _SafeConsole(
         file=buffer,
-        width=width,
+        width=width if terminal else PLAIN_WIDTH,
         color_system="standard" if color else None,
         force_terminal=color,
         no_color=not color,
@@ -33,7 +54,7 @@ def render_table(report: Report, *, color: bool = False, width: int = 100) -> st
         markup=False,  # titles, names and evidence come from answers and exports
         legacy_windows=False,
     )
-    console.print(Text(report.title, style="bold"))
+    console.print(_text(report.title, style="bold"))
     console.print(f"As of {report.as_of or 'n/a'}", markup=False)
     assessment = report.assessment
     if assessment:
@@ -51,6 +72,10 @@ def render_table(report: Report, *, color: bool = False, width: int = 100) -> st
             markup=False,
         )
     table = Table(title="What to fix first", title_justify="left")
+    if not terminal:
+        table.box = None
+        table.show_edge = False
+        table.pad_edge = False
     table.add_column("#", justify="right")
     table.add_column("pitfall")
     table.add_column("prio", justify="right")
@@ -65,7 +90,7 @@ def render_table(report: Report, *, color: bool = False, width: int = 100) -> st
         )
         table.add_row(
             str(f.rank),
-            Text(f.title + flags),
+            _text(f.title + flags),
             f"{f.priority:.1f}",
             Text(f"{f.severity:.2f}", style=_severity_style(f.severity)),
             "-" if f.questionnaire_score is None else f"{f.questionnaire_score:.1f}",
@@ -80,8 +105,8 @@ def render_table(report: Report, *, color: bool = False, width: int = 100) -> st
         if f.contradiction:
             console.print(f"Contradiction, {f.title}: {f.contradiction_note}", markup=False)
     for f in report.findings[:3]:
-        console.print(Text(f"{f.rank}. {f.title}: first steps", style="bold"))
+        console.print(_text(f"{f.rank}. {f.title}: first steps", style="bold"))
         for step in f.fixes[:2]:
             console.print(f"   - {step}", markup=False)
     console.print("Full evidence and every fix: --format markdown, html or xlsx.", markup=False)
-    return buffer.getvalue()
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))

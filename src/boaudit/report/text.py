@@ -8,13 +8,14 @@ history's before/after figures and their differences do; :func:`metric_rows` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.render import md_escape
 
 __all__ = [
+    "as_is",
     "change_delta",
     "change_number",
     "md_escape",
@@ -30,7 +31,8 @@ def money(amount: float, currency: str) -> str:
     return f"{amount:,.0f} {currency}"
 
 
-def number(value: Any) -> str:
+def number(value: Any, escape: Callable[[str], str] = md_escape) -> str:
+    """How ``value`` prints in a table; text goes through ``escape`` (Markdown by default)."""
     if value is None:
         return "n/a"
     if isinstance(value, bool):
@@ -39,7 +41,7 @@ def number(value: Any) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
-    return md_escape(str(value))
+    return escape(str(value))
 
 
 def metric_rows(result: MetricsResult) -> list[tuple[str, Any, str | None]]:
@@ -59,12 +61,21 @@ def metric_rows(result: MetricsResult) -> list[tuple[str, Any, str | None]]:
     return rows
 
 
-def scalar_metrics(result: MetricsResult) -> list[tuple[str, str]]:
-    """(name, formatted value) per metric; a null shows its reason."""
+def scalar_metrics(
+    result: MetricsResult, escape: Callable[[str], str] = md_escape
+) -> list[tuple[str, str]]:
+    """(name, formatted value) per metric; a null shows its reason. Text goes through
+    ``escape``: Markdown's by default; a writer that escapes for itself (HTML) passes
+    :func:`as_is`."""
     return [
-        (name, f"n/a ({md_escape(reason)})" if reason else number(value))
+        (name, f"n/a ({escape(reason)})" if reason else number(value, escape))
         for name, value, reason in metric_rows(result)
     ]
+
+
+def as_is(text: str) -> str:
+    """No escaping: for a writer whose template escapes every value itself."""
+    return text
 
 
 def change_number(value: Any) -> str:

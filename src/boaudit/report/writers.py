@@ -25,9 +25,15 @@ class ReportFormat(StrEnum):
 
 
 def render(
-    report: Report, fmt: ReportFormat, *, color: bool = False, width: int = 100
+    report: Report,
+    fmt: ReportFormat,
+    *,
+    color: bool = False,
+    width: int = 100,
+    terminal: bool = False,
 ) -> str | bytes:
-    """Render ``report`` in ``fmt``: text for every format but xlsx, which is bytes."""
+    """Render ``report`` in ``fmt``: text for every format but xlsx, which is bytes. The table
+    is boxed and ``width`` wide for a ``terminal``, plain aligned text otherwise."""
     if fmt is ReportFormat.json:
         return dumps_json(report.to_dict())
     if fmt is ReportFormat.markdown:
@@ -45,5 +51,5 @@ def render(
     if fmt is ReportFormat.table:
         from boaudit.report.table import render_table
 
-        return render_table(report, color=color, width=width)
+        return render_table(report, color=color, width=width, terminal=terminal)
     assert_never(fmt)

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -249,9 +250,16 @@ class _CheckedStream:
     closed = False
 
     def __init__(
-        self, handle: BinaryIO, head: bytes, delimiter: str, width: int, limit: int
+        self,
+        handle: BinaryIO,
+        head: bytes,
+        delimiter: str,
+        width: int,
+        limit: int,
+        on_bytes: Callable[[int], None] | None = None,
     ) -> None:
         self._handle = handle
+        self._on_bytes = on_bytes
         self._pending = head
         self._carry = b""
         self._tail: bytes | None = None
@@ -279,6 +287,8 @@ class _CheckedStream:
             self._lines(chunk)
         self._position += len(chunk)
         self._last = chunk[-1:]
+        if self._on_bytes is not None:
+            self._on_bytes(self._position)
 
     def _lines(self, chunk: bytes) -> None:
         """Whether a line ending in (or running through) ``chunk`` is longer than the limit."""
@@ -356,12 +366,18 @@ def _finds_quote(stream: _CheckedStream) -> bool:
     return False
 
 
-def read_csv_file(path: Path, where: str, options: IngestOptions) -> RawTable | None:
+def read_csv_file(
+    path: Path,
+    where: str,
+    options: IngestOptions,
+    on_bytes: Callable[[int, int], None] | None = None,
+) -> RawTable | None:
     """Read a plain UTF-8 CSV file on disk without holding its bytes: Arrow reads the file
     itself through :class:`_CheckedStream`, which checks the encoding and measures the lines
     as it goes. None whenever anything is unusual (gzip, a workbook, another encoding, a
     decoding error, NUL bytes, too many columns, a file Arrow refuses): the bytes path then
-    reads the file and gives the same result or the same error as always."""
+    reads the file and gives the same result or the same error as always. ``on_bytes`` is
+    called with the bytes checked so far and the file's size, as the reading goes."""
     limits = options.limits
     suffix = path.suffix.lower()
     if options.encoding not in (None, "utf-8") or suffix in WORKBOOK_SUFFIXES | {".gz"}:
@@ -399,7 +415,8 @@ def read_csv_file(path: Path, where: str, options: IngestOptions) -> RawTable | 
         if width > limits.max_columns or not _arrow_usable(delimiter, width):
             return None
         _reserve(size)
-        stream = _CheckedStream(handle, body, delimiter, width, limits.max_cell_chars)
+        counted = None if on_bytes is None else (lambda done: on_bytes(done, size))
+        stream = _CheckedStream(handle, body, delimiter, width, limits.max_cell_chars, counted)
         frame: pd.DataFrame | None = None
         quoted = b'"' in head
         if not quoted:
@@ -418,7 +435,7 @@ def read_csv_file(path: Path, where: str, options: IngestOptions) -> RawTable | 
             # frame read above assumed no cell held a newline, so it is read again.
             frame = None
             handle.seek(len(head))
-            stream = _CheckedStream(handle, body, delimiter, width, limits.max_cell_chars)
+            stream = _CheckedStream(handle, body, delimiter, width, limits.max_cell_chars, counted)
             frame = _arrow_frame(stream, delimiter, width, sentinel=True)
             if stream.failed or frame is None:
                 return None

@@ -22,6 +22,8 @@ from boaudit.ingest.readers.table import RawTable
 from boaudit.ingest.readers.workbook import read_workbook_bytes
 
 Progress = Callable[[str], None]
+"""Called with a message at each step. A callback that also has a ``read_bytes(source, done,
+total)`` method is told the bytes of a file read so far, as they go (a progress bar)."""
 
 
 def _progress(on_progress: Progress | None, message: str) -> None:
@@ -56,11 +58,15 @@ def read_source(
             table = read_parquet_bytes(read_path(path, where, limits), where, options)
             _progress(on_progress, f"read {table.read:,} rows from {where}")
             return table
-        streamed = read_csv_file(path, where, options)
+        track = getattr(on_progress, "read_bytes", None)
+        on_bytes = None if track is None else (lambda done, total: track(where, done, total))
+        streamed = read_csv_file(path, where, options, on_bytes)
         if streamed is not None:
             _progress(on_progress, f"read {streamed.read:,} rows from {where}")
             return streamed
         data = read_path(path, where, limits)
+        if on_bytes is not None:
+            on_bytes(len(data), len(data))
         suffix = path.suffix.lower()
     compression = None
     if data.startswith(b"\x1f\x8b"):
