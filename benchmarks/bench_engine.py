@@ -847,21 +847,23 @@ def boaudit_command(kind: str, path: Path, rows: int, out: Path) -> tuple[list[s
     return command, note
 
 
-def yardsticks(kind: str, path: Path, scratch: Path) -> tuple[list[Contender], list[str]]:
+YARDSTICKS = ("pandas.read_csv", "duckdb", "polars")
+
+
+def yardsticks(
+    kind: str, path: Path, scratch: Path, chosen: Sequence[str] = YARDSTICKS
+) -> tuple[list[Contender], list[str]]:
     found: list[Contender] = []
     notes: list[str] = []
-    if path.suffix == ".csv":
-        found.append(
-            Contender(
-                "pandas.read_csv",
-                [*READ_CSV, str(path)],
-            )
-        )
-    else:
+    if "pandas.read_csv" in chosen and path.suffix == ".csv":
+        found.append(Contender("pandas.read_csv", [*READ_CSV, str(path)]))
+    elif "pandas.read_csv" in chosen:
         notes.append(
             "pandas.read_parquet not run: the whole frame would not fit this machine's memory"
         )
     for engine in ("duckdb", "polars"):
+        if engine not in chosen:
+            continue
         if importlib.util.find_spec(engine) is None:
             notes.append(f"{engine} not installed: pip install 'boaudit[bench]'")
             continue
@@ -899,7 +901,13 @@ def compare_figures(kind: str, boaudit_out: Path, other: Contender) -> list[str]
 
 
 def bench_dataset(
-    name: str, kind: str, path: Path, rows: int, rounds: int, warmup: bool
+    name: str,
+    kind: str,
+    path: Path,
+    rows: int,
+    rounds: int,
+    warmup: bool,
+    chosen: Sequence[str] = YARDSTICKS,
 ) -> DatasetResult:
     result = DatasetResult(name, kind, str(path), rows, path.stat().st_size, rounds)
     with tempfile.TemporaryDirectory(prefix="boaudit-bench-") as folder:
@@ -909,7 +917,7 @@ def bench_dataset(
         if note:
             result.notes.append(note)
         ours = Contender("boaudit", command, boaudit_out)
-        others, notes = yardsticks(kind, path, scratch)
+        others, notes = yardsticks(kind, path, scratch, chosen)
         result.notes.extend(notes)
         print(f"\n== {name}: {path.name}, {rows:,} rows, {result.size_bytes / MIB:,.1f} MiB")
         for line in result.notes:
@@ -1056,7 +1064,7 @@ def machine() -> dict[str, Any]:
         except Exception:  # not installed, or not as a distribution
             versions[package] = None
     commit = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+        ["git", "-C", str(REPO), "describe", "--always", "--dirty"],
         capture_output=True,
         text=True,
         check=False,
@@ -1091,6 +1099,16 @@ def parquet_probe(folder: Path) -> str | None:
         return f"exit {code}: {last_line(log)}"
 
 
+def _yardstick_list(text: str) -> list[str]:
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [name for name in chosen if name not in YARDSTICKS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: choose among {', '.join(YARDSTICKS)}, separated by commas"
+        )
+    return chosen
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -1112,6 +1130,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of each pair")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     parser.add_argument("--no-warmup", action="store_true", help="skip the warm-up runs")
+    parser.add_argument(
+        "--yardsticks",
+        type=_yardstick_list,
+        default=list(YARDSTICKS),
+        help=f"comma-separated, among {', '.join(YARDSTICKS)} (default: all)",
+    )
     options = parser.parse_args(args)
     if options.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -1143,24 +1167,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             skipped.append(message)
             print(f"\nnote: {message}")
+
+    def write_json() -> None:
+        if options.json:
+            document = {
+                "machine": info,
+                "command": ["benchmarks/bench_engine.py", *args],
+                "rounds": options.rounds,
+                "datasets": [as_json(result) for result in results],
+                "not_measured": skipped,
+            }
+            options.json.write_text(json.dumps(document, indent=2) + "\n")
+
     for name, kind, fmt, count in plan:
         path = ensure(kind, fmt, count, folder)
-        results.append(
-            bench_dataset(name, kind, path, count, options.rounds, not options.no_warmup)
+        result = bench_dataset(
+            name, kind, path, count, options.rounds, not options.no_warmup, options.yardsticks
         )
+        results.append(result)
+        print("\n".join(report(result)), flush=True)
+        write_json()  # after each dataset: an interrupted run keeps what it measured
     print("\n==== summary (ratio = boaudit / yardstick, median of the per-round ratios)")
     for result in results:
         print("\n".join(report(result)))
     for message in skipped:
         print(f"not measured: {message}")
     if options.json:
-        document = {
-            "machine": info,
-            "rounds": options.rounds,
-            "datasets": [as_json(result) for result in results],
-            "not_measured": skipped,
-        }
-        options.json.write_text(json.dumps(document, indent=2) + "\n")
         print(f"figures written to {options.json}")
     return 1 if any(result.failures for result in results) else 0
 
