@@ -354,12 +354,9 @@ inv AS (
     {_sql_flag('"Disputed"')} AS disputed,
     CAST("Handling Minutes" AS DOUBLE) / 60.0 * {hourly_rate!r} AS cost,
     CAST("Amount" AS DOUBLE) AS amount,
-    regexp_replace(lower(trim("Vendor")), '\\s+', ' ', 'g') AS vendor,
+    "Vendor" AS vendor_text,
     upper(trim("Currency")) AS currency,
-    regexp_replace(
-      regexp_replace(upper(CAST("Invoice Number" AS VARCHAR)), '[^0-9A-Z]', '', 'g'),
-      '(^|[^0-9])0+([0-9])', '\\1\\2', 'g'
-    ) AS number
+    CAST("Invoice Number" AS VARCHAR) AS number_text
   FROM raw
 ),
 work AS (
@@ -389,10 +386,34 @@ headline AS (
     avg(cost) AS "cost_per_transaction"
   FROM work
 ),
+-- Duplicates the way boaudit finds them: vendor names normalised once per distinct name,
+-- then only the rows sharing (vendor, currency, amount) get their invoice number normalised.
+vendors AS (
+  SELECT vendor_text, regexp_replace(lower(trim(vendor_text)), '\\s+', ' ', 'g') AS vendor
+  FROM (SELECT DISTINCT vendor_text FROM work WHERE vendor_text IS NOT NULL)
+),
+keyed AS (
+  SELECT v.vendor, w.currency, w.amount, w.number_text
+  FROM work w JOIN vendors v ON w.vendor_text = v.vendor_text
+  WHERE w.amount IS NOT NULL
+),
+repeated AS (
+  SELECT vendor, currency, amount FROM keyed GROUP BY ALL HAVING count(*) > 1
+),
+candidates AS (
+  SELECT k.vendor, k.currency, k.amount,
+    regexp_replace(
+      regexp_replace(upper(k.number_text), '[^0-9A-Z]', '', 'g'),
+      '(^|[^0-9])0+([0-9])', '\\1\\2', 'g'
+    ) AS number
+  FROM keyed k JOIN repeated r
+    ON k.vendor = r.vendor AND k.amount = r.amount
+    AND k.currency IS NOT DISTINCT FROM r.currency
+  WHERE k.number_text IS NOT NULL
+),
 groups AS (
   SELECT count(*) AS n, any_value(amount) AS amount
-  FROM work
-  WHERE vendor IS NOT NULL AND amount IS NOT NULL AND number IS NOT NULL
+  FROM candidates
   GROUP BY vendor, currency, amount, number
   HAVING count(*) > 1
 ),
