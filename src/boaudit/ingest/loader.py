@@ -218,6 +218,11 @@ def _table_parts(
         if dropped:
             skipped["line-item"] = dropped
             notes.append(note)
+    elif kind == "invoices":
+        frame, dropped, note = _group_repeated_numbers(frame, label)
+        if dropped:
+            skipped["line-item"] = dropped
+            notes.append(note)
     return _Parts(frame, quarantined, skipped, notes, found.scales, found.problems, found.examples)
 
 
@@ -571,6 +576,70 @@ def _collapse_line_items(
         f"{'; '.join(how)}); {dropped:,} row(s) skipped as line-item"
     )
     return result, dropped, note
+
+
+def _group_repeated_numbers(frame: pd.DataFrame, label: str) -> tuple[pd.DataFrame, int, str]:
+    """Lines of one invoice in an export without line-item columns (a council's "spend over
+    500" file, a ledger's line report): rows with the same vendor, invoice number and invoice
+    date whose amounts differ are one invoice, its amount the exact sum of the lines, its other
+    fields the first line's. Rows that repeat the amount too stay rows: they are what the
+    duplicate tests look for. Credit lines (amounts of 0 or less) are never grouped."""
+    needed = {"invoice_id", "vendor", "invoice_date", "amount"}
+    if frame.empty or not needed <= set(frame.columns):
+        return frame, 0, ""
+    numbers = frame["invoice_id"].astype("str").str.strip()
+    # only numbers on several rows can be lines (most exports: none, checked in one pass)
+    repeated = numbers.duplicated(keep=False).to_numpy(dtype=bool, copy=True)
+    every = frame["amount"].to_numpy(dtype=np.float64)
+    repeated &= every > 0
+    if repeated.sum() < 2:
+        return frame, 0, ""
+    where = np.flatnonzero(repeated)
+    keys = pd.DataFrame(
+        {
+            "v": frame["vendor"].iloc[where].astype("str").str.strip().str.casefold(),
+            "n": numbers.iloc[where],
+            "d": frame["invoice_date"].iloc[where],
+        }
+    )
+    usable = (keys.notna().all(axis=1) & (keys["v"] != "")).to_numpy(dtype=bool)
+    where, keys = where[usable], keys[usable]
+    if len(where) < 2:
+        return frame, 0, ""
+    codes = keys.groupby(["v", "n", "d"], sort=False).ngroup().to_numpy()
+    values = every[where]
+    sizes = np.bincount(codes)
+    low = np.full(len(sizes), np.inf)
+    high = np.full(len(sizes), -np.inf)
+    np.minimum.at(low, codes, values)
+    np.maximum.at(high, codes, values)
+    lined = (sizes > 1) & (low != high)
+    if not lined.any():
+        return frame, 0, ""
+    in_lines = lined[codes]
+    rows, line_codes = where[in_lines], codes[in_lines]
+    first: dict[int, int] = {}
+    totals: dict[int, Decimal] = {}
+    with localcontext(prec=80):
+        for row, code in zip(rows.tolist(), line_codes.tolist(), strict=True):
+            first.setdefault(code, row)
+            totals[code] = totals.get(code, Decimal(0)) + Decimal(repr(float(every[row])))
+    drop = np.zeros(len(frame), dtype=bool)
+    drop[rows] = True
+    drop[list(first.values())] = False
+    result = frame.copy()
+    column = result["amount"].to_numpy(dtype=np.float64, copy=True)
+    for code, row in first.items():
+        column[row] = float(totals[code])
+    result["amount"] = column
+    result = result[~drop].reset_index(drop=True)
+    invoices, lines = len(first), len(rows)
+    note = (
+        f"{label}: {lines:,} lines in {invoices:,} invoices: rows with the same vendor, invoice "
+        "number and invoice date but different amounts are read as the lines of one invoice "
+        f"(its amount: the sum of the lines); {lines - invoices:,} row(s) skipped as line-item"
+    )
+    return result, lines - invoices, note
 
 
 def _release(data: pd.DataFrame, positions: Sequence[Any]) -> None:
