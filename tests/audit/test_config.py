@@ -432,3 +432,27 @@ def test_a_threshold_breaches_exactly_when_the_value_leaves_its_bounds(
     expected = int(low is not None and value < low) + int(high is not None and value > high)
     assert len(breaches) == expected
     assert all(line.startswith(f"tasks.error_rate = {value:g}, ") for line in breaches)
+
+
+def test_audit_test_parameters_reach_the_metrics(tmp_path: Path) -> None:
+    text = 'answers = ["a.csv"]\n' + OUTPUT + "[tests.split-below-limit]\nlimit = 5000\n"
+    config = load_config(config_file(tmp_path, text))
+    inputs = to_inputs(config, tmp_path / "boaudit.toml")
+    assert inputs.metrics.tests == {"split-below-limit": {"limit": 5000}}
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ("[tests.nosuch]\nx = 1\n", "(top level): [tests] no test 'nosuch'; the tests are: "),
+        (
+            "[tests.above-limit]\ncap = 1\n",
+            "(top level): [tests] above-limit has no parameter 'cap' (its parameters: limit)",
+        ),
+    ],
+)
+def test_unknown_audit_tests_or_parameters_are_config_errors(
+    tmp_path: Path, table: str, expected: str
+) -> None:
+    [line] = problems(config_file(tmp_path, 'answers = ["a.csv"]\n' + OUTPUT + table))
+    assert line.startswith(expected)

@@ -193,6 +193,8 @@ METRICS = [
     "--as-of",
     "--benchmarks",
     "--engine",
+    "--test",
+    "--no-tests",
 ]
 
 

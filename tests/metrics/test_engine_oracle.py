@@ -55,6 +55,10 @@ def differences(new: Any, old: Any, path: str = "") -> list[str]:
 def both_ways(path: Path, kind: str, options: MetricsOptions) -> list[str]:
     loaded = load([str(path)], kind, IngestOptions())  # type: ignore[arg-type]
     new = metrics_from_load(loaded, options).to_dict()
+    # the audit test pack has no counterpart in the old engine: its figures are checked by hand
+    # in test_audit_tests.py; the KPIs beside it must still agree
+    new.pop("tests", None)
+    new.pop("test_population", None)
     old = oracle_metrics(
         loaded.frame,
         loaded.kind,

@@ -114,7 +114,10 @@ def test_json_contract(invoices: pd.DataFrame) -> None:
         raise AssertionError(f"not strict JSON: {constant}")
 
     data = json.loads(text_out, parse_constant=refuse)
-    assert set(data) == TOP_KEYS
+    # invoices also carry the audit test pack (tasks and events do not)
+    assert set(data) == TOP_KEYS | {"tests", "test_population"}
+    assert data["test_population"]["invoices"] == 5
+    assert data["tests"]["duplicate-exact"]["status"] == "ran"
     assert data["schema_version"] == 1
     assert data["kind"] == "invoices"
     assert data["sources"] == ["a.csv"]

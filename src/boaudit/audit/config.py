@@ -158,6 +158,8 @@ class RunConfig(_Model):
     thresholds: list[ThresholdConfig] = []
     outputs: list[OutputConfig] = Field(min_length=1)
     history: str | None = None
+    tests: dict[str, dict[str, str | float | int | list[str]]] = {}
+    """``[tests.ID]``: parameters of the invoice audit tests (``--test ID.PARAM=VALUE``)."""
 
     @model_validator(mode="after")
     def _checks(self) -> RunConfig:
@@ -170,6 +172,12 @@ class RunConfig(_Model):
         unknown = sorted(set(self.effort) - set(load_taxonomy().ids))
         if unknown:
             raise ValueError(f"[effort] names unknown pitfall(s): {', '.join(unknown)}")
+        from boaudit.metrics.audit_tests import resolve_params
+
+        try:
+            resolve_params(self.tests)
+        except UsageError as exc:
+            raise ValueError(f"[tests] {exc.message.removeprefix('tests: ')}") from None
         return self
 
 
@@ -314,6 +322,7 @@ def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) ->
             hourly_rate=metrics.hourly_rate,
             as_of=as_of,
             benchmarks=load_benchmarks(_path(base, metrics.benchmarks)),
+            tests={name: dict(values) for name, values in config.tests.items()},
         ),
         report=ReportOptions(
             title=config.title,

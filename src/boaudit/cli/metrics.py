@@ -18,6 +18,7 @@ from boaudit.cli.ingest_options import (
     write_quarantine,
 )
 from boaudit.cli.metrics_options import METRICS_OPTIONS
+from boaudit.errors import UsageError
 
 if TYPE_CHECKING:
     from boaudit.ingest.options import IngestOptions
@@ -42,6 +43,14 @@ def metrics(
         MetricsFormat, typer.Option("--format", "-f", help="Output format.")
     ] = MetricsFormat.table,
     output: OutputOpt = None,
+    exceptions: Annotated[
+        Path | None,
+        typer.Option(
+            "--exceptions",
+            help="Invoices: write every invoice the audit tests flag, ranked by score, to this "
+            ".csv or .xlsx file (the XLSX: a summary sheet and one sheet per test).",
+        ),
+    ] = None,
     *,
     metrics_options: MetricsOptions,
     ingest_options: IngestOptions,
@@ -65,11 +74,15 @@ def metrics(
     - workload_gini: Gini of completed items per assignee
     - duplicate_suspects (invoices): same vendor, amount and normalised number (exact);
       same vendor and amount within 7 days (near)
+    - tests (invoices): the audit test pack (duplicates, early payment, weekend postings,
+      splits below a limit, Benford, ...), every flagged invoice with --exceptions FILE;
+      parameters with --test ID.PARAM=VALUE (the README lists the tests)
     A metric whose inputs are absent is null with a reason, never 0.
     """
     # Imported here: only this command computes metrics, the others need not load them.
     from boaudit.metrics.backends import warm_up
 
+    _check_exceptions(exceptions, kind.value, metrics_options)
     warm_up(sources)  # the engine's imports overlap the reading of large files
     loaded = load_with_progress(sources, kind.value, ingest_options)
     from boaudit.findings import with_evidence
@@ -79,6 +92,8 @@ def metrics(
         write_quarantine(quarantine, loaded.account.quarantined)
     result = with_evidence(metrics_from_load(loaded, metrics_options))
     _write(result, output_format, output)
+    if exceptions is not None:
+        _write_exceptions(exceptions, result)
     for column, count in sorted(loaded.value_problems.items()):
         source = loaded.columns.get(column)
         examples = loaded.value_examples.get(column, [])
@@ -94,6 +109,29 @@ def metrics(
             f"{rows['quarantined']:,} of {rows['read']:,} rows quarantined"
             + ("" if quarantine else "; see them with --quarantine FILE")
         )
+
+
+def _check_exceptions(path: Path | None, kind: str, options: MetricsOptions) -> None:
+    """``--exceptions`` is refused before any file is read when it cannot be written."""
+    if path is None:
+        return
+    if kind != "invoices":
+        raise UsageError("--exceptions: only invoices have audit tests; drop it for " + kind)
+    if not options.audit_tests:
+        raise UsageError("--exceptions needs the audit tests: drop --no-tests")
+    if path.suffix.lower() not in {".csv", ".xlsx"}:
+        raise UsageError(f"--exceptions {path}: give a .csv or .xlsx file name")
+
+
+def _write_exceptions(path: Path, result: MetricsResult) -> None:
+    from boaudit.fileio import atomic_write
+    from boaudit.report.exceptions import exceptions_csv, exceptions_xlsx
+
+    if path.suffix.lower() == ".xlsx":
+        atomic_write(path, exceptions_xlsx(result.tests, result.exceptions))
+    else:
+        atomic_write(path, exceptions_csv(result.exceptions))
+    note(f"wrote {len(result.exceptions):,} exception(s) of {len(result.tests)} tests: {path}")
 
 
 def _write(result: MetricsResult, output_format: MetricsFormat, output: Path | None) -> None:
@@ -198,6 +236,8 @@ def print_metrics(result: MetricsResult, console: Console) -> None:
         for entry in result.periods:
             trend.add_row(entry["period"], *(_summary(n, entry.get(n)) for n in columns))
         console.print(trend)
+    if result.tests:
+        _print_tests(result, console)
     if result.evidence:
         evidence = Table(title="evidence", title_justify="left")
         for heading in ("pitfall", "severity", "finding"):
@@ -205,3 +245,29 @@ def print_metrics(result: MetricsResult, console: Console) -> None:
         for item in result.evidence:
             evidence.add_row(item.pitfall, f"{item.severity:.2f}", item.message)
         console.print(evidence)
+
+
+def _print_tests(result: MetricsResult, console: Console) -> None:
+    from rich.table import Table
+
+    population = result.test_population or {}
+    excluded = population.get("excluded", {})
+    tests = Table(
+        title="audit tests",
+        caption=(
+            f"tested {population.get('tested', 0):,} of {population.get('invoices', 0):,} "
+            f"invoices; left out: {excluded.get('cancelled', 0):,} cancelled, "
+            f"{excluded.get('credit', 0):,} credit notes, {excluded.get('reversed', 0):,} "
+            "reversed by one"
+        ),
+        title_justify="left",
+    )
+    for heading in ("test", "flagged", "amount", "what it flags / why skipped"):
+        tests.add_column(heading)
+    for test_id, entry in result.tests.items():
+        if entry["status"] != "ran":
+            tests.add_row(test_id, "skipped", "", entry.get("reason", ""))
+            continue
+        amounts = ", ".join(f"{v:,.2f} {c}" for c, v in entry["amount"].items())
+        tests.add_row(test_id, f"{entry['flagged']:,}", amounts, entry["flags"])
+    console.print(tests)

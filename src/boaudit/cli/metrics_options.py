@@ -52,6 +52,8 @@ def build_options(
     as_of: str | None,
     benchmarks: Path | None,
     engine: EngineChoice = EngineChoice.duckdb,
+    test: list[str] | None = None,
+    no_tests: bool = False,
 ) -> MetricsOptions:
     """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
     benchmarks file)."""
@@ -77,6 +79,8 @@ def build_options(
         raise UsageError("--hourly-rate must be more than zero")
     chosen: Period | None = period.value if period is not None else None
     return MetricsOptions(
+        tests=_test_params(test or []),
+        audit_tests=not no_tests,
         by=tuple(dict.fromkeys(by or [])),
         period=chosen,
         sla=target,
@@ -85,6 +89,21 @@ def build_options(
         benchmarks=_benchmarks(benchmarks),
         engine=engine.value,
     )
+
+
+def _test_params(values: list[str]) -> dict[str, dict[str, Any]]:
+    """``--test ID.PARAM=VALUE`` options as test id -> parameter -> value, checked now."""
+    from boaudit.metrics.audit_tests import parse_test_option, resolve_params
+
+    given: dict[str, dict[str, Any]] = {}
+    for text in values:
+        test_id, name, value = parse_test_option(text)
+        given.setdefault(test_id, {})[name] = value
+    try:
+        resolve_params(given)
+    except UsageError as exc:
+        raise UsageError(f"--test: {exc.message.removeprefix('tests: ')}") from None
+    return given
 
 
 def _benchmarks(path: Path | None) -> tuple[Benchmark, ...] | None:
@@ -161,6 +180,25 @@ EngineOpt = Annotated[
     ),
 ]
 
+TestOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--test",
+        help="Set a parameter of an invoice audit test, ID.PARAM=VALUE, e.g. "
+        "split-below-limit.limit=5000 or duplicate-near.window_days=10; repeat for several "
+        "(the tests and their parameters: the README).",
+        rich_help_panel=PANEL,
+    ),
+]
+NoTestsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-tests",
+        help="Skip the invoice audit tests (duplicates, early payment, splits, Benford, ...).",
+        rich_help_panel=PANEL,
+    ),
+]
+
 
 def _received(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"metrics_options": build_options(**values)}
@@ -176,6 +214,8 @@ METRICS_OPTIONS = OptionBundle(
         option("as_of", AsOfOpt),
         option("benchmarks", BenchmarksOpt),
         option("engine", EngineOpt, EngineChoice.duckdb),
+        option("test", TestOpt),
+        option("no_tests", NoTestsOpt, False),
     ),
     gives=("metrics_options",),
     build=_received,

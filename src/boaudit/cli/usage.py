@@ -39,6 +39,7 @@ METAVARS = {
     "encoding": "ENCODING",
     "error_cost": "AMOUNT",
     "events": "FILE",
+    "exceptions": "FILE",
     "hourly_rate": "AMOUNT",
     "invoices": "FILE",
     "kind": "KIND",
@@ -59,6 +60,7 @@ METAVARS = {
     "sla_map": "FILE",
     "sources": "FILE",
     "tasks": "FILE",
+    "test": "ID.PARAM=VALUE",
     "title": "TEXT",
     "write_map": "FILE",
 }

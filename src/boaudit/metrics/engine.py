@@ -147,6 +147,11 @@ def compute_table(
         options = replace(options, by=by)
     _check_by(canonical, facts, options.by)
     work = work_module.derive(canonical, kind, options, facts)
+    tested = None
+    if kind == "invoices" and options.audit_tests:
+        from boaudit.metrics.audit_tests import run_tests
+
+        tested = run_tests(canonical, backend, facts, work.as_of, options.tests)
     kept = {
         work_module.POSITION,
         *(c for c in work.table.columns if c.startswith(("w_", "c_"))),
@@ -205,6 +210,9 @@ def compute_table(
         data_quality=_data_quality(work, account, value_problems or {}, negative, implausible),
         notes=(*notes, *work.said(overall)),
         context_groups=context,
+        tests=tested.to_dict() if tested else {},
+        test_population=tested.population.to_dict() if tested and tested.population else None,
+        exceptions=tested.exceptions if tested else (),
     )
 
 

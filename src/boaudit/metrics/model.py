@@ -78,6 +78,11 @@ class MetricsOptions:
     engine: str = "duckdb"
     """Where the metrics of file inputs are computed (``--engine``): ``duckdb`` in-process, or
     ``pyspark`` in local mode."""
+    tests: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The audit tests' parameters the user set: test id -> parameter -> value (``[tests.ID]``,
+    ``--test ID.param=value``); the rest keep their defaults."""
+    audit_tests: bool = True
+    """Run the accounts-payable test pack on invoices (``--no-tests`` turns it off)."""
 
 
 class RuleEvidence(Protocol):
@@ -142,6 +147,15 @@ class MetricsResult:
     """Plain sentences about the run (e.g. the loader's notes, options that had no effect)."""
     context_groups: Mapping[str, Mapping[str, MetricValues]] = field(default_factory=dict)
     """Breakdowns computed for the evidence rules only (not in the JSON document)."""
+    tests: Mapping[str, Any] = field(default_factory=dict)
+    """Invoices: the audit tests' results, test id -> result (see
+    :mod:`boaudit.metrics.audit_tests`)."""
+    test_population: Mapping[str, Any] | None = None
+    """Invoices: which invoices the duplicate and payment tests looked at, and which they left
+    out (cancelled, credit notes, reversed)."""
+    exceptions: tuple[Any, ...] = ()
+    """Invoices: every flagged invoice of every test, ranked by score (the ``--exceptions``
+    file; only the first 20 of each test are in the JSON document)."""
     schema_version: int = SCHEMA_VERSION
     """Version of :meth:`to_dict`'s shape."""
 
@@ -168,6 +182,11 @@ class MetricsResult:
             "evidence": [item.rule_dict() for item in self.evidence],
             "data_quality": _plain(self.data_quality),
             "notes": list(self.notes),
+            **(
+                {"tests": _plain(self.tests), "test_population": _plain(self.test_population)}
+                if self.kind == "invoices" and self.test_population is not None
+                else {}
+            ),
         }
 
 

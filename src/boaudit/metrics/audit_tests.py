@@ -1,0 +1,1351 @@
+"""The accounts-payable test pack: the standard audit tests on invoices, every exception listed.
+
+Each test has a stable id, parameters with defaults (``[tests.ID]`` in ``boaudit.toml``,
+``--test ID.param=value``) and a weight: how likely one of its flags is a real problem. A test
+is an ibis query over one *test table* (one row per invoice, keys computed once), so it runs on
+every backend the metrics engine runs on; only the flagged rows come back. Two steps run in
+Python on what came back, because they are not relational: the vendor-name similarity (on the
+distinct vendor names) and the grouping of linked pairs into groups.
+
+**Population.** Cancelled, voided and reversed invoices, credit notes (by their status words,
+``data/invoice_status.toml``, or a negative amount) and the invoices a credit note reverses (an
+amount and its negative from one vendor) are left out of the duplicate and payment tests, and
+counted in :class:`Population`.
+
+**Score.** Each exception's score is the test's weight times the money at stake in it (the
+amount, or for early payment the float cost), so the list ranks by how likely times how much.
+Scores of different currencies are ranked side by side, never added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from boaudit.document import JsonObject
+from boaudit.errors import UsageError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from boaudit.metrics.backends import Backend
+    from boaudit.metrics.work import Facts
+
+POS = "_pos"
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+LEGAL_SUFFIXES = frozenset(
+    [
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "lp",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "plc",
+        "pty",
+        "gmbh",
+        "ag",
+        "kg",
+        "ug",
+        "ohg",
+        "mbh",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "sl",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "as",
+        "aps",
+        "asa",
+        "sro",
+        "kft",
+        "zrt",
+    ]
+)
+"""Tokens dropped from vendor names before they are compared (legal forms)."""
+
+BENFORD_BANDS = {
+    "benford-first-digit": (0.006, 0.012, 0.015),
+    "benford-first-two": (0.0012, 0.0018, 0.0022),
+}
+"""Nigrini's mean absolute deviation bands: close, acceptable, marginal conformity (above:
+nonconformity)."""
+
+
+@dataclass(frozen=True)
+class AuditTest:
+    """One test of the pack."""
+
+    id: str
+    """The stable id (``duplicate-exact``), used in config, options and output."""
+    flags: str
+    """What it flags, in a client's words."""
+    means: str
+    """What a flag means for the client."""
+    needs: tuple[tuple[str, ...], ...]
+    """Canonical columns it needs: each inner tuple is satisfied by any one of its columns."""
+    params: Mapping[str, Any]
+    """Parameters and their defaults (None: the user must give one)."""
+    weight: float
+    """How likely one flag is a real problem (0-1): the score is weight x money."""
+    run: Callable[[Context, Mapping[str, Any]], Outcome]
+    """The test itself."""
+
+
+@dataclass
+class Group:
+    """Invoices flagged together (one invoice for single-invoice tests)."""
+
+    members: tuple[int, ...]
+    """Row positions in the test table."""
+    detail: str = ""
+    """Why, in words (``paid 21 days before due``)."""
+    money: Mapping[int, float] | None = None
+    """Money at stake per member when it is not the invoice's amount."""
+
+
+@dataclass
+class Outcome:
+    """What one test found."""
+
+    groups: list[Group]
+    tested: int
+    """Invoices the test looked at."""
+    extra: JsonObject = field(default_factory=dict)
+    """Test-specific figures (Benford's digits, the float cost)."""
+    skipped: str | None = None
+    """Why the test did not run (None: it ran)."""
+
+
+@dataclass(frozen=True)
+class Exception_:
+    """One flagged invoice of one test: a line of the exceptions file."""
+
+    test: str
+    score: float
+    vendor: str | None
+    number: str | None
+    date: str | None
+    amount: float | None
+    currency: str | None
+    status: str | None
+    money: float | None
+    detail: str
+    group: tuple[str, ...]
+    """The other invoices of its group (number and row)."""
+    source: str | None
+    row: int | None
+
+    def to_dict(self) -> JsonObject:
+        return {
+            "test": self.test,
+            "score": self.score,
+            "vendor": self.vendor,
+            "invoice_id": self.number,
+            "invoice_date": self.date,
+            "amount": self.amount,
+            "currency": self.currency,
+            "status": self.status,
+            "at_stake": self.money,
+            "detail": self.detail,
+            "group": list(self.group),
+            "source": self.source,
+            "row": self.row,
+        }
+
+
+@dataclass(frozen=True)
+class Population:
+    """Which invoices the duplicate and payment tests look at."""
+
+    invoices: int
+    tested: int
+    cancelled: int
+    credit: int
+    reversed: int
+    reversal_pairs: int
+
+    def to_dict(self) -> JsonObject:
+        return {
+            "invoices": self.invoices,
+            "tested": self.tested,
+            "excluded": {
+                "cancelled": self.cancelled,
+                "credit": self.credit,
+                "reversed": self.reversed,
+            },
+            "reversal_pairs": self.reversal_pairs,
+            "rule": (
+                "cancelled, voided and reversed invoices and credit notes (by status words or "
+                "a negative amount) are left out of the duplicate and payment tests, with the "
+                "invoice each credit note reverses (same vendor and currency, the same amount)"
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class TestResults:
+    """Every test's result, the population and every exception, ranked by score."""
+
+    results: Mapping[str, JsonObject]
+    population: Population | None
+    exceptions: tuple[Exception_, ...]
+
+    def to_dict(self) -> JsonObject:
+        return dict(self.results)
+
+
+@dataclass
+class Context:
+    """What every test reads: the test table and what is known about it."""
+
+    table: ir.Table
+    backend: Backend
+    facts: Facts
+    as_of: dt.datetime | None
+    eligible_count: int
+
+    def has(self, column: str) -> bool:
+        return self.facts.available(column)
+
+    def rows(self, table: ir.Table) -> list[dict[str, Any]]:
+        return self.backend.rows(table)
+
+    @property
+    def eligible(self) -> ir.Table:
+        return self.table.filter(self.table["t_ok"])
+
+
+# --- status words ---------------------------------------------------------------------------
+
+
+@functools.cache
+def status_words() -> dict[str, tuple[str, ...]]:
+    """Status class -> its words (``data/invoice_status.toml``)."""
+    text = resources.files("boaudit.data").joinpath("invoice_status.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return {name: tuple(str(w).lower() for w in entry["words"]) for name, entry in data.items()}
+
+
+def status_pattern(words: Sequence[str]) -> str:
+    """A regex matching any of ``words`` as a whole word of lower-case text (on every
+    backend's regex dialect: no ``\\b``, which is ASCII-only in RE2)."""
+    alternatives = "|".join(re.escape(w).replace("\\ ", " ") for w in sorted(words, key=len)[::-1])
+    return f"(^|[^a-z0-9])({alternatives})($|[^a-z0-9])"
+
+
+def status_class(status: str | None) -> str | None:
+    """``cancelled``, ``credit`` or None for one status text (Python, for tests and docs)."""
+    if status is None:
+        return None
+    text = status.strip().lower()
+    for name, words in status_words().items():
+        if re.search(status_pattern(words), text):
+            return name
+    return None
+
+
+# --- the test table -------------------------------------------------------------------------
+
+
+def build_table(canonical: ir.Table, facts: Facts) -> ir.Table:
+    """One row per invoice with the keys every test reads: ``t_vendor`` (vendor key),
+    ``t_ckey`` (currency, '' when none), ``t_amount``, ``t_number`` (normalised number),
+    ``t_day`` / ``t_recv`` / ``t_paid`` / ``t_due`` (day ordinals), ``t_class`` (status class)
+    and ``t_ok`` (in the duplicate and payment tests)."""
+    import ibis
+
+    from boaudit.metrics import work
+
+    table = canonical
+    has = facts.available
+    if has("vendor"):
+        table = work.with_lookup(table, "vendor", "t_vendor", work.vendor_key)
+    else:
+        table = table.mutate(t_vendor=ibis.null("string"))
+    if has("currency"):
+        table = work.with_lookup(table, "currency", "t_ckey", work.currency_key)
+        table = table.mutate(t_ckey=table["t_ckey"].fill_null(""))
+    else:
+        table = table.mutate(t_ckey=ibis.literal(""))
+    table = work.with_lookup(table, "invoice_id", "t_number", work.normalised_number)
+    if has("status"):
+        words = status_words()
+
+        def classify(status: ir.Value) -> ir.Value:
+            text = status.cast("string").lower().strip()
+            return ibis.cases(
+                (text.re_search(status_pattern(words["cancelled"])), "cancelled"),
+                (text.re_search(status_pattern(words["credit"])), "credit"),
+                else_=ibis.null("string"),
+            )
+
+        table = work.with_lookup(table, "status", "t_class", classify)
+    else:
+        table = table.mutate(t_class=ibis.null("string"))
+    amount = table["amount"].cast("float64")
+    days: dict[str, ir.Value] = {}
+    for name, column in (
+        ("t_day", "invoice_date"),
+        ("t_recv", "received_at"),
+        ("t_paid", "paid_at"),
+        ("t_due", "due_date"),
+    ):
+        days[name] = work.day_ordinal(table[column]) if has(column) else ibis.null("int64")
+    table = table.mutate(t_amount=amount, **days)
+    table = table.mutate(
+        t_class=ibis.ifelse(table["t_amount"] < 0, ibis.literal("credit"), table["t_class"]).cast(
+            "string"
+        )
+    )
+    return _with_reversals(table)
+
+
+def _with_reversals(table: ir.Table) -> ir.Table:
+    """``t_reversed``: the invoices a credit note reverses (per vendor, currency and absolute
+    amount, the first invoices in file order, as many as there are credit notes); ``t_ok``:
+    a positive, live invoice that no credit note reverses."""
+    import ibis
+
+    keys = ["t_vendor", "t_ckey", "t_abs"]
+    live = table["t_class"].isnull() & (table["t_amount"] > 0)
+    marked = table.mutate(t_abs=table["t_amount"].abs(), t_live=live)
+    credits = marked.filter((marked["t_class"] == "credit") & marked["t_vendor"].notnull())
+    counts = credits.group_by(keys).aggregate(t_credits=credits.count())
+    positives = marked.filter(marked["t_live"] & marked["t_vendor"].notnull())
+    rank = ibis.row_number().over(group_by=[positives[k] for k in keys], order_by=positives[POS])
+    ranked = positives.select(POS, *keys, t_rank=rank)
+    ranked = ranked.inner_join(counts, keys)
+    reversed_ = ranked.filter(ranked["t_rank"] < ranked["t_credits"]).select(
+        POS, t_reversed=ibis.literal(True)
+    )
+    joined = marked.left_join(reversed_, POS)
+    joined = joined.drop(*(c for c in joined.columns if c.endswith("_right")))
+    reversed_flag = joined["t_reversed"].fill_null(False)
+    return joined.mutate(t_reversed=reversed_flag, t_ok=joined["t_live"] & ~reversed_flag)
+
+
+def population(ctx_table: ir.Table, backend: Backend) -> Population:
+    """The counts of :class:`Population` in one query."""
+    import ibis
+
+    t = ctx_table
+    row = backend.rows(
+        t.aggregate(
+            invoices=t.count(),
+            tested=t["t_ok"].cast("int64").sum(),
+            cancelled=(t["t_class"] == "cancelled").cast("int64").sum(),
+            credit=(t["t_class"] == "credit").cast("int64").sum(),
+            reversed=t["t_reversed"].cast("int64").sum(),
+            zero=ibis.ifelse(t["t_amount"] == 0, 1, 0).sum(),
+        )
+    )[0]
+    reversed_ = int(row["reversed"] or 0)
+    return Population(
+        invoices=int(row["invoices"] or 0),
+        tested=int(row["tested"] or 0),
+        cancelled=int(row["cancelled"] or 0),
+        credit=int(row["credit"] or 0),
+        reversed=reversed_,
+        reversal_pairs=reversed_,
+    )
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _groups_by(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], detail: str) -> list[Group]:
+    by: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        by.setdefault(tuple(row[k] for k in keys), []).append(int(row[POS]))
+    return [Group(tuple(sorted(members)), detail) for members in by.values()]
+
+
+def _linked(pairs: Sequence[tuple[int, int]], detail: str) -> list[Group]:
+    """Groups of invoices linked by pairs (a chain A-B, B-C is one group)."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for x in parent:
+        groups.setdefault(find(x), []).append(x)
+    return [Group(tuple(sorted(m)), detail) for m in sorted(groups.values(), key=min)]
+
+
+def _single(
+    rows: Sequence[Mapping[str, Any]], detail: Callable[[Mapping[str, Any]], str]
+) -> list[Group]:
+    return [Group((int(r[POS]),), detail(r)) for r in rows]
+
+
+def _count(ctx: Context, table: ir.Table) -> int:
+    return int(ctx.rows(table.aggregate(n=table.count()))[0]["n"] or 0)
+
+
+GROUP_LISTED = 10
+"""The other invoices of a group named beside each exception (the rest counted)."""
+
+MAX_PAIRED = 200
+"""Groups of more invoices than this (one vendor, currency and amount: a recurring charge) are
+not compared pair by pair: the pairs would grow with the square of the group. They are counted
+in the result (``groups_not_paired``)."""
+
+
+def _shared(table: ir.Table, keys: Sequence[str], most: int | None = None) -> ir.Table:
+    """The rows of ``table`` whose ``keys`` another row shares (in groups of at most
+    ``most`` rows when given)."""
+    counts = table.group_by(list(keys)).aggregate(t_n=table.count())
+    counts = counts.filter(counts["t_n"] > 1)
+    if most is not None:
+        counts = counts.filter(counts["t_n"] <= most)
+    joined = table.inner_join(counts, list(keys))
+    return joined.drop(*(c for c in joined.columns if c.endswith("_right")))
+
+
+def _self_pairs(
+    cands: ir.Table, keys: Sequence[str], extra: Callable[[ir.Table, ir.Table], ir.BooleanValue]
+) -> ir.Table:
+    """Per candidate linked to another (equal ``keys`` and ``extra(a, b)``, a symmetric test):
+    ``a`` its position and ``b`` the first other it is linked to. Computed where the data is;
+    one row per linked invoice comes back, never one per pair."""
+    other = cands.view()
+    predicates = [cands[k] == other[k] for k in keys]
+    predicates.append(cands[POS] != other[POS])
+    joined = cands.join(other, predicates)
+    joined = joined.filter(extra(cands, other))
+    pairs = joined.select(a=cands[POS], b=other[POS])
+    return pairs.group_by("a").aggregate(b=pairs["b"].min())
+
+
+def _pairs(ctx: Context, table: ir.Table) -> list[tuple[int, int]]:
+    return [(int(r["a"]), int(r["b"])) for r in ctx.rows(table)]
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+DUP_KEYS = ["t_vendor", "t_ckey", "t_amount"]
+
+
+def _candidates(ctx: Context) -> ir.Table:
+    e = ctx.eligible
+    e = e.filter(e["t_vendor"].notnull())
+    return _shared(e.select(POS, *DUP_KEYS, "t_number", "t_day"), DUP_KEYS, MAX_PAIRED)
+
+
+def _too_large(ctx: Context, keys: Sequence[str], table: ir.Table | None = None) -> JsonObject:
+    """How many groups were too large to pair (said in the result only when some were)."""
+    e = table if table is not None else ctx.eligible.filter(ctx.eligible["t_vendor"].notnull())
+    counts = e.group_by(list(keys)).aggregate(t_n=e.count())
+    large = _count(ctx, counts.filter(counts["t_n"] > MAX_PAIRED))
+    if not large:
+        return {}
+    return {
+        "groups_not_paired": large,
+        "not_paired_because": (
+            f"groups of more than {MAX_PAIRED} invoices sharing the test's keys (a recurring "
+            "charge, a vendor billed daily) are not compared pair by pair"
+        ),
+    }
+
+
+def _duplicate_exact(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    e = ctx.eligible
+    e = e.filter(e["t_vendor"].notnull() & e["t_number"].notnull())
+    keys = [*DUP_KEYS, "t_number"]
+    rows = ctx.rows(_shared(e.select(POS, *keys), keys))
+    return Outcome(_groups_by(rows, keys, "same vendor, amount and number"), ctx.eligible_count)
+
+
+def _different_numbers(a: ir.Table, b: ir.Table) -> ir.BooleanValue:
+    return a["t_number"].fill_null("\x00") != b["t_number"].fill_null("\x00")
+
+
+def _duplicate_near(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    window = float(params["window_days"])
+    cands = _candidates(ctx)
+    cands = cands.filter(cands["t_day"].notnull())
+
+    def near(a: ir.Table, b: ir.Table) -> ir.BooleanValue:
+        return _different_numbers(a, b) & ((a["t_day"] - b["t_day"]).abs() <= window)
+
+    pairs = _pairs(ctx, _self_pairs(cands, DUP_KEYS, near))
+    detail = f"same vendor and amount, another number, dated within {window:g} days"
+    return Outcome(_linked(pairs, detail), ctx.eligible_count, _too_large(ctx, DUP_KEYS))
+
+
+def _stem(number: ir.StringValue) -> ir.StringValue:
+    """The number without a trailing run of letters after a digit (``IV12398A`` -> ``IV12398``)."""
+    return number.re_replace(r"([0-9])[A-Z]+$", r"\1")
+
+
+def _duplicate_fuzzy(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    distance = int(params["max_distance"])
+    cands = _candidates(ctx)
+    cands = cands.filter(cands["t_number"].notnull())
+    cands = cands.mutate(t_stem=_stem(cands["t_number"]))
+
+    def close(a: ir.Table, b: ir.Table) -> ir.BooleanValue:
+        return (a["t_number"] != b["t_number"]) & (
+            (a["t_number"].levenshtein(b["t_number"]) <= distance) | (a["t_stem"] == b["t_stem"])
+        )
+
+    pairs = _pairs(ctx, _self_pairs(cands, DUP_KEYS, close))
+    detail = f"same vendor and amount, numbers within {distance} edit(s) or equal but for a suffix"
+    return Outcome(_linked(pairs, detail), ctx.eligible_count, _too_large(ctx, DUP_KEYS))
+
+
+def _same_number_other_vendor(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    e = ctx.eligible
+    e = e.filter(e["t_vendor"].notnull() & e["t_number"].notnull())
+    keys = ["t_number", "t_ckey", "t_amount"]
+    counts = e.group_by(keys).aggregate(t_v=e["t_vendor"].nunique())
+    counts = counts.filter(counts["t_v"] > 1)
+    rows = ctx.rows(e.inner_join(counts, keys).select(POS, *keys))
+    return Outcome(
+        _groups_by(rows, keys, "same number and amount, another vendor"), ctx.eligible_count
+    )
+
+
+def _same_number_other_amount(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    e = ctx.eligible
+    e = e.filter(e["t_vendor"].notnull() & e["t_number"].notnull())
+    keys = ["t_vendor", "t_number"]
+    counts = e.group_by(keys).aggregate(t_a=e["t_amount"].nunique(), t_c=e["t_ckey"].nunique())
+    counts = counts.filter((counts["t_a"] > 1) | (counts["t_c"] > 1))
+    rows = ctx.rows(e.inner_join(counts, keys).select(POS, *keys))
+    return Outcome(
+        _groups_by(rows, keys, "same vendor and number, another amount"), ctx.eligible_count
+    )
+
+
+def vendor_name_key(name: str) -> str:
+    """A vendor name as compared for near-duplicates: casefolded, punctuation removed, legal
+    suffixes dropped, tokens sorted."""
+    tokens = re.sub(r"[^\w]+", " ", name.casefold()).split()
+    kept = [t for t in tokens if t not in LEGAL_SUFFIXES] or tokens
+    return " ".join(sorted(kept))
+
+
+def _digits(name: str) -> list[str]:
+    return re.findall(r"[0-9]+", name)
+
+
+def _vendor_near_duplicate(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    from rapidfuzz import fuzz, process
+
+    minimum = float(params["min_similarity"])
+    t = ctx.table.filter(ctx.table["t_vendor"].notnull())
+    names = ctx.rows(t.group_by("t_vendor").aggregate(t_name=t["vendor"].min()))
+    by_key: dict[str, list[str]] = {}
+    for row in names:
+        by_key.setdefault(vendor_name_key(str(row["t_name"])), []).append(str(row["t_vendor"]))
+    keys = sorted(by_key)
+    pairs: list[tuple[str, str]] = []
+    for vendors in by_key.values():
+        pairs.extend((vendors[0], other) for other in vendors[1:])
+    # compared within blocks of the same first character (a typo in the first letter is missed)
+    blocks: dict[str, list[str]] = {}
+    for key in keys:
+        blocks.setdefault(key[:1], []).append(key)
+    for block in blocks.values():
+        if len(block) < 2:
+            continue
+        scores = process.cdist(block, block, scorer=fuzz.ratio, score_cutoff=minimum * 100)
+        for i, j in zip(*scores.nonzero(), strict=True):
+            # "Store 12" and "Store 13" are two vendors: the numbers in a name must agree
+            if i < j and _digits(block[i]) == _digits(block[j]):
+                pairs.append((by_key[block[i]][0], by_key[block[j]][0]))
+    tested = _count(ctx, t)
+    if not pairs:
+        return Outcome([], tested, {"vendors_tested": len(names)})
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    cluster = {vendor: find(vendor) for vendor in parent}
+    members = ctx.rows(
+        t.filter(t["t_vendor"].isin(list(cluster))).select(POS, "t_vendor", "vendor")
+    )
+    grouped: dict[str, list[int]] = {}
+    spelled: dict[str, set[str]] = {}
+    for row in members:
+        root = cluster[str(row["t_vendor"])]
+        grouped.setdefault(root, []).append(int(row[POS]))
+        spelled.setdefault(root, set()).add(str(row["vendor"]))
+    groups = [
+        Group(tuple(sorted(m)), "vendor names: " + " / ".join(sorted(spelled[root])))
+        for root, m in grouped.items()
+    ]
+    groups.sort(key=lambda g: g.members[0])
+    return Outcome(groups, tested, {"vendors_tested": len(names)})
+
+
+def _early_payment(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    days, rate = float(params["days"]), float(params["rate"])
+    e = ctx.eligible
+    e = e.filter(e["t_paid"].notnull() & e["t_due"].notnull())
+    tested = _count(ctx, e)
+    early = e.mutate(t_early=e["t_due"] - e["t_paid"])
+    early = early.filter(early["t_early"] > days)
+    rows = ctx.rows(early.select(POS, "t_early", "t_amount", "t_ckey"))
+    groups = []
+    cost: dict[str, float] = {}
+    for r in rows:
+        money = float(r["t_amount"]) * rate * int(r["t_early"]) / 365.0
+        cost[str(r["t_ckey"]) or "(none)"] = cost.get(str(r["t_ckey"]) or "(none)", 0.0) + money
+        groups.append(
+            Group((int(r[POS]),), f"paid {int(r['t_early'])} days before due", {int(r[POS]): money})
+        )
+    extra: JsonObject = {
+        "float_cost": {k: round(v, 2) for k, v in sorted(cost.items())},
+        "assumption": f"float cost = amount x {rate:g} a year x days paid early / 365",
+    }
+    return Outcome(groups, tested, extra)
+
+
+def _closed_days(
+    ctx: Context, params: Mapping[str, Any], columns: Sequence[str]
+) -> tuple[list[int], list[int]]:
+    """The weekday indexes (Monday 0) and the holiday day ordinals the test treats as closed."""
+    names = params["weekdays"]
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    indexes = []
+    for name in names:
+        key = str(name).strip().lower()[:3]
+        if key not in WEEKDAYS:
+            raise UsageError(
+                f"tests: weekdays: {name!r} is not a weekday; use names such as Sat, Sun"
+            )
+        indexes.append(WEEKDAYS.index(key))
+    country = str(params.get("country") or "").strip()
+    if not country:
+        return indexes, []
+    import holidays
+
+    t = ctx.table
+    spans = ctx.rows(
+        t.aggregate(
+            **{f"lo{i}": t[c].min() for i, c in enumerate(columns)},
+            **{f"hi{i}": t[c].max() for i, c in enumerate(columns)},
+        )
+    )[0]
+    lows = [v for k, v in spans.items() if k.startswith("lo") and v is not None]
+    highs = [v for k, v in spans.items() if k.startswith("hi") and v is not None]
+    if not lows:
+        return indexes, []
+    epoch = dt.date(1970, 1, 1)
+    first = epoch + dt.timedelta(days=int(min(lows)))
+    last = epoch + dt.timedelta(days=int(max(highs)))
+    try:
+        calendar = holidays.country_holidays(country, years=range(first.year, last.year + 1))
+    except NotImplementedError:
+        raise UsageError(
+            f"tests: country {country!r} has no public-holiday calendar; use an ISO 3166 "
+            "code such as GB, US, DE or FR"
+        ) from None
+    return indexes, sorted((day - epoch).days for day in calendar)
+
+
+def _weekend(ctx: Context, params: Mapping[str, Any], columns: Sequence[str], what: str) -> Outcome:
+    present = [c for c in columns if c]
+    weekdays, closed = _closed_days(ctx, params, present)
+    t = ctx.table
+    hits = []
+    for column in present:
+        day = t[column]
+        weekday = ((day + 3) % 7).cast("int64")
+        hit = weekday.isin(weekdays)
+        if closed:
+            hit = hit | day.isin(closed)
+        hits.append(hit.fill_null(False))
+    flagged = functools.reduce(lambda a, b: a | b, hits)
+    tested = _count(
+        ctx, t.filter(functools.reduce(lambda a, b: a | b, [t[c].notnull() for c in present]))
+    )
+    rows = ctx.rows(t.filter(flagged).select(POS, *present))
+    epoch = dt.date(1970, 1, 1)
+    labels = {"t_day": "invoice date", "t_recv": "received", "t_paid": "paid"}
+
+    def detail(r: Mapping[str, Any]) -> str:
+        said = []
+        for column in present:
+            if r[column] is None:
+                continue
+            day = epoch + dt.timedelta(days=int(r[column]))
+            if day.weekday() in weekdays or int(r[column]) in set(closed):
+                said.append(f"{labels[column]} {day.isoformat()} ({day.strftime('%a')})")
+        return f"{what} on a closed day: " + ", ".join(said)
+
+    return Outcome(_single(rows, detail), tested)
+
+
+def _weekend_posting(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    columns = [c for c, n in (("t_day", "invoice_date"), ("t_recv", "received_at")) if ctx.has(n)]
+    return _weekend(ctx, params, columns, "posted")
+
+
+def _weekend_payment(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    return _weekend(ctx, params, ["t_paid"], "paid")
+
+
+def _future_dated(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    t = ctx.table.filter(ctx.table["t_day"].notnull())
+    tested = _count(ctx, t)
+    checks: list[tuple[ir.BooleanValue, str]] = []
+    if ctx.as_of is not None:
+        epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        as_of_day = math.floor((ctx.as_of - epoch).total_seconds() / 86400)
+        checks.append((t["t_day"] > as_of_day, "after the as-of date"))
+    for column, label in (("t_recv", "after its receipt"), ("t_paid", "after its payment")):
+        checks.append(((t["t_day"] > t[column]).fill_null(False), label))
+    flagged = functools.reduce(lambda a, b: a | b, [c for c, _ in checks])
+    marks = {f"t_f{i}": check for i, (check, _) in enumerate(checks)}
+    rows = ctx.rows(t.filter(flagged).select(POS, **marks))
+
+    def detail(r: Mapping[str, Any]) -> str:
+        return "invoice dated " + ", ".join(
+            label for i, (_, label) in enumerate(checks) if r[f"t_f{i}"]
+        )
+
+    return Outcome(_single(rows, detail), tested)
+
+
+def _round_amount(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    minimum, multiple = float(params["min_amount"]), float(params["multiple"])
+    if multiple <= 0:
+        raise UsageError("tests: round-amount.multiple must be above 0")
+    e = ctx.eligible
+    amount = e["t_amount"]
+    nearest = (amount / multiple).round() * multiple
+    rows = ctx.rows(e.filter((amount >= minimum) & ((amount - nearest).abs() < 0.005)).select(POS))
+    return Outcome(
+        _single(rows, lambda r: f"a multiple of {multiple:g}"),
+        ctx.eligible_count,
+        {"note": "round amounts are common in honest data: a weak signal, weighted low"},
+    )
+
+
+def _limit(params: Mapping[str, Any]) -> float | None:
+    limit = params.get("limit")
+    return None if limit is None else float(limit)
+
+
+LIMIT_REASON = (
+    "needs an approval limit: set limit under [tests.{id}] in boaudit.toml or give "
+    "--test {id}.limit=AMOUNT"
+)
+
+
+def _split_below_limit(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    limit = _limit(params)
+    if limit is None:
+        return Outcome([], 0, skipped=LIMIT_REASON.format(id="split-below-limit"))
+    window, proximity = float(params["window_days"]), float(params["proximity"])
+    e = ctx.eligible
+    band = e.filter(
+        e["t_vendor"].notnull()
+        & e["t_day"].notnull()
+        & (e["t_amount"] >= proximity * limit)
+        & (e["t_amount"] <= limit)
+    ).select(POS, "t_vendor", "t_ckey", "t_day", "t_amount")
+    too_large = _too_large(ctx, ["t_vendor", "t_ckey"], band)
+    band = _shared(band, ["t_vendor", "t_ckey"], MAX_PAIRED).select(
+        POS, "t_vendor", "t_ckey", "t_day", "t_amount"
+    )
+
+    def near(a: ir.Table, b: ir.Table) -> ir.BooleanValue:
+        return (a["t_day"] - b["t_day"]).abs() <= window
+
+    pairs = _pairs(ctx, _self_pairs(band, ["t_vendor", "t_ckey"], near))
+    groups = _linked(pairs, "")
+    if not groups:
+        return Outcome([], ctx.eligible_count, too_large)
+    positions = sorted({p for g in groups for p in g.members})
+    amounts = {
+        int(r[POS]): float(r["t_amount"])
+        for r in ctx.rows(band.filter(band[POS].isin(positions)).select(POS, "t_amount"))
+    }
+    kept = []
+    for group in groups:
+        total = sum(amounts[p] for p in group.members)
+        if total > limit:
+            group.detail = (
+                f"{len(group.members)} invoices each between {proximity:g} x and the limit "
+                f"of {limit:,.2f}, within {window:g} days, together {total:,.2f}"
+            )
+            kept.append(group)
+    return Outcome(kept, ctx.eligible_count, too_large)
+
+
+def _above_limit(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    limit = _limit(params)
+    if limit is None:
+        return Outcome([], 0, skipped=LIMIT_REASON.format(id="above-limit"))
+    e = ctx.eligible
+    rows = ctx.rows(e.filter(e["t_amount"] > limit).select(POS, "t_amount"))
+    return Outcome(_single(rows, lambda r: f"above the limit of {limit:,.2f}"), ctx.eligible_count)
+
+
+def _amount_outlier(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    minimum, threshold = int(params["min_invoices"]), float(params["z"])
+    e = ctx.eligible
+    e = e.filter(e["t_vendor"].notnull()).select(POS, "t_vendor", "t_ckey", "t_amount")
+    e = e.mutate(t_log=e["t_amount"].ln())
+    keys = ["t_vendor", "t_ckey"]
+    stats = e.group_by(keys).aggregate(t_n=e.count(), t_med=e["t_log"].median())
+    stats = stats.filter(stats["t_n"] >= minimum)
+    joined = e.inner_join(stats, keys)
+    joined = joined.drop(*(c for c in joined.columns if c.endswith("_right")))
+    joined = joined.mutate(t_dev=(joined["t_log"] - joined["t_med"]).abs())
+    spread = joined.group_by(keys).aggregate(
+        t_mad=joined["t_dev"].median(), t_mean=joined["t_dev"].mean()
+    )
+    scored = joined.inner_join(spread, keys)
+    scored = scored.drop(*(c for c in scored.columns if c.endswith("_right")))
+    import ibis
+
+    # the modified z-score of Iglewicz and Hoaglin; when half a vendor's invoices share one
+    # amount (MAD 0) the mean absolute deviation stands in (x 1.2533, as for a normal law)
+    mad, mean = scored["t_mad"], scored["t_mean"]
+    z = ibis.cases(
+        (mad > 0, 0.6745 * scored["t_dev"] / mad),
+        (mean > 0, scored["t_dev"] / (1.2533 * mean)),
+        else_=0.0,
+    )
+    scored = scored.mutate(t_z=z)
+    tested = _count(ctx, scored)
+    rows = ctx.rows(scored.filter(scored["t_z"] > threshold).select(POS, "t_z", "t_med"))
+    return Outcome(
+        _single(
+            rows,
+            lambda r: (
+                f"robust z-score {float(r['t_z']):.1f} against the vendor's median of "
+                f"{math.exp(float(r['t_med'])):,.2f}"
+            ),
+        ),
+        tested,
+    )
+
+
+BENFORD_FIRST = {d: math.log10(1 + 1 / d) for d in range(1, 10)}
+BENFORD_TWO = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
+
+
+def _leading(amount: ir.FloatingValue, digits: int) -> ir.IntegerValue:
+    """The first ``digits`` digits of a positive amount of at least 10, as an integer."""
+    import ibis
+
+    exponent = amount.log10().floor() - (digits - 1)
+    lead = (amount / ibis.literal(10.0).pow(exponent) + 1e-9).floor().cast("int64")
+    low, high = 10 ** (digits - 1), 10**digits
+    return ibis.cases(
+        (lead >= high, (lead / 10).floor().cast("int64")),
+        (lead < low, (lead * 10).cast("int64")),
+        else_=lead,
+    )
+
+
+def _benford(ctx: Context, params: Mapping[str, Any], digits: int, test: str) -> Outcome:
+    minimum = int(params["min_count"])
+    e = ctx.eligible
+    e = e.filter(e["t_amount"] >= 10).select(POS, "t_amount")
+    e = e.mutate(t_lead=_leading(e["t_amount"], digits))
+    counts = {
+        int(r["t_lead"]): int(r["n"]) for r in ctx.rows(e.group_by("t_lead").aggregate(n=e.count()))
+    }
+    total = sum(counts.values())
+    if total < minimum:
+        return Outcome(
+            [],
+            total,
+            skipped=(
+                f"{total:,} amounts of at least 10; the test needs min_count ({minimum:,}) "
+                "for the digit shares to mean anything"
+            ),
+        )
+    spread = ctx.rows(
+        e.aggregate(lo=e["t_amount"].quantile(0.01), hi=e["t_amount"].quantile(0.99))
+    )[0]
+    low, high = float(spread["lo"]), float(spread["hi"])
+    if high < 100 * low:
+        return Outcome(
+            [],
+            total,
+            skipped=(
+                f"the amounts span less than two orders of magnitude (1st percentile "
+                f"{low:,.2f}, 99th {high:,.2f}): Benford's law does not describe them"
+            ),
+        )
+    expected = BENFORD_FIRST if digits == 1 else BENFORD_TWO
+    mad = sum(abs(counts.get(d, 0) / total - p) for d, p in expected.items()) / len(expected)
+    close, acceptable, marginal = BENFORD_BANDS[test]
+    conformity = (
+        "close"
+        if mad <= close
+        else "acceptable"
+        if mad <= acceptable
+        else "marginal"
+        if mad <= marginal
+        else "nonconformity"
+    )
+    standing: list[JsonObject] = []
+    for d, p in expected.items():
+        observed = counts.get(d, 0)
+        share = observed / total
+        z = (abs(share - p) - 1 / (2 * total)) / math.sqrt(p * (1 - p) / total)
+        if z > 1.96 and share > p:
+            standing.append(
+                {
+                    "digits": d,
+                    "observed": observed,
+                    "expected": round(p * total, 1),
+                    "excess": round(observed - p * total, 1),
+                    "z": round(z, 2),
+                }
+            )
+    standing.sort(key=lambda s: -float(s["excess"]))
+    extra: JsonObject = {
+        "mad": round(mad, 6),
+        "conformity": conformity,
+        "bands": {"close": close, "acceptable": acceptable, "marginal": marginal},
+        "digits": standing,
+    }
+    # a conforming population has a few digits above their share by chance (1 in 40 at this
+    # z): their invoices are flagged only when the whole distribution does not conform
+    flagging = conformity in {"marginal", "nonconformity"}
+    extra["flagged_when"] = "conformity is marginal or nonconformity"
+    wanted = [int(s["digits"]) for s in standing] if flagging else []
+    rows = ctx.rows(e.filter(e["t_lead"].isin(wanted)).select(POS, "t_lead")) if wanted else []
+    groups = _single(rows, lambda r: f"leading digits {int(r['t_lead'])} appear more than expected")
+    return Outcome(groups, total, extra)
+
+
+def _one_time_vendor(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    minimum = float(params["min_amount"])
+    t = ctx.table.filter(ctx.table["t_vendor"].notnull() & ctx.table["t_class"].isnull())
+    counts = t.group_by("t_vendor").aggregate(t_n=t.count())
+    once = counts.filter(counts["t_n"] == 1)
+    joined = t.inner_join(once, "t_vendor")
+    rows = ctx.rows(joined.filter(joined["t_amount"] >= minimum).select(POS))
+    return Outcome(_single(rows, lambda r: "the vendor's only invoice"), _count(ctx, t))
+
+
+TESTS: tuple[AuditTest, ...] = (
+    AuditTest(
+        "duplicate-exact",
+        "invoices with the same vendor, amount and normalised number",
+        "paid or payable twice: recover what was paid, block what is not",
+        (("vendor",),),
+        {},
+        0.95,
+        _duplicate_exact,
+    ),
+    AuditTest(
+        "duplicate-near",
+        "same vendor and amount, another number, invoice dates within window_days",
+        "the same bill keyed twice under two numbers",
+        (("vendor",), ("invoice_date", "received_at")),
+        {"window_days": 14.0},
+        0.6,
+        _duplicate_near,
+    ),
+    AuditTest(
+        "duplicate-fuzzy-number",
+        "same vendor and amount, numbers within max_distance edits or equal but for a suffix",
+        "a duplicate typed with a slip (IV12398 / IV12398a); also catches regular bills",
+        (("vendor",),),
+        {"max_distance": 1},
+        0.5,
+        _duplicate_fuzzy,
+    ),
+    AuditTest(
+        "same-number-other-vendor",
+        "the same number and amount under two vendors",
+        "a payment to the wrong vendor, or a vendor master with duplicates",
+        (("vendor",),),
+        {},
+        0.7,
+        _same_number_other_vendor,
+    ),
+    AuditTest(
+        "same-number-other-amount",
+        "the same vendor and number with different amounts",
+        "a re-issued or reminder invoice that may be paid twice",
+        (("vendor",),),
+        {},
+        0.5,
+        _same_number_other_amount,
+    ),
+    AuditTest(
+        "vendor-near-duplicate",
+        "vendor names that are near-identical (similarity at or above min_similarity)",
+        "a vendor master with duplicates: split spend, duplicate payments, a fraud route",
+        (("vendor",),),
+        {"min_similarity": 0.92},
+        0.4,
+        _vendor_near_duplicate,
+    ),
+    AuditTest(
+        "early-payment",
+        "paid more than days before the due date",
+        "cash handed over early: the float cost at rate a year",
+        (("paid_at",), ("due_date",)),
+        {"days": 5.0, "rate": 0.05},
+        0.9,
+        _early_payment,
+    ),
+    AuditTest(
+        "weekend-posting",
+        "invoice date or receipt on a closed day (weekdays, public holidays of country)",
+        "postings outside working days: a control to review",
+        (("invoice_date", "received_at"),),
+        {"weekdays": ["Sat", "Sun"], "country": ""},
+        0.2,
+        _weekend_posting,
+    ),
+    AuditTest(
+        "weekend-payment",
+        "payment on a closed day (weekdays, public holidays of country)",
+        "payments outside working days: a control to review",
+        (("paid_at",),),
+        {"weekdays": ["Sat", "Sun"], "country": ""},
+        0.3,
+        _weekend_payment,
+    ),
+    AuditTest(
+        "future-dated",
+        "invoice dated after the as-of date, or after its own receipt or payment",
+        "a keying error or a back-dated document",
+        (("invoice_date",),),
+        {},
+        0.5,
+        _future_dated,
+    ),
+    AuditTest(
+        "round-amount",
+        "totals at or above min_amount that are multiples of multiple",
+        "estimates or made-up amounts; a weak signal",
+        (),
+        {"min_amount": 500.0, "multiple": 100.0},
+        0.1,
+        _round_amount,
+    ),
+    AuditTest(
+        "split-below-limit",
+        "invoices from one vendor within window_days, each just below limit, above it together",
+        "a purchase split to stay under an approval limit",
+        (("vendor",), ("invoice_date",)),
+        {"limit": None, "window_days": 7.0, "proximity": 0.9},
+        0.6,
+        _split_below_limit,
+    ),
+    AuditTest(
+        "above-limit",
+        "invoices above limit",
+        "spend above the approval limit: check it was approved at the right level",
+        (),
+        {"limit": None},
+        0.4,
+        _above_limit,
+    ),
+    AuditTest(
+        "amount-outlier",
+        "invoices far from the vendor's own typical amount (robust z-score on log amounts)",
+        "a keying error (an extra zero) or an unusual charge",
+        (("vendor",),),
+        {"min_invoices": 10, "z": 3.5},
+        0.4,
+        _amount_outlier,
+    ),
+    AuditTest(
+        "benford-first-digit",
+        "first digits that depart from Benford's law (Nigrini's mean absolute deviation)",
+        "amounts that do not arise naturally: thresholds, made-up figures",
+        (),
+        {"min_count": 1000},
+        0.05,
+        lambda ctx, p: _benford(ctx, p, 1, "benford-first-digit"),
+    ),
+    AuditTest(
+        "benford-first-two",
+        "first two digits that depart from Benford's law (Nigrini's mean absolute deviation)",
+        "amounts clustered just below a threshold, or invented",
+        (),
+        {"min_count": 1000},
+        0.05,
+        lambda ctx, p: _benford(ctx, p, 2, "benford-first-two"),
+    ),
+    AuditTest(
+        "one-time-vendor",
+        "vendors with a single invoice at or above min_amount",
+        "a vendor set up for one payment: check it is real",
+        (("vendor",),),
+        {"min_amount": 1000.0},
+        0.2,
+        _one_time_vendor,
+    ),
+)
+
+BY_ID: Mapping[str, AuditTest] = {test.id: test for test in TESTS}
+
+
+def resolve_params(overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every test's parameters: the defaults with the user's ``overrides`` (test id ->
+    parameter -> value); an unknown test or parameter is a UsageError naming the valid ones."""
+    params = {test.id: dict(test.params) for test in TESTS}
+    for test_id, values in overrides.items():
+        if test_id not in BY_ID:
+            raise UsageError(f"tests: no test {test_id!r}; the tests are: {', '.join(BY_ID)}")
+        for name, value in values.items():
+            if name not in params[test_id]:
+                names = ", ".join(params[test_id]) or "none"
+                raise UsageError(
+                    f"tests: {test_id} has no parameter {name!r} (its parameters: {names})"
+                )
+            params[test_id][name] = _typed(test_id, name, BY_ID[test_id].params[name], value)
+    return params
+
+
+def _typed(test_id: str, name: str, default: Any, value: Any) -> Any:
+    where = f"tests: {test_id}.{name}"
+    if isinstance(default, list):
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        raise UsageError(f"{where}: expected a list, got {value!r}")
+    if isinstance(default, str):
+        return str(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{where}: expected a number, got {value!r}") from None
+    if not math.isfinite(number) or number < 0:
+        raise UsageError(f"{where}: expected a number of at least 0, got {value!r}")
+    if isinstance(default, int) and not isinstance(default, bool):
+        if number != int(number):
+            raise UsageError(f"{where}: expected a whole number, got {value!r}")
+        return int(number)
+    return number
+
+
+def parse_test_option(text: str) -> tuple[str, str, str]:
+    """``ID.param=value`` (``--test``) -> (id, param, value)."""
+    head, sep, value = text.partition("=")
+    test_id, dot, name = head.strip().rpartition(".")
+    if not sep or not dot or not test_id or not name:
+        raise UsageError(
+            f"--test {text!r}: expected ID.PARAM=VALUE, e.g. duplicate-near.window_days=10"
+        )
+    return test_id, name.strip(), value.strip()
+
+
+def run_tests(
+    canonical: ir.Table,
+    backend: Backend,
+    facts: Facts,
+    as_of: dt.datetime | None,
+    overrides: Mapping[str, Mapping[str, Any]],
+) -> TestResults:
+    """Every test of the pack over a canonical invoices table."""
+    params = resolve_params(overrides)
+    if not facts.available("amount") or not facts.available("invoice_id"):
+        return TestResults({}, None, ())
+    table = backend.materialise(build_table(canonical, facts))
+    pop = population(table, backend)
+    ctx = Context(table, backend, facts, as_of, pop.tested)
+    outcomes: dict[str, Outcome] = {}
+    for test in TESTS:
+        missing = [
+            " or ".join(options)
+            for options in test.needs
+            if not any(facts.available(c) for c in options)
+        ]
+        if missing:
+            outcomes[test.id] = Outcome(
+                [],
+                0,
+                skipped=f"needs {' and '.join(missing)}: no such column with values in the export",
+            )
+            continue
+        outcomes[test.id] = test.run(ctx, params[test.id])
+    details = _details(ctx, outcomes)
+    exceptions: list[Exception_] = []
+    results: dict[str, JsonObject] = {}
+    for test in TESTS:
+        outcome = outcomes[test.id]
+        found = _exceptions(test, outcome, details)
+        found.sort(key=lambda x: (-x.score, x.source or "", x.row or 0))
+        exceptions.extend(found)
+        results[test.id] = _result(test, outcome, params[test.id], found)
+    exceptions.sort(key=lambda x: (-x.score, x.test, x.source or "", x.row or 0))
+    return TestResults(results, pop, tuple(exceptions))
+
+
+def _details(ctx: Context, outcomes: Mapping[str, Outcome]) -> dict[int, _Invoice]:
+    positions = sorted({p for o in outcomes.values() for g in o.groups for p in g.members})
+    if not positions:
+        return {}
+    t = ctx.table
+    columns = [
+        c
+        for c in (
+            "invoice_id",
+            "vendor",
+            "invoice_date",
+            "amount",
+            "currency",
+            "status",
+            "_source",
+            "_row",
+        )
+        if c in t.columns
+    ]
+    wanted = _positions(ctx, positions)
+    rows = ctx.rows(t.inner_join(wanted, POS).select(POS, *columns))
+    return {int(row[POS]): _invoice(row) for row in rows}
+
+
+def _positions(ctx: Context, positions: Sequence[int]) -> ir.Table:
+    """A table of row positions on the backend (joined, not a literal list in the query)."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    return ctx.backend.table(pa.table({POS: pa.array(positions, type=pa.int64())}))
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class _Invoice:
+    """What an exception says of its invoice, converted once however many tests flag it."""
+
+    vendor: str | None
+    number: str | None
+    date: str | None
+    amount: float | None
+    currency: str | None
+    status: str | None
+    source: str | None
+    row: int | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.number} (row {self.row})"
+
+
+def _invoice(row: Mapping[str, Any]) -> _Invoice:
+    date = row.get("invoice_date")
+    return _Invoice(
+        vendor=_text(row.get("vendor")),
+        number=_text(row.get("invoice_id")),
+        date=date.date().isoformat() if isinstance(date, dt.datetime) else _text(date),
+        amount=None if row.get("amount") is None else float(row["amount"]),
+        currency=_text(row.get("currency")),
+        status=_text(row.get("status")),
+        source=_text(row.get("_source")),
+        row=None if row.get("_row") is None else int(row["_row"]),
+    )
+
+
+def _exceptions(
+    test: AuditTest, outcome: Outcome, details: Mapping[int, _Invoice]
+) -> list[Exception_]:
+    found = []
+    for group in outcome.groups:
+        size = len(group.members)
+        # the first others only: a group of n invoices must not cost n x n names
+        head = group.members[: GROUP_LISTED + 1]
+        for position in group.members:
+            invoice = details[position]
+            money = group.money.get(position) if group.money else invoice.amount
+            named = [details[o].name for o in head if o != position][:GROUP_LISTED]
+            if size - 1 > GROUP_LISTED:
+                named.append(f"and {size - 1 - GROUP_LISTED:,} more")
+            found.append(
+                Exception_(
+                    test=test.id,
+                    score=round(test.weight * abs(money or 0.0), 2),
+                    vendor=invoice.vendor,
+                    number=invoice.number,
+                    date=invoice.date,
+                    amount=invoice.amount,
+                    currency=invoice.currency,
+                    status=invoice.status,
+                    money=None if money is None else round(money, 2),
+                    detail=group.detail,
+                    group=tuple(named),
+                    source=invoice.source,
+                    row=invoice.row,
+                )
+            )
+    return found
+
+
+def _result(
+    test: AuditTest, outcome: Outcome, params: Mapping[str, Any], found: Sequence[Exception_]
+) -> JsonObject:
+    amounts: dict[str, float] = {}
+    for item in found:
+        if item.amount is not None:
+            key = (
+                item.currency.strip().upper()
+                if item.currency and item.currency.strip()
+                else "(none)"
+            )
+            amounts[key] = amounts.get(key, 0.0) + item.amount
+    result: JsonObject = {
+        "status": "skipped" if outcome.skipped else "ran",
+        "flags": test.flags,
+        "params": dict(params),
+        "weight": test.weight,
+        "tested": outcome.tested,
+        "flagged": len(found),
+        "groups": len(outcome.groups),
+        "amount": {k: round(v, 2) for k, v in sorted(amounts.items())},
+        "share": round(len(found) / outcome.tested, 6) if outcome.tested else None,
+        **outcome.extra,
+        "examples": [item.to_dict() for item in found[:20]],
+    }
+    if outcome.skipped:
+        result["reason"] = outcome.skipped
+    return result
