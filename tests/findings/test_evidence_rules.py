@@ -25,6 +25,7 @@ def result(
     groups: Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
     benchmark: tuple[str, float] | None = None,
+    tests: Mapping[str, Any] | None = None,
 ) -> MetricsResult:
     """A hand-made result holding only what a rule reads."""
     comparisons: tuple[BenchmarkComparison, ...] = ()
@@ -42,6 +43,7 @@ def result(
         groups=dict(groups or {}),
         context_groups=dict(context or {}),
         benchmarks=comparisons,
+        tests=dict(tests or {}),
     )
 
 
@@ -88,6 +90,16 @@ def _duplicates(match: str, value: float) -> MetricsResult:
     }
     block[match]["share"] = value
     return result("invoices", {"count": 200, "duplicate_suspects": block})
+
+
+def _test(test_id: str) -> Callable[[float], MetricsResult]:
+    """A result whose audit test ``test_id`` flagged a share ``value`` of 5,000 invoices."""
+
+    def make(value: float) -> MetricsResult:
+        entry = {"status": "ran", "tested": 5000, "flagged": 1234, "groups": 7, "share": value}
+        return result("invoices", {"count": 5000}, tests={test_id: entry})
+
+    return make
 
 
 def _provider(metric: str, overall: float) -> Callable[[float], MetricsResult]:
@@ -242,6 +254,63 @@ CASES = [
         "30.0% of the 12 open items are more than 30 days old: the backlog is not being worked "
         "down.",
         ("resources",),
+    ),
+]
+CASES += [
+    Case(
+        "test-vendor-near-duplicate",
+        _test("vendor-near-duplicate"),
+        0.05,
+        0.4,
+        "1,234 invoices (5.0%) sit under vendor names that are near-duplicates of one another "
+        "(7 group(s)): the vendor master has duplicates, which splits spend and lets a bill be "
+        "paid twice.",
+        ("data",),
+    ),
+    Case(
+        "test-same-number-other-vendor",
+        _test("same-number-other-vendor"),
+        0.005,
+        0.4,
+        "1,234 invoices (0.5%) carry the number and amount of an invoice from another vendor: a "
+        "payment may have gone to the wrong vendor.",
+        ("data",),
+    ),
+    Case(
+        "test-split-below-limit",
+        _test("split-below-limit"),
+        0.01,
+        0.5,
+        "1,234 invoices (1.0%) in 7 group(s) look split to stay under the approval limit: each "
+        "just below it, together above it, from one vendor within days.",
+        ("processes", "security"),
+    ),
+    Case(
+        "test-above-limit",
+        _test("above-limit"),
+        0.05,
+        0.25,
+        "1,234 invoices (5.0%) are above the approval limit given for the audit: check each was "
+        "approved at the right level.",
+        ("processes",),
+    ),
+    Case(
+        "test-early-payment",
+        _test("early-payment"),
+        0.275,
+        0.35,
+        "1,234 paid invoices (27.5% of those with a due date) were paid well before their due "
+        "date: cash leaves early for no discount (the float cost is in the audit tests).",
+        ("processes",),
+    ),
+    Case(
+        "test-weekend-posting",
+        _test("weekend-posting"),
+        0.16,
+        0.3,
+        "1,234 invoices (16.0%) were dated or received on a weekend or holiday: postings outside "
+        "working days need a control that someone reviews them.",
+        ("security",),
     ),
 ]
 BY_ID = {case.rule: case for case in CASES}

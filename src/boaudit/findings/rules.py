@@ -141,7 +141,7 @@ def _parent(block: Mapping[str, Any], path: str) -> dict[str, Any]:
 def _blocks(
     rule: Rule, result: MetricsResult
 ) -> list[tuple[tuple[str, str] | None, Mapping[str, Any]]]:
-    overall = {**result.metrics, "data_quality": result.data_quality}
+    overall = _overall(result)
     if rule.group_column is None:
         return [(None, overall)]
     groups = result.all_groups().get(rule.group_column, {})
@@ -153,13 +153,19 @@ def _blocks(
     ]
 
 
+def _overall(result: MetricsResult) -> dict[str, Any]:
+    """What rules over all items read: the metrics, ``data_quality``, and the audit tests'
+    results (``tests.ID.share``, ``tests.ID.flagged``)."""
+    return {**result.metrics, "data_quality": result.data_quality, "tests": result.tests}
+
+
 def _severity(rule: Rule, value: float) -> float:
     return round(ramp(value, rule.start, rule.full) * rule.weight, 3)
 
 
 def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[EvidenceItem]:
     found: list[EvidenceItem] = []
-    overall = {**result.metrics, "data_quality": result.data_quality}
+    overall = _overall(result)
     for group, block in _blocks(rule, result):
         count = block.get("count")
         if isinstance(count, int) and count < rule.min_count:

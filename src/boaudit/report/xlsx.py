@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boaudit.questionnaire.scoring import round_score
+from boaudit.report.exceptions import add_exception_sheets
 from boaudit.report.model import Report
 from boaudit.report.text import metric_rows
 from boaudit.xlsxio import cell_at, write_cell
@@ -83,6 +84,10 @@ def render_xlsx(report: Report) -> bytes:
     _scores(workbook.create_sheet("Scores"), report)
     _metrics(workbook.create_sheet("Metrics"), report)
     _data_quality(workbook.create_sheet("Data quality"), report)
+    invoices = report.metrics.get("invoices")
+    if invoices is not None and invoices.tests:
+        # the audit tests: a summary sheet and every flagged invoice, one sheet per test
+        add_exception_sheets(workbook, invoices.tests, invoices.exceptions)
     # Fixed document properties keep the bytes stable from run to run.
     workbook.properties.creator = "boaudit"
     buffer = io.BytesIO()
