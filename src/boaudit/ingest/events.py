@@ -12,6 +12,10 @@
 * ``status`` = the last activity; ``category`` and ``priority`` = the first value in the case;
 * ``rework_count`` = events minus distinct activities (an activity repeated in the case).
 
+When no case matches a completion pattern, :func:`completion_summary` says so: the most
+frequent last activities and a ``--completion`` pattern that would match them (the null reason
+of the metrics that need a completion, and a note of ``inspect``).
+
 Exact duplicate rows are removed before this (and counted as skipped ``duplicate-event``).
 
 **Update logs** (kind ``tasks`` with one task id on several rows, as ServiceNow audit exports)
@@ -23,12 +27,21 @@ missing ``updated_at`` column fall back to file order); the other rows are skipp
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from boaudit.document import JsonObject
 from boaudit.errors import UsageError
+from boaudit.ingest.options import DEFAULT_COMPLETION_PATTERNS
+
+_DEFAULT_WORDS = "close, resolve, complete, clear, pay, done, finish"
+"""The default completion patterns as people read them."""
+
+LAST_ACTIVITIES = 5
+"""How many of the most frequent last activities the completion summary lists."""
 
 
 def completion_regex(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -99,6 +112,61 @@ def collapse_events(events: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFra
             values = ordered.dropna(subset=[column]).groupby("case_id", sort=False)[column].first()
             tasks[column] = values.reindex(cases).to_numpy()
     return tasks
+
+
+def _escaped(text: str) -> str:
+    """``text`` as a regex matching itself: the special characters escaped, spaces kept as
+    they are (easier to read and edit than ``re.escape``'s)."""
+    return re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", text)
+
+
+def completion_summary(tasks: pd.DataFrame, patterns: Sequence[str]) -> JsonObject:
+    """How the cases of collapsed ``tasks`` met the completion ``patterns``.
+
+    ``{"patterns", "cases", "completed", "last_activities": [{"activity", "cases"}],
+    "suggestion", "reason"}``: the last activities are the most frequent ones of the cases
+    without a completion (ties: in order of the first case ending so), ``suggestion`` the
+    ``--completion`` option matching exactly them, ``reason`` the sentence saying why nothing
+    completed (None when some case did).
+    """
+    completed = int(tasks["completed_at"].notna().sum())
+    open_last = tasks.loc[tasks["completed_at"].isna(), "status"].astype("str")
+    counts = open_last.value_counts(sort=False)
+    first = pd.Series(np.arange(len(open_last)), index=open_last.to_numpy())
+    order = first.groupby(level=0, sort=False).min().reindex(counts.index)
+    ranked = (
+        pd.DataFrame({"cases": counts.to_numpy(), "first": order.to_numpy()}, index=counts.index)
+        .sort_values(["cases", "first"], ascending=[False, True], kind="stable")
+        .head(LAST_ACTIVITIES)
+    )
+    last = [
+        {"activity": str(activity), "cases": int(n)}
+        for activity, n in zip(ranked.index, ranked["cases"], strict=True)
+    ]
+    suggestion = None
+    if last:
+        alternatives = "|".join(_escaped(str(item["activity"])) for item in last)
+        suggestion = "--completion " + shlex.quote(f"^(?:{alternatives})$")
+    reason = None
+    if completed == 0 and len(tasks):
+        listing = ", ".join(f"{item['activity']!r} ({item['cases']:,})" for item in last)
+        if tuple(patterns) == DEFAULT_COMPLETION_PATTERNS:
+            said = "the default completion patterns (" + _DEFAULT_WORDS + ")"
+        else:
+            said = "the --completion patterns (" + ", ".join(patterns) + ")"
+        reason = (
+            f"no activity of the {len(tasks):,} cases matched {said}, so no case is complete; "
+            f"the most frequent last activities: {listing}; "
+            f"if they complete a case, pass {suggestion}"
+        )
+    return {
+        "patterns": list(patterns),
+        "cases": len(tasks),
+        "completed": completed,
+        "last_activities": last,
+        "suggestion": suggestion,
+        "reason": reason,
+    }
 
 
 def collapse_updates(frame: pd.DataFrame, has_updated_at: bool) -> tuple[pd.DataFrame, int]:
