@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from boaudit.document import JsonObject
 from boaudit.errors import UsageError
@@ -112,6 +113,52 @@ def collapse_events(events: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFra
             values = ordered.dropna(subset=[column]).groupby("case_id", sort=False)[column].first()
             tasks[column] = values.reindex(cases).to_numpy()
     return tasks
+
+
+EVENT_COLUMNS: tuple[str, ...] = (
+    "activity",
+    "timestamp",
+    "resource",
+    "team",
+    "category",
+    "priority",
+)
+"""The canonical event columns kept in :func:`case_events` (beside ``case`` and ``_order``)."""
+
+
+def _dictionary(values: pd.Series) -> pa.DictionaryArray:
+    """Text as an Arrow dictionary array (each distinct value once; nulls kept)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(uniques.astype(str), pa.string()))
+
+
+def case_events(events: pd.DataFrame, case_ids: pd.Series) -> pa.Table:
+    """The accepted events beside their collapsed cases, for process analytics.
+
+    ``case`` is the case's code (int32), its row in the collapsed tasks (``case_ids`` is their
+    ``task_id``, in order of first appearance); ``_order`` the event's place among the accepted
+    events in file order (int64). Rows sorted by case, then timestamp, then file order; the
+    text columns are dictionary-encoded, ``timestamp`` is microseconds UTC; optional columns
+    without any value are left out.
+    """
+    codes = pd.Index(case_ids.astype("str")).get_indexer(pd.Index(events["case_id"].astype("str")))
+    order = np.arange(len(events), dtype=np.int64)
+    stamps = events["timestamp"].astype("datetime64[ns, UTC]")
+    micros = stamps.to_numpy(dtype="datetime64[us]").view(np.int64)
+    sort = np.lexsort((order, micros, codes))
+    columns: dict[str, pa.Array] = {"case": pa.array(codes[sort].astype(np.int32))}
+    for name in EVENT_COLUMNS:
+        if name not in events.columns:
+            continue
+        if name not in ("activity", "timestamp") and not events[name].notna().any():
+            continue  # not in the export
+        if name == "timestamp":
+            columns[name] = pa.array(micros[sort], pa.timestamp("us", tz="UTC"))
+        else:
+            columns[name] = _dictionary(events[name].iloc[sort].reset_index(drop=True))
+    columns["_order"] = pa.array(order[sort])
+    return pa.table(columns)
 
 
 def _escaped(text: str) -> str:

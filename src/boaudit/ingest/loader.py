@@ -19,7 +19,12 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from boaudit.document import JsonObject
 from boaudit.errors import InputDataError, UsageError
 from boaudit.ingest.accounting import QuarantinedRow, RowAccount
-from boaudit.ingest.events import collapse_events, collapse_updates, completion_summary
+from boaudit.ingest.events import (
+    case_events,
+    collapse_events,
+    collapse_updates,
+    completion_summary,
+)
 from boaudit.ingest.mapping import (
     REQUIRED,
     SCHEMAS,
@@ -97,6 +102,9 @@ class LoadResult:
     "fields", "of"}}``, or None when every row has them all."""
     map_text: str = ""
     """The mapping as a ``--map`` file (what ``--write-map`` writes)."""
+    events: pa.Table | None = None
+    """Events only: the accepted events (:func:`boaudit.ingest.events.case_events`: integer
+    ``case`` codes, the rows of :attr:`frame`, sorted by case, timestamp and file order)."""
     completion: JsonObject | None = None
     """Events only: how the cases met the completion patterns
     (:func:`boaudit.ingest.events.completion_summary`)."""
@@ -721,11 +729,13 @@ def load(
     read = sum(table.read for table in tables)
     cases: int | None = None
     completion: JsonObject | None = None
+    events: pa.Table | None = None
     if final_kind == "events":
         accepted = len(frame)
         if on_progress is not None:
             on_progress(f"collapsing {accepted:,} events into cases")
         tasks = collapse_events(frame, options.completion_patterns)
+        events = case_events(frame, tasks["task_id"])
         frame = _tasks_frame(tasks)
         cases = len(frame)
         notes.append(f"{accepted:,} events collapsed into {cases:,} cases")
@@ -763,6 +773,7 @@ def load(
         map_text=render_map(first, detected[0].source),
         short_rows=_short_rows(tables),
         completion=completion,
+        events=events,
     )
 
 
