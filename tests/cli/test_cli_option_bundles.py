@@ -193,6 +193,7 @@ METRICS = [
     "--as-of",
     "--benchmarks",
     "--engine",
+    "--variants",
 ]
 
 

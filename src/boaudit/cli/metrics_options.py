@@ -52,6 +52,7 @@ def build_options(
     as_of: str | None,
     benchmarks: Path | None,
     engine: EngineChoice = EngineChoice.duckdb,
+    variants: int = 10,
 ) -> MetricsOptions:
     """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
     benchmarks file)."""
@@ -84,6 +85,7 @@ def build_options(
         as_of=as_of,
         benchmarks=_benchmarks(benchmarks),
         engine=engine.value,
+        variants=variants,
     )
 
 
@@ -160,6 +162,15 @@ EngineOpt = Annotated[
         rich_help_panel=PANEL,
     ),
 ]
+VariantsOpt = Annotated[
+    int,
+    typer.Option(
+        "--variants",
+        min=1,
+        help="Event logs: how many of the most frequent variants (activity sequences) to list.",
+        rich_help_panel=PANEL,
+    ),
+]
 
 
 def _received(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -176,6 +187,7 @@ METRICS_OPTIONS = OptionBundle(
         option("as_of", AsOfOpt),
         option("benchmarks", BenchmarksOpt),
         option("engine", EngineOpt, EngineChoice.duckdb),
+        option("variants", VariantsOpt, 10),
     ),
     gives=("metrics_options",),
     build=_received,

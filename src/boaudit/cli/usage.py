@@ -60,6 +60,7 @@ METAVARS = {
     "sources": "FILE",
     "tasks": "FILE",
     "title": "TEXT",
+    "variants": "K",
     "write_map": "FILE",
 }
 """The value a user types after each option (or as each argument), by parameter name."""

@@ -112,6 +112,14 @@ def metrics_from_load(
         backend=backend,
         completion=getattr(load, "completion", None),
     )
+    events = getattr(load, "events", None)
+    if load.kind == "events" and events is not None:
+        from boaudit.metrics.process import ProcessOptions, process_metrics
+
+        chosen = options or MetricsOptions()
+        result = replace(
+            result, process=process_metrics(events, ProcessOptions(variants=chosen.variants))
+        )
     short = getattr(load, "short_rows", None)
     if short:
         # Rows the export wrote with fewer fields than its header: kept, and counted here.

@@ -78,6 +78,9 @@ class MetricsOptions:
     engine: str = "duckdb"
     """Where the metrics of file inputs are computed (``--engine``): ``duckdb`` in-process, or
     ``pyspark`` in local mode."""
+    variants: int = 10
+    """Event logs: how many of the most frequent variants the ``process`` block lists
+    (``--variants``)."""
 
 
 class RuleEvidence(Protocol):
@@ -142,6 +145,9 @@ class MetricsResult:
     """Plain sentences about the run (e.g. the loader's notes, options that had no effect)."""
     context_groups: Mapping[str, Mapping[str, MetricValues]] = field(default_factory=dict)
     """Breakdowns computed for the evidence rules only (not in the JSON document)."""
+    process: Mapping[str, Any] | None = None
+    """Event logs: variants, transitions, bottlenecks, rework and handovers
+    (:mod:`boaudit.metrics.process`); None when the events were not kept."""
     schema_version: int = SCHEMA_VERSION
     """Version of :meth:`to_dict`'s shape."""
 
@@ -168,6 +174,7 @@ class MetricsResult:
             "evidence": [item.rule_dict() for item in self.evidence],
             "data_quality": _plain(self.data_quality),
             "notes": list(self.notes),
+            **({"process": _plain(self.process)} if self.kind == "events" else {}),
         }
 
 
