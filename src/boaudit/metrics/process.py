@@ -2,8 +2,10 @@
 
 The input is the loader's events table (:func:`boaudit.ingest.events.case_events`: an integer
 ``case`` code, ``activity``, ``timestamp``, optionally ``resource`` and ``team``, and the file
-order ``_order``). Everything is computed by DuckDB in-process with SQL over that Arrow table,
-so that millions of events stay in DuckDB's columnar storage and only results come back.
+order ``_order``). What follows from the event order alone (the next event of a case, the runs of
+one resource) is read off the Arrow columns; every grouping, count and quantile is computed by
+DuckDB in-process with SQL over them, so that millions of events stay in DuckDB's columnar
+storage and only results come back.
 
 Definitions (durations in calendar days, quantiles exact with linear interpolation, as every
 other duration of the metrics):
@@ -26,6 +28,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
 
 from boaudit.document import JsonObject
 from boaudit.metrics.registry import rounded
@@ -59,38 +64,124 @@ def process_metrics(events: pa.Table, options: ProcessOptions | None = None) -> 
     options = options or ProcessOptions()
     connection = duckdb.connect()
     try:
+        # no progress bar on stdout (the JSON document goes there)
+        connection.execute("SET enable_progress_bar = false")
         return _Queries(connection, events).block(options)
     finally:
         connection.close()
 
 
+def _codes(column: pa.ChunkedArray) -> tuple[npt.NDArray[np.int32], list[str]]:
+    """A text column as int32 codes (-1 for null) and the distinct values they index."""
+    import pyarrow as pa
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    array = column.combine_chunks()
+    if not pa.types.is_dictionary(array.type):
+        array = pc.dictionary_encode(array.cast(pa.string()))
+    else:
+        # one dictionary entry per distinct text (a dictionary may repeat a value)
+        array = pc.dictionary_encode(array.dictionary_decode().cast(pa.string()))
+    codes = array.indices.to_numpy(zero_copy_only=False)
+    codes = np.where(array.indices.is_null().to_numpy(zero_copy_only=False), -1, codes)
+    return codes.astype(np.int32), [str(v) for v in array.dictionary.to_pylist()]
+
+
+def _sorted(events: pa.Table) -> pa.Table:
+    """The events by case, then time, then file order (the loader's order already)."""
+    case = events.column("case").to_numpy()
+    stamp = events.column("timestamp").cast("int64").to_numpy()
+    order = events.column("_order").to_numpy()
+    same = case[1:] == case[:-1]
+    later = (stamp[1:] > stamp[:-1]) | ((stamp[1:] == stamp[:-1]) & (order[1:] > order[:-1]))
+    if bool(np.all((case[1:] > case[:-1]) | (same & later))):
+        return events
+    return events.sort_by(
+        [("case", "ascending"), ("timestamp", "ascending"), ("_order", "ascending")]
+    )
+
+
+def _shifted(values: npt.NDArray[Any], by: int, keep: npt.NDArray[np.bool_]) -> pa.Array:
+    """``values`` moved up ``by`` rows, null where ``keep`` is false (another case)."""
+    import pyarrow as pa
+
+    moved = np.empty_like(values)
+    moved[: len(values) - by] = values[by:]
+    return pa.array(moved, mask=~keep)
+
+
 class _Queries:
-    """The queries of one process block over one DuckDB connection."""
+    """The queries of one process block over one DuckDB connection.
+
+    The events are in case and time order; what follows from that order alone (the next
+    event of the same case, the runs of one resource) is read off the arrays, and DuckDB
+    does every grouping, count and quantile over the resulting columns."""
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, events: pa.Table) -> None:
+        import pyarrow as pa
+
         self.con = connection
-        names = set(events.column_names)
-        self.has_resource = "resource" in names
-        self.has_team = "team" in names
-        extra = "".join(f", {c}::VARCHAR AS {c}" for c in ("resource", "team") if c in names)
-        connection.register("boaudit_arrow", events)
-        # Copied once into DuckDB's columnar storage with each event's step in its case.
-        connection.execute(
-            f"CREATE TEMP TABLE {_EVENTS} AS SELECT "
-            '"case" AS c, activity::VARCHAR AS a, epoch_us("timestamp") AS t, _order AS o'
-            f'{extra}, row_number() OVER (PARTITION BY "case" ORDER BY "timestamp", _order)'
-            " AS i FROM boaudit_arrow"
+        events = _sorted(events)
+        case = events.column("case").to_numpy().astype(np.int64)
+        stamp = events.column("timestamp").cast("int64").to_numpy()
+        activity, self.activities = _codes(events.column("activity"))
+        length = len(case)
+        next1 = np.zeros(length, dtype=bool)
+        next1[:-1] = case[1:] == case[:-1]
+        next2 = np.zeros(length, dtype=bool)
+        next2[:-2] = case[2:] == case[:-2]
+        wait = np.zeros(length, dtype=np.float64)
+        wait[:-1] = (stamp[1:] - stamp[:-1]) / US_PER_DAY
+        steps = pa.table(
+            {
+                "c": case,
+                "i": np.arange(length, dtype=np.int64),
+                "a": activity,
+                "t": stamp,
+                "b": _shifted(activity, 1, next1),
+                "w": pa.array(wait, mask=~next1),
+                "a2": _shifted(activity, 2, next2),
+            }
         )
+        # Copied once into DuckDB's columnar storage: every query below scans it natively.
+        connection.register("boaudit_arrow", steps)
+        connection.execute(f"CREATE TEMP TABLE {_EVENTS} AS SELECT * FROM boaudit_arrow")
         connection.unregister("boaudit_arrow")
-        connection.execute(
-            "CREATE TEMP TABLE boaudit_steps AS SELECT c, i, a, t, "
-            "lead(a) OVER w AS b, lead(t) OVER w AS tb, lead(a, 2) OVER w AS a2 "
-            f"FROM {_EVENTS} WINDOW w AS (PARTITION BY c ORDER BY i)"
-        )
+        self.has_resource = "resource" in events.column_names
+        self.has_team = "team" in events.column_names
+        self.runs: dict[str, str] = {}
+        for column in ("resource", "team"):
+            if column in events.column_names:
+                self.runs[column] = self._runs(column, case, events.column(column))
+
+    def _runs(self, column: str, case: npt.NDArray[np.int64], values: pa.ChunkedArray) -> str:
+        """The table of the runs of one ``column`` value per case (events without a value left
+        out): ``c``, ``handover`` (the run follows another of the case), ``ping`` (the runs
+        before and after it in the case have the same value)."""
+        import pyarrow as pa
+
+        codes, _ = _codes(values)
+        known = codes >= 0
+        c, r = case[known], codes[known]
+        start = np.ones(len(c), dtype=bool)
+        start[1:] = (c[1:] != c[:-1]) | (r[1:] != r[:-1])
+        c, r = c[start], r[start]
+        handover = np.zeros(len(c), dtype=bool)
+        handover[1:] = c[1:] == c[:-1]
+        ping = np.zeros(len(c), dtype=bool)
+        ping[1:-1] = (c[2:] == c[:-2]) & handover[1:-1] & (r[2:] == r[:-2])
+        name = f"boaudit_runs_{column}"
+        self.con.register(f"{name}_arrow", pa.table({"c": c, "handover": handover, "ping": ping}))
+        self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        self.con.unregister(f"{name}_arrow")
+        return name
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         result: list[tuple[Any, ...]] = self.con.execute(sql).fetchall()
         return result
+
+    def name(self, code: Any) -> str:
+        return self.activities[int(code)]
 
     def block(self, options: ProcessOptions) -> JsonObject:
         cases, events = self.rows(f"SELECT count(DISTINCT c), count(*) FROM {_EVENTS}")[0]
@@ -127,7 +218,7 @@ class _Queries:
             cumulative += int(n)
             listed.append(
                 {
-                    "activities": list(acts),
+                    "activities": [self.name(a) for a in acts],
                     "cases": int(n),
                     "share": rounded(n / cases),
                     "cumulative_share": rounded(cumulative / cases),
@@ -141,15 +232,14 @@ class _Queries:
         """The transitions, most frequent first (ties: first seen), and their unrounded total
         waiting times."""
         rows = self.rows(
-            f"SELECT a, b, count(*) AS n, quantile_cont(w, 0.5), quantile_cont(w, 0.9), sum(w), "
-            "min(c::BIGINT * 16777216 + i) AS first "
-            f"FROM (SELECT a, b, c, i, (tb - t) / {US_PER_DAY} AS w FROM boaudit_steps "
-            "WHERE b IS NOT NULL) GROUP BY a, b ORDER BY n DESC, first"
+            "SELECT a, b, count(*) AS n, quantile_cont(w, 0.5), quantile_cont(w, 0.9), sum(w), "
+            f"min(i) AS first FROM {_EVENTS} WHERE b IS NOT NULL GROUP BY a, b "
+            "ORDER BY n DESC, first"
         )
         listed = [
             {
-                "from": a,
-                "to": b,
+                "from": self.name(a),
+                "to": self.name(b),
                 "count": int(n),
                 "waiting_days": {
                     "median": rounded(median),
@@ -164,44 +254,35 @@ class _Queries:
     def rework(self) -> dict[str, int]:
         rows = self.rows(
             "SELECT a, count(*) AS n, min(first) AS first FROM "
-            f"(SELECT c, a, count(*) AS k, min(c::BIGINT * 16777216 + i) AS first FROM {_EVENTS} "
-            "GROUP BY c, a) WHERE k > 1 GROUP BY a ORDER BY n DESC, first"
+            f"(SELECT c, a, count(*) AS k, min(i) AS first FROM {_EVENTS} GROUP BY c, a) "
+            "WHERE k > 1 GROUP BY a ORDER BY n DESC, first"
         )
-        return {str(a): int(n) for a, n, _ in rows}
+        return {self.name(a): int(n) for a, n, _ in rows}
 
     def loops(self) -> JsonObject:
         n, cases = self.rows(
-            "SELECT count(*), count(DISTINCT c) FROM boaudit_steps WHERE a2 = a AND b <> a"
+            f"SELECT count(*), count(DISTINCT c) FROM {_EVENTS} WHERE a2 = a AND b <> a"
         )[0]
         return {"count": int(n), "cases": int(cases)}
 
-    def _runs(self, column: str) -> str:
-        """SQL of the runs of one ``column`` value per case, with the previous and next run."""
-        return (
-            "WITH known AS (SELECT c, i, "
-            f"{column} AS r, lag({column}) OVER w AS before FROM {_EVENTS} "
-            f"WHERE {column} IS NOT NULL WINDOW w AS (PARTITION BY c ORDER BY i)), "
-            "runs AS (SELECT c, i, r FROM known WHERE before IS NULL OR before <> r) "
-            "SELECT c, r, lag(r) OVER w AS prev, lead(r) OVER w AS nxt FROM runs "
-            "WINDOW w AS (PARTITION BY c ORDER BY i)"
-        )
-
-    def _transfers(self, column: str) -> int:
-        (n,) = self.rows(f"SELECT count(prev) FROM ({self._runs(column)})")[0]
-        return int(n)
-
     def handovers(self) -> JsonObject:
-        runs = self._runs("resource")
-        ping, ping_cases = self.rows(
-            f"SELECT count(*), count(DISTINCT c) FROM ({runs}) WHERE prev = nxt"
+        runs = self.runs["resource"]
+        transfers, ping, ping_cases = self.rows(
+            "SELECT count(*) FILTER (WHERE handover), count(*) FILTER (WHERE ping), "
+            f"count(DISTINCT c) FILTER (WHERE ping) FROM {runs}"
         )[0]
         median, maximum, cases = self.rows(
             "SELECT quantile_cont(k, 0.5), max(k), count(*) FROM "
-            f"(SELECT c, count(prev) AS k FROM ({runs}) GROUP BY c)"
+            f"(SELECT c, count(*) FILTER (WHERE handover) AS k FROM {runs} GROUP BY c)"
         )[0]
+        teams = None
+        if "team" in self.runs:
+            (teams,) = self.rows(
+                f"SELECT count(*) FILTER (WHERE handover) FROM {self.runs['team']}"
+            )[0]
         return {
-            "resources": self._transfers("resource"),
-            "teams": self._transfers("team") if self.has_team else None,
+            "resources": int(transfers),
+            "teams": int(teams) if teams is not None else None,
             "ping_pong": int(ping),
             "ping_pong_cases": int(ping_cases),
             "reassignments_per_case": {
