@@ -136,7 +136,16 @@ def test_hand_made_log(log: Path) -> None:
         "teams": 4,
         "ping_pong": 2,
         "ping_pong_cases": 1,
+        "ping_pong_share": 0.25,
         "reassignments_per_case": {"median": 0.5, "max": 3, "cases": 4},
+    }
+    assert block["slowest_transition"] == {
+        "from": "Check",
+        "to": "Pay",
+        "transitions": 3,
+        "median_days": 2.0,
+        "total_days": 7.0,
+        "share": 0.682927,
     }
     assert block["null_reasons"] == {}
 
@@ -263,9 +272,30 @@ def test_real_helpdesk_log_against_pandas() -> None:
     handovers = block["handovers"]
     assert handovers["resources"] == expected["handovers"] == 8_648
     assert handovers["ping_pong_cases"] == expected["ping_pong_cases"] == 269
+    assert handovers["ping_pong_share"] == round(269 / 4_580, 6)
     slowest = block["bottlenecks"][0]
     assert (slowest["from"], slowest["to"], slowest["share"]) == (
         "Resolve ticket",
         "Closed",
         0.715524,
     )
+
+
+@pytest.mark.realdata
+def test_real_helpdesk_evidence_names_the_slowest_transition() -> None:
+    from boaudit.findings import with_evidence
+
+    loaded = load([realdata("helpdesk_events.csv")], "events", IngestOptions())
+    evidence = with_evidence(metrics_from_load(loaded)).evidence
+    found = {(e.rule, e.pitfall): (e.severity, e.message) for e in evidence}
+    # 71.6% of the waiting: (0.715524 - 0.25) / 0.5 x 0.6
+    assert found[("slowest-transition", "processes")] == (
+        0.559,
+        "Cases wait longest between 'Resolve ticket' and 'Closed': 71.6% of all the waiting "
+        "between activities (median 30.0 days, 4,558 times), the step to look at first.",
+    )
+    assert ("slowest-transition", "resources") in found
+    # 269 of 4,580 cases ping-pong: (0.058734 - 0.02) / 0.13 x 0.8
+    assert found[("handover-ping-pong", "communication")][0] == 0.238
+    # median 2 reassignments: (2 - 1) / 3 x 0.6
+    assert found[("reassignments-per-case", "communication")][0] == 0.2

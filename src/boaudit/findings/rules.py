@@ -53,7 +53,8 @@ class Rule(BaseModel):
     kinds: tuple[Literal["tasks", "invoices", "events"], ...] = ("tasks", "invoices", "events")
     """Kinds of data it applies to."""
     metric: str
-    """Dotted path of the metric it reads (``data_quality.`` paths read the data quality)."""
+    """Dotted path of the metric it reads (``data_quality.`` paths read the data quality,
+    ``process.`` paths the process block of event logs)."""
     group_column: str | None = None
     """Evaluate per group of this column instead of over all items."""
     exclude_groups: str | None = None
@@ -138,10 +139,17 @@ def _parent(block: Mapping[str, Any], path: str) -> dict[str, Any]:
     }
 
 
+def _overall(result: MetricsResult) -> dict[str, Any]:
+    """What a rule reads over all items: the metrics, ``data_quality`` and, for event logs,
+    ``process``."""
+    process = {"process": result.process} if result.process is not None else {}
+    return {**result.metrics, "data_quality": result.data_quality, **process}
+
+
 def _blocks(
     rule: Rule, result: MetricsResult
 ) -> list[tuple[tuple[str, str] | None, Mapping[str, Any]]]:
-    overall = {**result.metrics, "data_quality": result.data_quality}
+    overall = _overall(result)
     if rule.group_column is None:
         return [(None, overall)]
     groups = result.all_groups().get(rule.group_column, {})
@@ -159,7 +167,7 @@ def _severity(rule: Rule, value: float) -> float:
 
 def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[EvidenceItem]:
     found: list[EvidenceItem] = []
-    overall = {**result.metrics, "data_quality": result.data_quality}
+    overall = _overall(result)
     for group, block in _blocks(rule, result):
         count = block.get("count")
         if isinstance(count, int) and count < rule.min_count:

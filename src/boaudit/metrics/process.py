@@ -20,8 +20,10 @@ other duration of the metrics):
 * **rework**: per activity, the cases where it occurs more than once; a **loop** is three
   consecutive events A, B, A (B not A);
 * **handovers**: the resource of consecutive events with a resource changes (runs of one
-  resource count once); **ping-pong** is a run sequence A, B, A; reassignments per case count
-  the handovers of every case with a resource. Teams likewise when the log has a team.
+  resource count once); **ping-pong** is a run sequence A, B, A (``ping_pong_share``: the
+  share of the cases with a resource that have one); reassignments per case count the
+  handovers of every case with a resource. Teams likewise when the log has a team;
+* ``slowest_transition``: the first bottleneck, as the evidence rules read it.
 """
 
 from __future__ import annotations
@@ -186,6 +188,7 @@ class _Queries:
     def block(self, options: ProcessOptions) -> JsonObject:
         cases, events = self.rows(f"SELECT count(DISTINCT c), count(*) FROM {_EVENTS}")[0]
         transitions, totals = self.transitions()
+        bottlenecks = _bottlenecks(transitions, totals, options.bottlenecks)
         reasons: dict[str, str] = {}
         handovers = self.handovers() if self.has_resource else None
         if handovers is None:
@@ -196,7 +199,8 @@ class _Queries:
             "events": int(events),
             "variants": self.variants(options.variants, int(cases)),
             "transitions": transitions,
-            "bottlenecks": _bottlenecks(transitions, totals, options.bottlenecks),
+            "bottlenecks": bottlenecks,
+            "slowest_transition": _slowest(bottlenecks),
             "rework_by_activity": self.rework(),
             "loops": self.loops(),
             "handovers": handovers,
@@ -285,6 +289,7 @@ class _Queries:
             "teams": int(teams) if teams is not None else None,
             "ping_pong": int(ping),
             "ping_pong_cases": int(ping_cases),
+            "ping_pong_share": rounded(ping_cases / cases) if cases else None,
             "reassignments_per_case": {
                 "median": rounded(median),
                 "max": int(maximum) if maximum is not None else None,
@@ -311,3 +316,20 @@ def _bottlenecks(transitions: list[JsonObject], totals: list[float], top: int) -
         }
         for k in ranked[:top]
     ]
+
+
+def _slowest(bottlenecks: list[JsonObject]) -> JsonObject | None:
+    """The transition with the most waiting, as one object of scalars (what the evidence
+    rules read): ``from``, ``to``, ``transitions`` (its count), ``median_days``,
+    ``total_days``, ``share``; None without a transition."""
+    if not bottlenecks or bottlenecks[0]["share"] is None:
+        return None
+    top = bottlenecks[0]
+    return {
+        "from": top["from"],
+        "to": top["to"],
+        "transitions": top["count"],
+        "median_days": top["median_days"],
+        "total_days": top["total_days"],
+        "share": top["share"],
+    }
