@@ -194,6 +194,7 @@ METRICS = [
     "--benchmarks",
     "--engine",
     "--variants",
+    "--expected",
 ]
 
 

@@ -299,3 +299,73 @@ def test_real_helpdesk_evidence_names_the_slowest_transition() -> None:
     assert found[("handover-ping-pong", "communication")][0] == 0.238
     # median 2 reassignments: (2 - 1) / 3 x 0.6
     assert found[("reassignments-per-case", "communication")][0] == 0.2
+
+
+def test_conformance_to_the_expected_sequence(log: Path) -> None:
+    events = load([log], "events", IngestOptions()).events
+    assert events is not None
+    block = process_metrics(events, ProcessOptions(expected=("Receive", "Check", "Pay")))
+    # c2 and c3 follow it exactly; c1 repeats Receive and Check; c4 stops after Receive
+    assert block["conformance"] == {
+        "expected": ["Receive", "Check", "Pay"],
+        "cases": 4,
+        "conforming": 2,
+        "share": 0.5,
+        "deviations": [
+            {"deviation": "skipped", "activity": "Check", "cases": 1},
+            {"deviation": "skipped", "activity": "Pay", "cases": 1},
+            {"deviation": "repeated", "activity": "Receive", "cases": 1},
+            {"deviation": "repeated", "activity": "Check", "cases": 1},
+        ],
+    }
+    other = process_metrics(events, ProcessOptions(expected=("Check", "Receive", "Approve")))
+    # Approve is in no case; c1-c3 receive before they check; Pay is not expected
+    assert other["conformance"]["conforming"] == 0
+    assert other["conformance"]["deviations"] == [
+        {"deviation": "skipped", "activity": "Approve", "cases": 4},
+        {"deviation": "out-of-order", "activity": None, "cases": 3},
+        {"deviation": "extra", "activity": "Pay", "cases": 3},
+        {"deviation": "skipped", "activity": "Check", "cases": 1},
+        {"deviation": "repeated", "activity": "Check", "cases": 1},
+        {"deviation": "repeated", "activity": "Receive", "cases": 1},
+    ]
+    assert process_metrics(events)["conformance"] is None
+
+
+def test_cli_expected(log: Path) -> None:
+    out = runner.invoke(
+        app, ["metrics", "events", str(log), "-f", "json", "--expected", "Receive > Check > Pay"]
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["process"]["conformance"]["conforming"] == 2
+    table = runner.invoke(app, ["metrics", "events", str(log), "--expected", "Receive>Check>Pay"])
+    assert "conformance to Receive > Check > Pay: 2 of 4 cases (50.0%); deviations: " in (
+        table.stdout
+    )
+    bad = runner.invoke(app, ["metrics", "events", str(log), "--expected", "Receive > > Pay"])
+    assert bad.exit_code == 2
+    assert "--expected 'Receive > > Pay': an empty step" in bad.stderr
+
+
+@pytest.mark.realdata
+def test_real_helpdesk_conformance_to_the_main_path() -> None:
+    path = realdata("helpdesk_events.csv")
+    events = load([path], "events", IngestOptions()).events
+    assert events is not None
+    main = ("Assign seriousness", "Take in charge ticket", "Resolve ticket", "Closed")
+    block = process_metrics(events, ProcessOptions(expected=main))
+    conformance = block["conformance"]
+    # exactly the most frequent variant
+    assert conformance["conforming"] == block["variants"]["top"][0]["cases"] == 2_418
+    expected = _independent(path)
+    rework = expected["rework"]
+    assert isinstance(rework, dict)
+    listed = {(d["deviation"], d["activity"]): d["cases"] for d in conformance["deviations"]}
+    for (deviation, activity), cases in listed.items():
+        if deviation == "repeated":
+            assert cases == rework[activity]
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    having = raw.groupby("activity")["case_id"].nunique()
+    assert listed[("skipped", "Take in charge ticket")] == 4_580 - having["Take in charge ticket"]
+    assert listed[("extra", "Wait")] == having["Wait"] == 1_236
+    assert listed[("repeated", "Take in charge ticket")] == 623

@@ -69,7 +69,8 @@ def metrics(
     - process (events): variants (activity sequences; top --variants with cases, share,
       median first-to-last days), transitions between consecutive events (count, waiting
       median, p90, total), bottlenecks (transitions by total waiting, share of all), rework
-      (cases repeating an activity), loops A>B>A, handovers between resources and teams
+      (cases repeating an activity), loops A>B>A, handovers between resources and teams;
+      with --expected, the share of cases following it exactly and the deviations
     A metric whose inputs are absent is null with a reason, never 0.
     """
     # Imported here: only this command computes metrics, the others need not load them.
@@ -252,6 +253,20 @@ def _print_process(process: Mapping[str, Any], console: Console) -> None:
             f"{share * 100:.1f}%" if isinstance(share, float) else "n/a",
         )
     console.print(slow)
+    conformance = process.get("conformance")
+    if conformance:
+        deviations = "; ".join(
+            f"{d['deviation']} {d['activity']} {d['cases']:,}"
+            if d["activity"]
+            else f"{d['deviation']} {d['cases']:,}"
+            for d in conformance["deviations"][:_SHOWN]
+        )
+        console.print(
+            f"conformance to {' > '.join(conformance['expected'])}: "
+            f"{conformance['conforming']:,} of {conformance['cases']:,} cases "
+            f"({conformance['share'] * 100:.1f}%)"
+            + (f"; deviations: {deviations}" if deviations else "")
+        )
     handovers = process.get("handovers")
     if handovers:
         per_case = handovers["reassignments_per_case"]

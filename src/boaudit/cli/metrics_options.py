@@ -53,6 +53,7 @@ def build_options(
     benchmarks: Path | None,
     engine: EngineChoice = EngineChoice.duckdb,
     variants: int = 10,
+    expected: str | None = None,
 ) -> MetricsOptions:
     """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
     benchmarks file)."""
@@ -86,7 +87,21 @@ def build_options(
         benchmarks=_benchmarks(benchmarks),
         engine=engine.value,
         variants=variants,
+        expected=_steps(expected),
     )
+
+
+def _steps(expected: str | None) -> tuple[str, ...]:
+    """``--expected "A > B > C"`` as its activities; an empty step is a UsageError."""
+    if expected is None:
+        return ()
+    steps = tuple(step.strip() for step in expected.split(">"))
+    if not all(steps):
+        raise UsageError(
+            f"--expected {expected!r}: an empty step; write the activities in order, "
+            'separated by ">", e.g. --expected "Receive > Approve > Pay"'
+        )
+    return steps
 
 
 def _benchmarks(path: Path | None) -> tuple[Benchmark, ...] | None:
@@ -172,6 +187,16 @@ VariantsOpt = Annotated[
     ),
 ]
 
+ExpectedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--expected",
+        help='Event logs: the expected activities in order, e.g. "Receive > Approve > Pay"; '
+        "gives the share of cases that follow it and the common deviations.",
+        rich_help_panel=PANEL,
+    ),
+]
+
 
 def _received(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"metrics_options": build_options(**values)}
@@ -188,6 +213,7 @@ METRICS_OPTIONS = OptionBundle(
         option("benchmarks", BenchmarksOpt),
         option("engine", EngineOpt, EngineChoice.duckdb),
         option("variants", VariantsOpt, 10),
+        option("expected", ExpectedOpt),
     ),
     gives=("metrics_options",),
     build=_received,

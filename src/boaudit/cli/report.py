@@ -178,7 +178,16 @@ def annual_volumes(values: list[str] | None) -> dict[str, float] | None:
 @handles_errors
 @INGEST_OPTIONS
 @METRICS_OPTIONS.ordered(
-    "as_of", "by", "period", "sla", "sla_map", "hourly_rate", "benchmarks", "engine", "variants"
+    "as_of",
+    "by",
+    "period",
+    "sla",
+    "sla_map",
+    "hourly_rate",
+    "benchmarks",
+    "engine",
+    "variants",
+    "expected",
 )
 def report(
     answers: AnswersOpt = None,

@@ -39,6 +39,7 @@ METAVARS = {
     "encoding": "ENCODING",
     "error_cost": "AMOUNT",
     "events": "FILE",
+    "expected": "STEPS",
     "hourly_rate": "AMOUNT",
     "invoices": "FILE",
     "kind": "KIND",

@@ -118,7 +118,10 @@ def metrics_from_load(
 
         chosen = options or MetricsOptions()
         result = replace(
-            result, process=process_metrics(events, ProcessOptions(variants=chosen.variants))
+            result,
+            process=process_metrics(
+                events, ProcessOptions(variants=chosen.variants, expected=chosen.expected)
+            ),
         )
     short = getattr(load, "short_rows", None)
     if short:

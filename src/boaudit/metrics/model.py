@@ -81,6 +81,9 @@ class MetricsOptions:
     variants: int = 10
     """Event logs: how many of the most frequent variants the ``process`` block lists
     (``--variants``)."""
+    expected: tuple[str, ...] = ()
+    """Event logs: the expected sequence of activities for the conformance (``--expected``);
+    empty: none."""
 
 
 class RuleEvidence(Protocol):

@@ -23,7 +23,12 @@ other duration of the metrics):
   resource count once); **ping-pong** is a run sequence A, B, A (``ping_pong_share``: the
   share of the cases with a resource that have one); reassignments per case count the
   handovers of every case with a resource. Teams likewise when the log has a team;
-* ``slowest_transition``: the first bottleneck, as the evidence rules read it.
+* ``slowest_transition``: the first bottleneck, as the evidence rules read it;
+* **conformance** (``--expected "A > B > C"``): the share of cases whose sequence is exactly
+  the expected one, and the most common deviations with their cases: an expected step
+  ``skipped`` (absent from the case), ``repeated`` (more than once), ``extra`` (an activity
+  not expected) and ``out-of-order`` (the first occurrences of the expected steps the case has
+  are not in the expected order).
 """
 
 from __future__ import annotations
@@ -57,6 +62,11 @@ class ProcessOptions:
     """How many of the most frequent variants are listed (``--variants``)."""
     bottlenecks: int = 10
     """How many transitions the bottleneck ranking lists."""
+    expected: tuple[str, ...] = ()
+    """The expected sequence of activities (``--expected "A > B > C"``); empty: no
+    conformance."""
+    deviations: int = 10
+    """How many of the most common deviations the conformance lists."""
 
 
 def process_metrics(events: pa.Table, options: ProcessOptions | None = None) -> JsonObject:
@@ -204,7 +214,63 @@ class _Queries:
             "rework_by_activity": self.rework(),
             "loops": self.loops(),
             "handovers": handovers,
+            "conformance": (
+                self.conformance(options.expected, int(cases), options.deviations)
+                if options.expected
+                else None
+            ),
             "null_reasons": reasons,
+        }
+
+    def conformance(self, expected: tuple[str, ...], cases: int, top: int) -> JsonObject:
+        """How the cases follow ``expected``: exactly, or with which deviations."""
+        codes = {name: code for code, name in enumerate(self.activities)}
+        wanted = [codes.get(name, -1) for name in expected]
+        steps = ", ".join(f"({k}, {code})" for k, code in enumerate(wanted))
+        listed = "[" + ", ".join(str(code) for code in wanted) + "]"
+        self.con.execute("CREATE OR REPLACE TEMP TABLE boaudit_expected (k INTEGER, a INTEGER)")
+        self.con.execute(f"INSERT INTO boaudit_expected VALUES {steps}")
+        (conforming,) = self.rows(
+            f"SELECT count(*) FROM (SELECT c, list(a ORDER BY i) AS acts FROM {_EVENTS} "
+            f"GROUP BY c) WHERE acts = {listed}::INTEGER[]"
+        )[0]
+        found: list[tuple[str, str, int]] = []
+        for k, n in self.rows(
+            "SELECT x.k, count(DISTINCT e.c) FROM boaudit_expected x "
+            f"LEFT JOIN {_EVENTS} e ON e.a = x.a GROUP BY x.k ORDER BY x.k"
+        ):
+            if cases - int(n):
+                found.append(("skipped", expected[int(k)], cases - int(n)))
+        for k, n in self.rows(
+            "SELECT x.k, count(*) FROM (SELECT c, a, count(*) AS m FROM "
+            f"{_EVENTS} GROUP BY c, a) r JOIN boaudit_expected x ON r.a = x.a "
+            "WHERE m > 1 GROUP BY x.k ORDER BY x.k"
+        ):
+            found.append(("repeated", expected[int(k)], int(n)))
+        for a, n in self.rows(
+            f"SELECT a, count(DISTINCT c) FROM {_EVENTS} "
+            "WHERE a NOT IN (SELECT a FROM boaudit_expected) GROUP BY a ORDER BY min(i)"
+        ):
+            found.append(("extra", self.name(a), int(n)))
+        (disordered,) = self.rows(
+            "SELECT count(DISTINCT c) FROM (SELECT c, p, lag(p) OVER (PARTITION BY c ORDER BY k) "
+            "AS before FROM (SELECT e.c, x.k, min(e.i) AS p FROM "
+            f"{_EVENTS} e JOIN boaudit_expected x ON e.a = x.a GROUP BY e.c, x.k)) "
+            "WHERE before > p"
+        )[0]
+        if disordered:
+            found.append(("out-of-order", "", int(disordered)))
+        order = {"skipped": 0, "repeated": 1, "out-of-order": 2, "extra": 3}
+        found.sort(key=lambda item: (-item[2], order[item[0]]))
+        return {
+            "expected": list(expected),
+            "cases": cases,
+            "conforming": int(conforming),
+            "share": rounded(conforming / cases) if cases else None,
+            "deviations": [
+                {"deviation": kind, "activity": activity or None, "cases": n}
+                for kind, activity, n in found[:top]
+            ],
         }
 
     def variants(self, top: int, cases: int) -> JsonObject:
