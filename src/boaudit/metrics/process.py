@@ -91,7 +91,7 @@ def _codes(column: pa.ChunkedArray) -> tuple[npt.NDArray[np.int32], list[str]]:
     array = column.combine_chunks()
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array.cast(pa.string()))
-    else:
+    elif len(pc.unique(array.dictionary)) != len(array.dictionary) or array.dictionary.null_count:
         # one dictionary entry per distinct text (a dictionary may repeat a value)
         array = pc.dictionary_encode(array.dictionary_decode().cast(pa.string()))
     codes = array.indices.to_numpy(zero_copy_only=False)
