@@ -369,3 +369,31 @@ def test_real_helpdesk_conformance_to_the_main_path() -> None:
     assert listed[("skipped", "Take in charge ticket")] == 4_580 - having["Take in charge ticket"]
     assert listed[("extra", "Wait")] == having["Wait"] == 1_236
     assert listed[("repeated", "Take in charge ticket")] == 623
+
+
+def test_any_arrow_events_table_gives_the_same_block(log: Path) -> None:
+    events = load([log], "events", IngestOptions()).events
+    assert events is not None
+    expected = process_metrics(events)
+    # plain text columns, rows reversed: sorted again by case, time and file order
+    import pyarrow as pa
+
+    plain = pa.table(
+        {
+            name: (
+                events.column(name).cast(pa.string())
+                if pa.types.is_dictionary(events.schema.field(name).type)
+                else events.column(name)
+            )
+            for name in events.column_names
+        }
+    )
+    assert process_metrics(plain.take(list(reversed(range(plain.num_rows))))) == expected
+    # a dictionary that repeats a value, both entries used: one activity still
+    names = plain["activity"].to_pylist()
+    codes = [{"Receive": 3 * (i % 2), "Check": 1, "Pay": 2}[a] for i, a in enumerate(names)]
+    activity = pa.DictionaryArray.from_arrays(
+        pa.array(codes, pa.int32()), pa.array(["Receive", "Check", "Pay", "Receive"])
+    )
+    repeated = plain.set_column(plain.column_names.index("activity"), "activity", activity)
+    assert process_metrics(repeated) == expected
