@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -80,6 +81,25 @@ def _metric_block(kind: str) -> dict[str, Any]:
         "data_quality": result["data_quality"],
         "tests": result.get("tests", {}),
     }
+
+
+@cache
+def _process_block() -> dict[str, Any]:
+    """The ``process`` block of a small event log (three cases, two people handing over)."""
+    from boaudit.metrics.process import process_metrics
+
+    events = pa.table(
+        {
+            "case": pa.array([0, 0, 0, 1, 1, 2], pa.int32()),
+            "activity": ["Receive", "Check", "Pay", "Receive", "Pay", "Receive"],
+            "timestamp": pa.array(
+                [0, 3_600_000_000, 90_000_000_000, 0, 7_200_000_000, 0], pa.timestamp("us", "UTC")
+            ),
+            "resource": ["ann", "bob", "ann", "ann", "ann", "bob"],
+            "_order": pa.array(range(6), pa.int64()),
+        }
+    )
+    return {"process": process_metrics(events)}
 
 
 # --- benchmarks.toml -----------------------------------------------------------------------
@@ -252,7 +272,7 @@ RAW_RULES: list[dict[str, Any]] = _data_toml("evidence_rules.toml")["rule"]
 def test_rules_file_loads_every_rule_with_unique_ids() -> None:
     ids = [rule["id"] for rule in RAW_RULES]
     assert [rule.id for rule in load_rules()] == ids
-    assert len(set(ids)) == len(ids) == 22
+    assert len(set(ids)) == len(ids) == 25
 
 
 def test_every_rule_names_existing_pitfalls_and_leaves_none_without_rule_types() -> None:
@@ -270,6 +290,7 @@ def test_every_rule_names_existing_pitfalls_and_leaves_none_without_rule_types()
         "resources",
         "metrics",
         "security",
+        "communication",
     }
 
 
@@ -281,10 +302,11 @@ def test_rule_metric_exists_for_each_of_its_kinds(rule_id: str) -> None:
             assert set(rule.metrics) <= set(METRIC_NAMES[kind]), kind
             assert rule.metric in rule.metrics
             continue
-        value = _resolve(_metric_block(kind), rule.metric)
+        block = _process_block() if rule.metric.startswith("process.") else _metric_block(kind)
+        value = _resolve(block, rule.metric)
         if value is None and rule.metric.startswith("tests."):
             # an audit test the sample cannot run (it needs a limit): skipped, with the reason
-            test = _resolve(_metric_block(kind), rule.metric.rsplit(".", 1)[0])
+            test = _resolve(block, rule.metric.rsplit(".", 1)[0])
             assert test["status"] == "skipped" and test["reason"], rule.metric
         elif value is None:  # a metric the sample export cannot feed: null, with the reason
             reasons = _sample_metrics("tasks" if kind == "events" else kind).null_reasons

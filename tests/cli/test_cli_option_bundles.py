@@ -195,6 +195,8 @@ METRICS = [
     "--engine",
     "--test",
     "--no-tests",
+    "--variants",
+    "--expected",
 ]
 
 

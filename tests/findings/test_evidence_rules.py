@@ -102,6 +102,34 @@ def _test(test_id: str) -> Callable[[float], MetricsResult]:
     return make
 
 
+def _process(path: str, value: float) -> MetricsResult:
+    """An event-log result whose process block has ``value`` at ``path`` (below
+    ``process``), beside the figures the messages name."""
+    process: dict[str, Any] = {
+        "slowest_transition": {
+            "from": "Resolve",
+            "to": "Close",
+            "transitions": 1200,
+            "median_days": 3.25,
+            "total_days": 4000.0,
+            "share": 0.0,
+        },
+        "handovers": {
+            "resources": 90,
+            "ping_pong_cases": 7,
+            "ping_pong_share": 0.0,
+            "reassignments_per_case": {"median": 0.0, "max": 9, "cases": 100},
+        },
+    }
+    parent = process
+    *parents, last = path.split(".")
+    for part in parents:
+        parent = parent[part]
+    parent[last] = value
+    made = result("events", {"count": 100})
+    return MetricsResult(**{**made.__dict__, "process": process})
+
+
 def _provider(metric: str, overall: float) -> Callable[[float], MetricsResult]:
     def make(value: float) -> MetricsResult:
         return result(
@@ -312,6 +340,33 @@ CASES += [
         "working days need a control that someone reviews them.",
         ("security",),
     ),
+    Case(
+        "slowest-transition",
+        lambda v: _process("slowest_transition.share", v),
+        0.5,
+        0.3,
+        "Cases wait longest between 'Resolve' and 'Close': 50.0% of all the waiting between "
+        "activities (median 3.2 days, 1,200 times), the step to look at first.",
+        ("processes", "resources"),
+    ),
+    Case(
+        "handover-ping-pong",
+        lambda v: _process("handovers.ping_pong_share", v),
+        0.085,
+        0.4,
+        "8.5% of cases go back and forth between two people (A > B > A, 7 cases): hand-offs "
+        "lack what the next person needs to finish the work.",
+        ("communication",),
+    ),
+    Case(
+        "reassignments-per-case",
+        lambda v: _process("handovers.reassignments_per_case.median", v),
+        2.5,
+        0.3,
+        "Half the cases change hands 2.5 times or more (at most 9): work is passed along "
+        "rather than owned.",
+        ("communication",),
+    ),
 ]
 BY_ID = {case.rule: case for case in CASES}
 
@@ -361,6 +416,13 @@ def test_rule_beyond_full_is_capped_at_its_weight(case: Case) -> None:
 
 
 # --- details of single rules -----------------------------------------------------------------
+
+
+def test_process_rules_read_only_event_logs_with_a_process_block() -> None:
+    assert fired("slowest-transition", result("events", {"count": 100})) == []
+    made = _process("slowest_transition.share", 0.9)
+    small = MetricsResult(**{**made.__dict__, "metrics": {"count": 19}})
+    assert fired("slowest-transition", small) == []  # fewer than 20 cases
 
 
 @pytest.mark.parametrize(

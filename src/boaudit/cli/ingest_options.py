@@ -41,7 +41,8 @@ class KindChoice(StrEnum):
 SourcesArg = Annotated[
     list[str],
     typer.Argument(
-        help="Export files (CSV, TSV, .gz, XLSX, XLS, ODS), or - for stdin.", show_default=False
+        help="Export files (CSV, TSV, .gz, XLSX, XLS, ODS, Parquet, XES), or - for stdin.",
+        show_default=False,
     ),
 ]
 KindOpt = Annotated[

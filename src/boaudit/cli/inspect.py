@@ -54,6 +54,7 @@ def inspect_dict(result: LoadResult) -> JsonObject:
         "rows": result.account.to_dict(),
         "skipped": dict(result.account.skipped),
         "cases": result.cases,
+        "completion": result.completion,
         "amount_scale": dict(result.amount_scale),
         "value_problems": {
             column: {"count": count, "examples": result.value_examples.get(column, [])}
@@ -118,6 +119,9 @@ def _render_table(result: LoadResult, console: Console) -> None:
         line += " (" + ", ".join(f"{k} {v:,}" for k, v in result.account.skipped.items()) + ")"
     if result.cases is not None:
         line += f"; cases {result.cases:,}"
+    completion = result.completion
+    if completion is not None:
+        line += f", completed {completion['completed']:,}"
     console.print(line)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -77,6 +78,11 @@ def metrics(
     - tests (invoices): the audit test pack (duplicates, early payment, weekend postings,
       splits below a limit, Benford, ...), every flagged invoice with --exceptions FILE;
       parameters with --test ID.PARAM=VALUE (the README lists the tests)
+    - process (events): variants (activity sequences; top --variants with cases, share,
+      median first-to-last days), transitions between consecutive events (count, waiting
+      median, p90, total), bottlenecks (transitions by total waiting, share of all), rework
+      (cases repeating an activity), loops A>B>A, handovers between resources and teams;
+      with --expected, the share of cases following it exactly and the deviations
     A metric whose inputs are absent is null with a reason, never 0.
     """
     # Imported here: only this command computes metrics, the others need not load them.
@@ -238,6 +244,8 @@ def print_metrics(result: MetricsResult, console: Console) -> None:
         console.print(trend)
     if result.tests:
         _print_tests(result, console)
+    if result.process:
+        _print_process(result.process, console)
     if result.evidence:
         evidence = Table(title="evidence", title_justify="left")
         for heading in ("pitfall", "severity", "finding"):
@@ -271,3 +279,66 @@ def _print_tests(result: MetricsResult, console: Console) -> None:
         amounts = ", ".join(f"{v:,.2f} {c}" for c, v in entry["amount"].items())
         tests.add_row(test_id, f"{entry['flagged']:,}", amounts, entry["flags"])
     console.print(tests)
+
+
+_SHOWN = 5
+"""Variants and bottlenecks shown in the table (the JSON document has them all)."""
+
+
+def _print_process(process: Mapping[str, Any], console: Console) -> None:
+    """The short process section: the top variants and the slowest transitions."""
+    from rich.table import Table
+
+    variants = process["variants"]
+    table = Table(
+        title=f"process: {variants['distinct']:,} variants over {process['cases']:,} cases "
+        f"(durations in {process['clock']} days)",
+        title_justify="left",
+    )
+    for heading in ("variant", "cases", "share", "cumulative", "median days"):
+        table.add_column(heading)
+    for variant in variants["top"][:_SHOWN]:
+        table.add_row(
+            " > ".join(variant["activities"]),
+            f"{variant['cases']:,}",
+            f"{variant['share'] * 100:.1f}%",
+            f"{variant['cumulative_share'] * 100:.1f}%",
+            _value(variant["median_days"]),
+        )
+    console.print(table)
+    slow = Table(title="bottlenecks: waiting time between activities", title_justify="left")
+    for heading in ("from > to", "count", "median days", "total days", "share"):
+        slow.add_column(heading)
+    for item in process["bottlenecks"][:_SHOWN]:
+        share = item["share"]
+        slow.add_row(
+            f"{item['from']} > {item['to']}",
+            f"{item['count']:,}",
+            _value(item["median_days"]),
+            _value(item["total_days"]),
+            f"{share * 100:.1f}%" if isinstance(share, float) else "n/a",
+        )
+    console.print(slow)
+    conformance = process.get("conformance")
+    if conformance:
+        deviations = "; ".join(
+            f"{d['deviation']} {d['activity']} {d['cases']:,}"
+            if d["activity"]
+            else f"{d['deviation']} {d['cases']:,}"
+            for d in conformance["deviations"][:_SHOWN]
+        )
+        console.print(
+            f"conformance to {' > '.join(conformance['expected'])}: "
+            f"{conformance['conforming']:,} of {conformance['cases']:,} cases "
+            f"({conformance['share'] * 100:.1f}%)"
+            + (f"; deviations: {deviations}" if deviations else "")
+        )
+    handovers = process.get("handovers")
+    if handovers:
+        per_case = handovers["reassignments_per_case"]
+        console.print(
+            f"handovers between resources {handovers['resources']:,}"
+            + (f", between teams {handovers['teams']:,}" if handovers["teams"] is not None else "")
+            + f"; ping-pong in {handovers['ping_pong_cases']:,} cases; reassignments per case "
+            f"median {_value(per_case['median'])}, max {_value(per_case['max'])}"
+        )

@@ -54,6 +54,8 @@ def build_options(
     engine: EngineChoice = EngineChoice.duckdb,
     test: list[str] | None = None,
     no_tests: bool = False,
+    variants: int = 10,
+    expected: str | None = None,
 ) -> MetricsOptions:
     """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
     benchmarks file)."""
@@ -88,6 +90,8 @@ def build_options(
         as_of=as_of,
         benchmarks=_benchmarks(benchmarks),
         engine=engine.value,
+        variants=variants,
+        expected=_steps(expected),
     )
 
 
@@ -104,6 +108,19 @@ def _test_params(values: list[str]) -> dict[str, dict[str, Any]]:
     except UsageError as exc:
         raise UsageError(f"--test: {exc.message.removeprefix('tests: ')}") from None
     return given
+
+
+def _steps(expected: str | None) -> tuple[str, ...]:
+    """``--expected "A > B > C"`` as its activities; an empty step is a UsageError."""
+    if expected is None:
+        return ()
+    steps = tuple(step.strip() for step in expected.split(">"))
+    if not all(steps):
+        raise UsageError(
+            f"--expected {expected!r}: an empty step; write the activities in order, "
+            'separated by ">", e.g. --expected "Receive > Approve > Pay"'
+        )
+    return steps
 
 
 def _benchmarks(path: Path | None) -> tuple[Benchmark, ...] | None:
@@ -179,6 +196,25 @@ EngineOpt = Annotated[
         rich_help_panel=PANEL,
     ),
 ]
+VariantsOpt = Annotated[
+    int,
+    typer.Option(
+        "--variants",
+        min=1,
+        help="Event logs: how many of the most frequent variants (activity sequences) to list.",
+        rich_help_panel=PANEL,
+    ),
+]
+
+ExpectedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--expected",
+        help='Event logs: the expected activities in order, e.g. "Receive > Approve > Pay"; '
+        "gives the share of cases that follow it and the common deviations.",
+        rich_help_panel=PANEL,
+    ),
+]
 
 TestOpt = Annotated[
     list[str] | None,
@@ -216,6 +252,8 @@ METRICS_OPTIONS = OptionBundle(
         option("engine", EngineOpt, EngineChoice.duckdb),
         option("test", TestOpt),
         option("no_tests", NoTestsOpt, False),
+        option("variants", VariantsOpt, 10),
+        option("expected", ExpectedOpt),
     ),
     gives=("metrics_options",),
     build=_received,

@@ -188,6 +188,8 @@ def annual_volumes(values: list[str] | None) -> dict[str, float] | None:
     "engine",
     "test",
     "no_tests",
+    "variants",
+    "expected",
 )
 def report(
     answers: AnswersOpt = None,

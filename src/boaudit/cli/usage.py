@@ -40,6 +40,7 @@ METAVARS = {
     "error_cost": "AMOUNT",
     "events": "FILE",
     "exceptions": "FILE",
+    "expected": "STEPS",
     "hourly_rate": "AMOUNT",
     "invoices": "FILE",
     "kind": "KIND",
@@ -62,6 +63,7 @@ METAVARS = {
     "tasks": "FILE",
     "test": "ID.PARAM=VALUE",
     "title": "TEXT",
+    "variants": "K",
     "write_map": "FILE",
 }
 """The value a user types after each option (or as each argument), by parameter name."""

@@ -53,7 +53,8 @@ class Rule(BaseModel):
     kinds: tuple[Literal["tasks", "invoices", "events"], ...] = ("tasks", "invoices", "events")
     """Kinds of data it applies to."""
     metric: str
-    """Dotted path of the metric it reads (``data_quality.`` paths read the data quality)."""
+    """Dotted path of the metric it reads (``data_quality.`` paths read the data quality,
+    ``process.`` paths the process block of event logs)."""
     group_column: str | None = None
     """Evaluate per group of this column instead of over all items."""
     exclude_groups: str | None = None
@@ -138,6 +139,18 @@ def _parent(block: Mapping[str, Any], path: str) -> dict[str, Any]:
     }
 
 
+def _overall(result: MetricsResult) -> dict[str, Any]:
+    """What a rule reads over all items: the metrics, ``data_quality``, the audit tests'
+    results (``tests.ID.share``, ``tests.ID.flagged``) and, for event logs, ``process``."""
+    process = {"process": result.process} if result.process is not None else {}
+    return {
+        **result.metrics,
+        "data_quality": result.data_quality,
+        "tests": result.tests,
+        **process,
+    }
+
+
 def _blocks(
     rule: Rule, result: MetricsResult
 ) -> list[tuple[tuple[str, str] | None, Mapping[str, Any]]]:
@@ -151,12 +164,6 @@ def _blocks(
         for label, metrics in groups.items()
         if not (exclude and exclude.search(label))
     ]
-
-
-def _overall(result: MetricsResult) -> dict[str, Any]:
-    """What rules over all items read: the metrics, ``data_quality``, and the audit tests'
-    results (``tests.ID.share``, ``tests.ID.flagged``)."""
-    return {**result.metrics, "data_quality": result.data_quality, "tests": result.tests}
 
 
 def _severity(rule: Rule, value: float) -> float:

@@ -19,7 +19,12 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from boaudit.document import JsonObject
 from boaudit.errors import InputDataError, UsageError
 from boaudit.ingest.accounting import QuarantinedRow, RowAccount
-from boaudit.ingest.events import collapse_events, collapse_updates
+from boaudit.ingest.events import (
+    case_events,
+    collapse_events,
+    collapse_updates,
+    completion_summary,
+)
 from boaudit.ingest.mapping import (
     REQUIRED,
     SCHEMAS,
@@ -97,6 +102,12 @@ class LoadResult:
     "fields", "of"}}``, or None when every row has them all."""
     map_text: str = ""
     """The mapping as a ``--map`` file (what ``--write-map`` writes)."""
+    events: pa.Table | None = None
+    """Events only: the accepted events (:func:`boaudit.ingest.events.case_events`: integer
+    ``case`` codes, the rows of :attr:`frame`, sorted by case, timestamp and file order)."""
+    completion: JsonObject | None = None
+    """Events only: how the cases met the completion patterns
+    (:func:`boaudit.ingest.events.completion_summary`)."""
 
     @property
     def column_types(self) -> dict[str, str]:
@@ -786,14 +797,20 @@ def load(
     release_memory()
     read = sum(table.read for table in tables)
     cases: int | None = None
+    completion: JsonObject | None = None
+    events: pa.Table | None = None
     if final_kind == "events":
         accepted = len(frame)
         if on_progress is not None:
             on_progress(f"collapsing {accepted:,} events into cases")
         tasks = collapse_events(frame, options.completion_patterns)
+        events = case_events(frame, tasks["task_id"])
         frame = _tasks_frame(tasks)
         cases = len(frame)
         notes.append(f"{accepted:,} events collapsed into {cases:,} cases")
+        completion = completion_summary(tasks, options.completion_patterns)
+        if completion["reason"]:
+            notes.append(str(completion["reason"]))
     else:
         if final_kind == "tasks":
             frame, dropped = collapse_updates(frame, "updated_at" in mappings[0].positions)
@@ -824,6 +841,8 @@ def load(
         cases=cases,
         map_text=render_map(first, detected[0].source),
         short_rows=_short_rows(tables),
+        completion=completion,
+        events=events,
     )
 
 

@@ -60,6 +60,7 @@ def compute_metrics(
     value_problems: Mapping[str, int] | None = None,
     notes: Sequence[str] = (),
     backend: Backend | None = None,
+    completion: Mapping[str, Any] | None = None,
 ) -> MetricsResult:
     """Compute every metric of DESIGN.md section 4 for ``kind`` over a canonical ``frame``.
 
@@ -67,9 +68,10 @@ def compute_metrics(
     empty make their metrics null with a reason. ``sources``, ``rows``, ``columns``,
     ``value_problems`` and ``notes`` describe how the frame was loaded and are passed through
     to the result (``rows`` defaults to every row accepted). ``backend`` is where the work runs
-    (DuckDB in-process by default). Raises :class:`UsageError` for a ``by`` column the frame
-    does not have or a bad ``as_of``, :class:`InputDataError` for a frame without the kind's
-    required columns.
+    (DuckDB in-process by default). ``completion`` (events) is the loader's completion summary:
+    when no case completed, its reason replaces "no completed_at column" in the null reasons.
+    Raises :class:`UsageError` for a ``by`` column the frame does not have or a bad ``as_of``,
+    :class:`InputDataError` for a frame without the kind's required columns.
     """
     from boaudit.metrics.backends import arrow_table, engine_backend
 
@@ -87,6 +89,7 @@ def compute_metrics(
             columns=dict(columns) if columns is not None else columns_of(frame),
             value_problems=value_problems,
             notes=notes,
+            completion=completion,
         )
     finally:
         if owned:
@@ -107,7 +110,19 @@ def metrics_from_load(
         value_problems=load.value_problems,
         notes=load.notes,
         backend=backend,
+        completion=getattr(load, "completion", None),
     )
+    events = getattr(load, "events", None)
+    if load.kind == "events" and events is not None:
+        from boaudit.metrics.process import ProcessOptions, process_metrics
+
+        chosen = options or MetricsOptions()
+        result = replace(
+            result,
+            process=process_metrics(
+                events, ProcessOptions(variants=chosen.variants, expected=chosen.expected)
+            ),
+        )
     short = getattr(load, "short_rows", None)
     if short:
         # Rows the export wrote with fewer fields than its header: kept, and counted here.
@@ -126,6 +141,7 @@ def compute_table(
     columns: Mapping[str, str],
     value_problems: Mapping[str, int] | None = None,
     notes: Sequence[str] = (),
+    completion: Mapping[str, Any] | None = None,
 ) -> MetricsResult:
     """Compute every metric over a canonical table (Arrow, or a table of ``backend``)."""
     from boaudit.metrics import registry
@@ -152,6 +168,7 @@ def compute_table(
         from boaudit.metrics.audit_tests import run_tests
 
         tested = run_tests(canonical, backend, facts, work.as_of, options.tests)
+    _completion_reasons(work, completion)
     kept = {
         work_module.POSITION,
         *(c for c in work.table.columns if c.startswith(("w_", "c_"))),
@@ -214,6 +231,18 @@ def compute_table(
         test_population=tested.population.to_dict() if tested and tested.population else None,
         exceptions=tested.exceptions if tested else (),
     )
+
+
+def _completion_reasons(work: Work, completion: Mapping[str, Any] | None) -> None:
+    """Events where no case completed: the metrics null for want of a completion say why (an
+    event log has no completed_at column; its completions come from the activities)."""
+    reason = (completion or {}).get("reason")
+    if work.kind != "events" or not reason:
+        return
+    absent = f"no {work.roles.end} column in the export"
+    for name, said in work.reasons.items():
+        if said == absent:
+            work.reasons[name] = str(reason)
 
 
 def _iso(stamp: dt.datetime) -> str:

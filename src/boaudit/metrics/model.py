@@ -83,6 +83,12 @@ class MetricsOptions:
     ``--test ID.param=value``); the rest keep their defaults."""
     audit_tests: bool = True
     """Run the accounts-payable test pack on invoices (``--no-tests`` turns it off)."""
+    variants: int = 10
+    """Event logs: how many of the most frequent variants the ``process`` block lists
+    (``--variants``)."""
+    expected: tuple[str, ...] = ()
+    """Event logs: the expected sequence of activities for the conformance (``--expected``);
+    empty: none."""
 
 
 class RuleEvidence(Protocol):
@@ -156,6 +162,9 @@ class MetricsResult:
     exceptions: tuple[Any, ...] = ()
     """Invoices: every flagged invoice of every test, ranked by score (the ``--exceptions``
     file; only the first 20 of each test are in the JSON document)."""
+    process: Mapping[str, Any] | None = None
+    """Event logs: variants, transitions, bottlenecks, rework and handovers
+    (:mod:`boaudit.metrics.process`); None when the events were not kept."""
     schema_version: int = SCHEMA_VERSION
     """Version of :meth:`to_dict`'s shape."""
 
@@ -187,6 +196,7 @@ class MetricsResult:
                 if self.kind == "invoices" and self.test_population is not None
                 else {}
             ),
+            **({"process": _plain(self.process)} if self.kind == "events" else {}),
         }
 
 

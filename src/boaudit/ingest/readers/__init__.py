@@ -19,7 +19,8 @@ Nothing is guessed silently:
 
 The package's modules: :mod:`~boaudit.ingest.readers.source` (bytes in: paths, stdin, gzip,
 the size limit, the format sniffed), :mod:`~boaudit.ingest.readers.csv` (delimited text),
-:mod:`~boaudit.ingest.readers.workbook` (workbooks), :mod:`~boaudit.ingest.readers.table` (the
+:mod:`~boaudit.ingest.readers.workbook` (workbooks), :mod:`~boaudit.ingest.readers.xes` (XES
+event logs, streamed and defused), :mod:`~boaudit.ingest.readers.table` (the
 raw table, header detection and the tail every reader ends with) and
 :mod:`~boaudit.ingest.readers.dispatch` (:func:`read_source`, which hands a source to a reader).
 """

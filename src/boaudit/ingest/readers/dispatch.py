@@ -20,6 +20,7 @@ from boaudit.ingest.readers.source import (
 )
 from boaudit.ingest.readers.table import RawTable
 from boaudit.ingest.readers.workbook import read_workbook_bytes
+from boaudit.ingest.readers.xes import is_xes_name, looks_like_xes, read_xes_bytes, read_xes_file
 
 Progress = Callable[[str], None]
 """Called with a message at each step. A callback that also has a ``read_bytes(source, done,
@@ -58,6 +59,10 @@ def read_source(
             table = read_parquet_bytes(read_path(path, where, limits), where, options)
             _progress(on_progress, f"read {table.read:,} rows from {where}")
             return table
+        if is_xes_name(where):
+            table = read_xes_file(path, where, limits)
+            _progress(on_progress, f"read {table.read:,} events from {where}")
+            return table
         track = getattr(on_progress, "read_bytes", None)
         on_bytes = None if track is None else (lambda done, total: track(where, done, total))
         streamed = read_csv_file(path, where, options, on_bytes)
@@ -76,6 +81,10 @@ def read_source(
     if is_parquet(data, suffix):
         table = read_parquet_bytes(data, where, options)
         _progress(on_progress, f"read {table.read:,} rows from {where}")
+        return table
+    if looks_like_xes(data):
+        table = read_xes_bytes(data, where, limits, compression)
+        _progress(on_progress, f"read {table.read:,} events from {where}")
         return table
     fmt = sniff_format(data, suffix)
     if fmt == "csv" and suffix in WORKBOOK_SUFFIXES:

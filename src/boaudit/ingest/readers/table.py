@@ -29,7 +29,7 @@ class SourceInfo:
     source: str
     """The file name as given (``-`` for stdin)."""
     format: str
-    """``csv``, ``xlsx``, ``xls``, ``xlsb`` or ``ods``."""
+    """``csv``, ``xlsx``, ``xls``, ``xlsb``, ``ods``, ``parquet`` or ``xes``."""
     encoding: str | None = None
     """Text encoding (CSV only)."""
     delimiter: str | None = None
