@@ -34,6 +34,7 @@ from boaudit.errors import UsageError
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
+    import pandas as pd
 
     from boaudit.metrics.backends import Backend
     from boaudit.metrics.work import Facts
@@ -208,7 +209,7 @@ class TestResults:
 
     results: Mapping[str, JsonObject]
     population: Population | None
-    exceptions: tuple[Exception_, ...]
+    exceptions: Sequence[Exception_]
 
     def to_dict(self) -> JsonObject:
         return dict(self.results)
@@ -1188,7 +1189,7 @@ def run_tests(
     """Every test of the pack over a canonical invoices table."""
     params = resolve_params(overrides)
     if not facts.available("amount") or not facts.available("invoice_id"):
-        return TestResults({}, None, ())
+        return TestResults({}, None, [])
     table = backend.materialise(build_table(canonical, facts))
     pop = population(table, backend)
     ctx = Context(table, backend, facts, as_of, pop.tested)
@@ -1208,40 +1209,39 @@ def run_tests(
             continue
         outcomes[test.id] = test.run(ctx, params[test.id])
     details = _details(ctx, outcomes)
-    exceptions: list[Exception_] = []
-    results: dict[str, JsonObject] = {}
-    for test in TESTS:
-        outcome = outcomes[test.id]
-        found = _exceptions(test, outcome, details)
-        found.sort(key=lambda x: (-x.score, x.source or "", x.row or 0))
-        exceptions.extend(found)
-        results[test.id] = _result(test, outcome, params[test.id], found)
-    exceptions.sort(key=lambda x: (-x.score, x.test, x.source or "", x.row or 0))
-    return TestResults(results, pop, tuple(exceptions))
+    ranked = {test.id: _Ranked(test, outcomes[test.id], details) for test in TESTS}
+    results = {
+        test.id: _result(test, outcomes[test.id], params[test.id], ranked[test.id])
+        for test in TESTS
+    }
+    return TestResults(results, pop, Exceptions(tuple(ranked.values())))
 
 
-def _details(ctx: Context, outcomes: Mapping[str, Outcome]) -> dict[int, _Invoice]:
+_DETAIL_COLUMNS = (
+    "invoice_id",
+    "vendor",
+    "invoice_date",
+    "amount",
+    "currency",
+    "status",
+    "_source",
+    "_row",
+)
+
+
+def _details(ctx: Context, outcomes: Mapping[str, Outcome]) -> pd.DataFrame:
+    """The flagged invoices' own fields, one row per position (the frame's index), in one
+    query joined on the positions (never a literal list in the query)."""
+    import pandas as pd
+
     positions = sorted({p for o in outcomes.values() for g in o.groups for p in g.members})
-    if not positions:
-        return {}
     t = ctx.table
-    columns = [
-        c
-        for c in (
-            "invoice_id",
-            "vendor",
-            "invoice_date",
-            "amount",
-            "currency",
-            "status",
-            "_source",
-            "_row",
-        )
-        if c in t.columns
-    ]
+    columns = [c for c in _DETAIL_COLUMNS if c in t.columns]
+    if not positions:
+        return pd.DataFrame(columns=[POS, *columns]).set_index(POS)
     wanted = _positions(ctx, positions)
-    rows = ctx.rows(t.inner_join(wanted, POS).select(POS, *columns))
-    return {int(row[POS]): _invoice(row) for row in rows}
+    frame = ctx.backend.frame(t.inner_join(wanted, POS).select(POS, *columns))
+    return frame.set_index(POS).sort_index()
 
 
 def _positions(ctx: Context, positions: Sequence[int]) -> ir.Table:
@@ -1252,99 +1252,170 @@ def _positions(ctx: Context, positions: Sequence[int]) -> ir.Table:
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    return str(value)
 
 
-@dataclass(frozen=True)
-class _Invoice:
-    """What an exception says of its invoice, converted once however many tests flag it."""
+class _Ranked:
+    """One test's flags as arrays (position, group, money, score), ranked; the exceptions
+    themselves are built only when asked for (the examples, the exceptions file)."""
 
-    vendor: str | None
-    number: str | None
-    date: str | None
-    amount: float | None
-    currency: str | None
-    status: str | None
-    source: str | None
-    row: int | None
+    def __init__(self, test: AuditTest, outcome: Outcome, details: pd.DataFrame) -> None:
+        import numpy as np
 
-    @property
-    def name(self) -> str:
-        return f"{self.number} (row {self.row})"
+        self.test = test
+        self.groups = outcome.groups
+        self.details = details
+        sizes = [len(g.members) for g in outcome.groups]
+        self.positions = np.fromiter(
+            (p for g in outcome.groups for p in g.members), dtype=np.int64, count=sum(sizes)
+        )
+        self.group_of = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        if len(self.positions):
+            amounts = details["amount"].reindex(self.positions).to_numpy(dtype=np.float64)
+        else:
+            amounts = np.zeros(0)
+        money = amounts.copy()
+        start = 0
+        for group, size in zip(outcome.groups, sizes, strict=True):
+            if group.money:
+                for row in range(start, start + size):
+                    money[row] = group.money.get(int(self.positions[row]), money[row])
+            start += size
+        self.amounts = amounts
+        self.money = money
+        # ranked on the exact product; each exception shows it rounded to cents
+        self.scores = test.weight * np.abs(np.nan_to_num(money))
+        sources = (
+            details["_source"].reindex(self.positions).astype("str").to_numpy()
+            if "_source" in details.columns and len(self.positions)
+            else np.full(len(self.positions), "")
+        )
+        rows_ = (
+            details["_row"].reindex(self.positions).to_numpy(dtype=np.float64)
+            if "_row" in details.columns and len(self.positions)
+            else np.zeros(len(self.positions))
+        )
+        self.order = np.lexsort((np.nan_to_num(rows_), sources, -self.scores))
 
+    def __len__(self) -> int:
+        return len(self.positions)
 
-def _invoice(row: Mapping[str, Any]) -> _Invoice:
-    date = row.get("invoice_date")
-    return _Invoice(
-        vendor=_text(row.get("vendor")),
-        number=_text(row.get("invoice_id")),
-        date=date.date().isoformat() if isinstance(date, dt.datetime) else _text(date),
-        amount=None if row.get("amount") is None else float(row["amount"]),
-        currency=_text(row.get("currency")),
-        status=_text(row.get("status")),
-        source=_text(row.get("_source")),
-        row=None if row.get("_row") is None else int(row["_row"]),
-    )
+    def amount_by_currency(self) -> dict[str, float]:
+        import pandas as pd
 
+        if not len(self.positions):
+            return {}
+        currency: Any = [""] * len(self.positions)
+        if "currency" in self.details.columns:
+            text = self.details["currency"].reindex(self.positions).astype("str").str.strip()
+            currency = text.str.upper().fillna("").to_numpy()
+        frame = pd.DataFrame({"c": currency, "a": self.amounts})
+        frame["c"] = frame["c"].where(~frame["c"].isin(["", "NAN", "<NA>", "NONE"]), "(none)")
+        sums = frame.groupby("c", sort=True)["a"].sum(min_count=1)
+        return {str(k): round(float(v), 2) for k, v in sums.items() if v == v}
 
-def _exceptions(
-    test: AuditTest, outcome: Outcome, details: Mapping[int, _Invoice]
-) -> list[Exception_]:
-    found = []
-    for group in outcome.groups:
-        size = len(group.members)
+    def exception(self, index: int) -> Exception_:
+        """The ``index``-th exception in rank order."""
+        at = int(self.order[index])
+        position = int(self.positions[at])
+        group = self.groups[int(self.group_of[at])]
+        row = self.details.loc[position]
         # the first others only: a group of n invoices must not cost n x n names
-        head = group.members[: GROUP_LISTED + 1]
-        for position in group.members:
-            invoice = details[position]
-            money = group.money.get(position) if group.money else invoice.amount
-            named = [details[o].name for o in head if o != position][:GROUP_LISTED]
-            if size - 1 > GROUP_LISTED:
-                named.append(f"and {size - 1 - GROUP_LISTED:,} more")
-            found.append(
-                Exception_(
-                    test=test.id,
-                    score=round(test.weight * abs(money or 0.0), 2),
-                    vendor=invoice.vendor,
-                    number=invoice.number,
-                    date=invoice.date,
-                    amount=invoice.amount,
-                    currency=invoice.currency,
-                    status=invoice.status,
-                    money=None if money is None else round(money, 2),
-                    detail=group.detail,
-                    group=tuple(named),
-                    source=invoice.source,
-                    row=invoice.row,
-                )
-            )
-    return found
+        size = len(group.members)
+        head = [o for o in group.members[: GROUP_LISTED + 1] if o != position][:GROUP_LISTED]
+        named = [f"{_text(self.details.at[o, 'invoice_id'])} (row {self._row(o)})" for o in head]
+        if size - 1 > GROUP_LISTED:
+            named.append(f"and {size - 1 - GROUP_LISTED:,} more")
+        date = row.get("invoice_date")
+        money = float(self.money[at])
+        amount = float(self.amounts[at])
+        return Exception_(
+            test=self.test.id,
+            score=round(float(self.scores[at]), 2),
+            vendor=_text(row.get("vendor")),
+            number=_text(row.get("invoice_id")),
+            date=date.date().isoformat() if isinstance(date, dt.datetime) else _text(date),
+            amount=None if math.isnan(amount) else amount,
+            currency=_text(row.get("currency")),
+            status=_text(row.get("status")),
+            money=None if math.isnan(money) else round(money, 2),
+            detail=group.detail,
+            group=tuple(named),
+            source=_text(row.get("_source")),
+            row=self._row(position),
+        )
+
+    def _row(self, position: int) -> int | None:
+        if "_row" not in self.details.columns:
+            return None
+        value: Any = self.details.at[position, "_row"]
+        text = _text(value)
+        return None if text is None else int(float(text))
+
+    def top(self, count: int) -> list[Exception_]:
+        return [self.exception(i) for i in range(min(count, len(self)))]
+
+
+class Exceptions(Sequence[Exception_]):
+    """Every exception of every test, ranked by score (then test, source and row); built one
+    at a time as they are read, so a million flags cost arrays, not a million objects."""
+
+    def __init__(self, ranked: tuple[_Ranked, ...]) -> None:
+        import numpy as np
+
+        self._ranked = ranked
+        tests, within, keys = [], [], []
+        for number, item in enumerate(ranked):
+            tests.append(np.full(len(item), number, dtype=np.int64))
+            within.append(np.arange(len(item), dtype=np.int64))
+            keys.append(item.scores[item.order] if len(item) else np.zeros(0))
+        self._test = np.concatenate(tests) if tests else np.zeros(0, dtype=np.int64)
+        self._within = np.concatenate(within) if within else np.zeros(0, dtype=np.int64)
+        scores = np.concatenate(keys) if keys else np.zeros(0)
+        ids: Any = np.array([ranked[t].test.id for t in self._test]) if len(self._test) else []
+        # within one test the order is already by score, source and row
+        self._order: Any = np.lexsort((self._within, ids, -scores)) if len(scores) else []
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        at = int(self._order[index])
+        return self._ranked[int(self._test[at])].exception(int(self._within[at]))
+
+    def of(self, test_id: str) -> list[Exception_]:
+        """One test's exceptions, in rank order."""
+        item = next(r for r in self._ranked if r.test.id == test_id)
+        return item.top(len(item))
 
 
 def _result(
-    test: AuditTest, outcome: Outcome, params: Mapping[str, Any], found: Sequence[Exception_]
+    test: AuditTest, outcome: Outcome, params: Mapping[str, Any], ranked: _Ranked
 ) -> JsonObject:
-    amounts: dict[str, float] = {}
-    for item in found:
-        if item.amount is not None:
-            key = (
-                item.currency.strip().upper()
-                if item.currency and item.currency.strip()
-                else "(none)"
-            )
-            amounts[key] = amounts.get(key, 0.0) + item.amount
+    tested = outcome.tested
     result: JsonObject = {
         "status": "skipped" if outcome.skipped else "ran",
         "flags": test.flags,
         "params": dict(params),
         "weight": test.weight,
-        "tested": outcome.tested,
-        "flagged": len(found),
+        "tested": tested,
+        "flagged": len(ranked),
         "groups": len(outcome.groups),
-        "amount": {k: round(v, 2) for k, v in sorted(amounts.items())},
-        "share": round(len(found) / outcome.tested, 6) if outcome.tested else None,
+        "amount": ranked.amount_by_currency(),
+        "share": round(len(ranked) / tested, 6) if tested else None,
         **outcome.extra,
-        "examples": [item.to_dict() for item in found[:20]],
+        "examples": [item.to_dict() for item in ranked.top(20)],
     }
     if outcome.skipped:
         result["reason"] = outcome.skipped

@@ -7,7 +7,7 @@ Every result is a frozen dataclass whose ``to_dict()`` gives the JSON contract o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NewType, Protocol
 
@@ -159,7 +159,7 @@ class MetricsResult:
     test_population: Mapping[str, Any] | None = None
     """Invoices: which invoices the duplicate and payment tests looked at, and which they left
     out (cancelled, credit notes, reversed)."""
-    exceptions: tuple[Any, ...] = ()
+    exceptions: Sequence[Any] = ()
     """Invoices: every flagged invoice of every test, ranked by score (the ``--exceptions``
     file; only the first 20 of each test are in the JSON document)."""
     process: Mapping[str, Any] | None = None
