@@ -411,12 +411,12 @@ def test_seed_sections_ask_about_the_pitfalls_the_taxonomy_names_there(
 
 
 @pytest.mark.parametrize("questionnaire_id", bundled_ids())
-def test_rubric_anchors_are_three_different_answers(questionnaire_id: str) -> None:
+def test_rubric_anchors_are_five_different_answers(questionnaire_id: str) -> None:
     for question in load_bundled(questionnaire_id).questions:
         anchors = question.rubric.as_dict()
-        assert list(anchors) == ["1", "3", "5"]
+        assert list(anchors) == ["1", "2", "3", "4", "5"]
         texts = {normalise(text) for text in anchors.values()}
-        assert len(texts) == 3, question.id
+        assert len(texts) == 5, question.id
         assert all(len(text.split()) >= 4 for text in anchors.values()), question.id
         assert normalise(question.text) not in texts
 

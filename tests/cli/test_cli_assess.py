@@ -229,6 +229,12 @@ def test_template_xlsx_round_trip(tmp_path: Path) -> None:
     full = load_bundled("full")
     assert sheet.max_row == 1 + len(full.questions)
     assert sheet.cell(row=2, column=5).value == full.questions[0].text
+    anchors = [f"{key} looks like" for key in "12345"]
+    first_anchor = header.index("1 looks like")
+    assert header[first_anchor : first_anchor + 5] == anchors
+    assert [
+        sheet.cell(row=2, column=first_anchor + 1 + offset).value for offset in range(5)
+    ] == list(full.questions[0].rubric.as_dict().values())
     # Fill: Ana answers 2 everywhere, Ben 4 everywhere but n/a on the first question.
     for row in range(2, sheet.max_row + 1):
         sheet.cell(row=row, column=answer_col).value = 2

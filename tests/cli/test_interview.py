@@ -47,6 +47,14 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
 
     child = spawn(*base)
     child.expect_exact("Question 1 of 9")
+    for line in (
+        "1 = Nothing written",
+        "2 = One or two written",
+        "3 = Some written",
+        "4 = Most written, some out of date",
+        "5 = All written and current",
+    ):
+        child.expect_exact(line)  # all five anchors, in order
     answer(child, "3", "written but old")
     child.expect_exact("Question 2 of 9")
     child.expect_exact("Answer [")

@@ -55,7 +55,7 @@ def interview(
 ) -> None:
     """Run an interview in the terminal; every answer is saved the moment it is given.
 
-    Each question shows its guidance and what answers 1, 3 and 5 look like. Type 1 to 5 or
+    Each question shows its guidance and what each answer 1 to 5 looks like. Type 1 to 5 or
     n/a, '?' for more help, 'b' to go back, 's' to skip for now, 'q' to stop. The answers go to
     a long-format CSV that 'boaudit assess' reads; running the same command again resumes at
     the first unanswered question. Without a terminal, use 'boaudit template' instead.
@@ -154,7 +154,7 @@ def _header(console: Console, questionnaire: Questionnaire, question: Question, 
     console.print(question.text, style="bold", markup=False)
     console.print(f"Guidance: {question.guidance}", style="dim", markup=False)
     rubric = question.rubric.as_dict()
-    for key in ("1", "3", "5"):
+    for key in sorted(rubric):
         console.print(f"  {key} = {rubric[key]}", markup=False)
 
 
@@ -181,8 +181,8 @@ def _ask(console: Console, sheet: InterviewFile, index: int) -> None:
             pitfall = load_taxonomy().get(question.pitfall)
             console.print(f"{pitfall.title}: {pitfall.description}", markup=False)
             console.print(
-                "1 = the mistake is fully present, 5 = best practice; 2 and 4 sit between the "
-                "rubric lines; n/a = does not apply here (left out of the score).",
+                "1 = the mistake is fully present, 5 = best practice; pick the rubric line "
+                "closest to what you heard; n/a = does not apply here (left out of the score).",
                 markup=False,
             )
             continue

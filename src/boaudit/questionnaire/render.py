@@ -10,7 +10,7 @@ from typing import Any
 
 from boaudit.document import JsonObject
 from boaudit.fileio import csv_text, dumps_json
-from boaudit.questionnaire.models import Questionnaire
+from boaudit.questionnaire.models import RUBRIC_KEYS, Questionnaire
 from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.taxonomy import load_taxonomy
 
@@ -100,7 +100,7 @@ def questionnaire_markdown(questionnaire: Questionnaire) -> str:
                 "",
                 f"*Guidance:* {md_escape(q.guidance)}",
                 "",
-                *(f"- **{key}**: {md_escape(rubric[key])}" for key in ("1", "3", "5")),
+                *(f"- **{key}**: {md_escape(rubric[key])}" for key in RUBRIC_KEYS),
             ]
     return "\n".join(lines) + "\n"
 

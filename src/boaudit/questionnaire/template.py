@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boaudit.fileio import csv_text
-from boaudit.questionnaire.models import Questionnaire
+from boaudit.questionnaire.models import RUBRIC_KEYS, Questionnaire
 from boaudit.taxonomy import load_taxonomy
 from boaudit.xlsxio import cell_at, write_cell, xml_text
 
@@ -31,9 +31,11 @@ SHEET_COLUMNS = (
     ("question_id", 14),
     ("question", 60),
     ("guidance", 45),
-    ("1 looks like", 30),
-    ("3 looks like", 30),
-    ("5 looks like", 30),
+    ("1 looks like", 28),
+    ("2 looks like", 28),
+    ("3 looks like", 28),
+    ("4 looks like", 28),
+    ("5 looks like", 28),
     ("answer", 9),
     ("comment", 40),
 )
@@ -120,9 +122,7 @@ def _answer_sheet(sheet: Worksheet, questionnaire: Questionnaire, respondent: st
                 question.id,
                 question.text,
                 question.guidance,
-                rubric["1"],
-                rubric["3"],
-                rubric["5"],
+                *(rubric[key] for key in RUBRIC_KEYS),
             )
             for column, value in enumerate(values, start=1):
                 cell = cell_at(sheet, row, column)
@@ -169,7 +169,7 @@ def _instructions(sheet: Worksheet, questionnaire: Questionnaire) -> None:
             "counted as zero)",
             False,
         ),
-        ("   The rubric columns say what 1, 3 and 5 look like; 2 and 4 sit between them.", False),
+        ("   The rubric columns say what each answer 1 to 5 looks like; pick the closest.", False),
         ("3. Add a comment where the answer needs context or evidence.", False),
         (
             "4. For another respondent, copy an answer sheet, rename it after them and clear "
