@@ -93,15 +93,30 @@ COMMENTS = {
 }
 
 
+# Questions split off a double-barrelled question: each respondent answers them as they
+# answered the question they came from, drawing nothing from the seeded generator, so every
+# other answer stays what it was before the split.
+SPLIT_FROM = {
+    "full.metrics.5": "full.metrics.2",
+    "full.partner-selection.5": "full.partner-selection.4",
+    "full.outsourcing-strategy.5": "full.outsourcing-strategy.4",
+}
+
+
 def answers_for(
     role: str, biases: dict[str, float], skip: set[str], rng: random.Random
 ) -> list[tuple[str, str, str]]:
     """(question_id, answer, comment) rows for one respondent."""
     questionnaire = load_bundled("full")
     rows: list[tuple[str, str, str]] = []
+    given: dict[str, str] = {}
     commented: set[str] = set()
     for question in questionnaire.questions:
+        if question.id in SPLIT_FROM:
+            rows.append((question.id, given[SPLIT_FROM[question.id]], ""))
+            continue
         if question.pitfall in skip:
+            given[question.id] = "n/a"
             rows.append((question.id, "n/a", ""))
             continue
         level = TRUTH[question.pitfall] + biases.get(question.pitfall, 0.0)
@@ -115,6 +130,7 @@ def answers_for(
         ):
             comment = COMMENTS[question.pitfall]
             commented.add(question.pitfall)
+        given[question.id] = str(answer)
         rows.append((question.id, str(answer), comment))
     return rows
 
