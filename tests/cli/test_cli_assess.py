@@ -89,12 +89,14 @@ def test_assess_infers_the_questionnaire(tmp_path: Path, write_answers) -> None:
     assert json.loads(result.stdout)["questionnaire"]["id"] == "support-eight"
 
 
-def test_assess_mixed_questionnaires_is_ambiguous(write_answers) -> None:
+def test_assess_merges_mixed_questionnaires_instead_of_refusing(write_answers) -> None:
     a = load_bundled("support-eight").questions[0].id
     b = load_bundled("outsourcing-ten").questions[0].id
-    result = invoke("assess", write_answers([("ana", a, "3"), ("ana", b, "4")]))
-    assert result.exit_code == 65
-    one_error_line(result, "ambiguous", "support-eight", "outsourcing-ten", "--questionnaire")
+    result = invoke("assess", write_answers([("ana", a, "3"), ("ana", b, "4")]), "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["questionnaire"]["id"] == "support-eight+outsourcing-ten"
+    assert data["problems"][0]["code"] == "several-questionnaires"
 
 
 def test_answers_for_another_questionnaire(write_answers) -> None:

@@ -275,8 +275,8 @@ def test_unknown_ids_point_at_the_owning_questionnaire_or_at_show() -> None:
     )
     assert checked.errors == (
         "a.csv, row 2: unknown question id 'out10.1.1' for questionnaire 'support-eight'; it "
-        "belongs to questionnaire 'outsourcing-ten'; pass --questionnaire outsourcing-ten or "
-        "keep each questionnaire's answers in separate runs",
+        "belongs to questionnaire 'outsourcing-ten'; add --questionnaire outsourcing-ten to "
+        "merge both on the taxonomy, or leave --questionnaire out to infer them",
         "a.csv, row 2: unknown question id 'zz.1' for questionnaire 'support-eight'; check it "
         "against 'boaudit questionnaires show support-eight'",
     )

@@ -39,11 +39,12 @@ class AssessFormat(StrEnum):
 
 
 QuestionnaireOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--questionnaire",
         "-q",
-        help="A bundled id or a .toml path; inferred from the question ids when omitted.",
+        help="A bundled id or a .toml path; repeat to merge several on the taxonomy; "
+        "inferred from the question ids when omitted.",
     ),
 ]
 
@@ -115,6 +116,8 @@ def assess(
     - several respondents: a question's answer is the mean of the answers given
     - pitfall score = weighted mean of its answered questions' scores (weights 1-3)
     - overall score = mean of the assessed pitfall scores
+    - answers from several questionnaires are merged on the taxonomy: a pitfall is
+      scored from every questionnaire that asks about it, and its coverage names them
     - bands (on the score rounded to one decimal): below 40 critical, 40 to below 70
       needs work, 70 and above healthy
     - coverage = answered questions / questions asked; a pitfall with no answer is
@@ -142,7 +145,7 @@ def assess(
 
 
 def run_assessment(
-    answers: list[Path], questionnaire: str | None, *, by_role: bool = False
+    answers: list[Path], questionnaire: list[str] | None, *, by_role: bool = False
 ) -> Assessment:
     """Read, check and score answer files: the whole of ``boaudit assess`` but the output."""
     from boaudit.questionnaire.assess import assess_files
@@ -176,14 +179,21 @@ def print_assessment(assessment: Assessment, console: object) -> None:
     table.add_column("band")
     table.add_column("coverage", justify="right")
     table.add_column("disagree", justify="right")
+    several = len(assessment.parts) > 1
+    if several:
+        table.add_column("questionnaires (answered/asked)")
     for pitfall in assessment.pitfalls:
         share = pitfall.disagreement_share
+        fed = [
+            Text(", ".join(f"{s.questionnaire} {s.answered}/{s.asked}" for s in pitfall.sources))
+        ]
         table.add_row(
             f"{pitfall.title} ({pitfall.id})",
             _score_text(round_score(pitfall.score), pitfall.band),
             Text(pitfall.band or "not assessed", style=BAND_STYLES.get(pitfall.band or "", "dim")),
             f"{pitfall.answered}/{pitfall.asked}",
             "-" if share is None else f"{share * 100:.0f}%",
+            *(fed if several else []),
         )
     overall = round_score(assessment.score)
     table.add_section()
@@ -193,6 +203,7 @@ def print_assessment(assessment: Assessment, console: object) -> None:
         Text(assessment.band or "not assessed", style=BAND_STYLES.get(assessment.band or "", "")),
         f"{assessment.answered}/{assessment.asked}",
         "",
+        *([""] if several else []),
     )
     console.print(table)
     if assessment.by_role:

@@ -377,8 +377,8 @@ def check_answers(questionnaire: Questionnaire, records: Iterable[AnswerRecord])
         if record.question_id not in known:
             owners = [o for o in owners_of(record.question_id) if o != questionnaire.id]
             hint = (
-                f"it belongs to questionnaire '{owners[0]}'; pass --questionnaire {owners[0]} "
-                "or keep each questionnaire's answers in separate runs"
+                f"it belongs to questionnaire '{owners[0]}'; add --questionnaire {owners[0]} "
+                "to merge both on the taxonomy, or leave --questionnaire out to infer them"
                 if owners
                 else f"check it against 'boaudit questionnaires show {questionnaire.id}'"
             )

@@ -7,6 +7,7 @@ present) to 5 (best practice), or ``n/a``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NewType
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -101,3 +102,22 @@ class Questionnaire(BaseModel):
             if any(q.id == question_id for q in section.questions):
                 return section
         raise KeyError(question_id)
+
+
+def combine(parts: Sequence[Questionnaire]) -> Questionnaire:
+    """Several questionnaires as one, for an assessment that merges them on the taxonomy.
+
+    One questionnaire is returned as it is. Several give a questionnaire whose sections are
+    theirs in the order given, id ``a+b`` and title ``A + B``; it is built without validation
+    (its section numbers may repeat across the parts) and never written to a file. Question ids
+    must be unique across the parts (they are across the bundled questionnaires).
+    """
+    if len(parts) == 1:
+        return parts[0]
+    return Questionnaire.model_construct(
+        id="+".join(p.id for p in parts),
+        title=" + ".join(p.title for p in parts),
+        source="; ".join(p.source for p in parts),
+        description="",
+        sections=tuple(section for p in parts for section in p.sections),
+    )

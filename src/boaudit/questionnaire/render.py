@@ -11,7 +11,7 @@ from typing import Any
 from boaudit.document import JsonObject
 from boaudit.fileio import csv_text, dumps_json
 from boaudit.questionnaire.models import RUBRIC_KEYS, Questionnaire
-from boaudit.questionnaire.scoring import Assessment, round_score
+from boaudit.questionnaire.scoring import Assessment, PitfallResult, round_score
 from boaudit.taxonomy import load_taxonomy
 
 
@@ -134,13 +134,27 @@ def assessment_markdown(assessment: Assessment) -> str:
         f"({_pct(assessment.coverage)})",
         f"- Agreement (Krippendorff's alpha, ordinal): {agreement}",
         "",
-        "| Pitfall | Score | Band | Coverage | Disagreement |",
-        "|---|---:|---|---:|---:|",
     ]
+    several = len(assessment.parts) > 1
+    if several:
+        lines[-1:-1] = [
+            "- Questionnaires merged on the taxonomy: "
+            + ", ".join(f"`{pid}` ({md_escape(title)})" for pid, title in assessment.parts)
+        ]
+        lines += [
+            "| Pitfall | Score | Band | Coverage | Disagreement "
+            "| Questionnaires (answered/asked, score) |",
+            "|---|---:|---|---:|---:|---|",
+        ]
+    else:
+        lines += [
+            "| Pitfall | Score | Band | Coverage | Disagreement |",
+            "|---|---:|---|---:|---:|",
+        ]
     lines.extend(
         f"| {md_escape(pitfall.title)} (`{pitfall.id}`) | {_fmt(round_score(pitfall.score))} | "
         f"{pitfall.band or 'not assessed'} | {pitfall.answered}/{pitfall.asked} | "
-        f"{_pct(pitfall.disagreement_share)} |"
+        f"{_pct(pitfall.disagreement_share)} |" + (f" {fed_by(pitfall)} |" if several else "")
         for pitfall in assessment.pitfalls
     )
     if assessment.by_role:
@@ -164,6 +178,15 @@ def assessment_markdown(assessment: Assessment) -> str:
         lines += ["", "## Problems", ""]
         lines += [f"- `{p.code}`: {md_escape(p.message)}" for p in assessment.problems]
     return "\n".join(lines) + "\n"
+
+
+def fed_by(pitfall: PitfallResult) -> str:
+    """``a 3/3 (score 50.0), b 0/4`` for a Markdown cell: each questionnaire asking about it."""
+    return ", ".join(
+        f"`{s.questionnaire}` {s.answered}/{s.asked}"
+        + ("" if s.score is None else f" ({_fmt(round_score(s.score))})")
+        for s in pitfall.sources
+    )
 
 
 def _who(assessment: Assessment, respondent: str) -> str:
@@ -234,6 +257,23 @@ def assessment_csv(assessment: Assessment) -> str:
                 None,
             ]
             for q in pitfall.questions
+        )
+    if len(assessment.parts) > 1:
+        rows.extend(
+            [
+                "source",
+                source.questionnaire,
+                pitfall.id,
+                round_score(source.score),
+                None,
+                round(source.answered / source.asked, 3) if source.asked else 0.0,
+                source.answered,
+                source.asked,
+                None,
+                None,
+            ]
+            for pitfall in assessment.pitfalls
+            for source in pitfall.sources
         )
     for role, sub in (assessment.by_role or {}).items():
         rows.extend(

@@ -6,6 +6,10 @@ The rule, so that a consultant can redo it by hand (also printed by ``boaudit as
 - with several respondents, a question's answer is the mean of the answers given;
 - pitfall score = the weight-weighted mean of its answered questions' scores;
 - overall score = the mean of the assessed pitfalls' scores;
+- several questionnaires in one assessment (say the outsourcing manager answered one, the desk
+  lead another) are merged on the shared taxonomy: a pitfall's score is the weighted mean over
+  the answered questions of every questionnaire that asks about it, and its coverage names the
+  questionnaires that fed it, with their own answered/asked counts and score;
 - scores are rounded to one decimal and the band is read from the rounded score:
   below 40 critical, 40 up to (not including) 70 needs work, 70 and above healthy;
 - coverage = answered questions / questions asked (a question is answered when at least one
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import krippendorff
@@ -29,7 +33,7 @@ import numpy as np
 
 from boaudit.document import JsonObject
 from boaudit.questionnaire.answers import AnswerRecord
-from boaudit.questionnaire.models import Question, Questionnaire
+from boaudit.questionnaire.models import Question, Questionnaire, combine
 from boaudit.taxonomy import load_taxonomy
 
 Band = Literal["critical", "needs work", "healthy"]
@@ -130,6 +134,26 @@ class QuestionResult:
 
 
 @dataclass(frozen=True)
+class SourceCoverage:
+    """What one questionnaire contributed to a pitfall's score."""
+
+    questionnaire: str
+    answered: int
+    asked: int
+    score: float | None
+    """The weighted mean of this questionnaire's answered questions on the pitfall alone."""
+
+    def to_dict(self) -> JsonObject:
+        """JSON form."""
+        return {
+            "id": self.questionnaire,
+            "answered": self.answered,
+            "asked": self.asked,
+            "score": round_score(self.score),
+        }
+
+
+@dataclass(frozen=True)
 class PitfallResult:
     """One pitfall's score across its questions."""
 
@@ -140,11 +164,18 @@ class PitfallResult:
     asked: int
     disagreement_share: float | None
     questions: tuple[QuestionResult, ...]
+    sources: tuple[SourceCoverage, ...] = ()
+    """Each questionnaire that asks about the pitfall, in the assessment's order."""
 
     @property
     def band(self) -> Band | None:
         """Band of the score (None when not assessed)."""
         return band(self.score)
+
+    @property
+    def fed_by(self) -> tuple[str, ...]:
+        """The questionnaires with at least one answered question on this pitfall."""
+        return tuple(s.questionnaire for s in self.sources if s.answered)
 
     @property
     def coverage(self) -> float:
@@ -164,6 +195,7 @@ class PitfallResult:
             "disagreement_share": (
                 None if self.disagreement_share is None else round(self.disagreement_share, 3)
             ),
+            "questionnaires": [s.to_dict() for s in self.sources],
             "questions": [q.to_dict() for q in self.questions],
         }
 
@@ -181,6 +213,13 @@ class Assessment:
     problems: tuple[Problem, ...] = field(default=())
     by_role: dict[str, Assessment] | None = None
     """With ``--by-role``: the same scoring over each role's respondents alone."""
+    questionnaires: tuple[tuple[str, str], ...] = ()
+    """(id, title) of each questionnaire merged into this assessment, in order."""
+
+    @property
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """(id, title) of each questionnaire scored (the assessment's own when not merged)."""
+        return self.questionnaires or ((self.questionnaire_id, self.questionnaire_title),)
 
     @property
     def score(self) -> float | None:
@@ -235,6 +274,7 @@ class Assessment:
         return {
             "schema_version": SCHEMA_VERSION,
             "questionnaire": {"id": self.questionnaire_id, "title": self.questionnaire_title},
+            "questionnaires": [{"id": pid, "title": title} for pid, title in self.parts],
             "respondents": list(self.respondents),
             "roles": dict(self.roles),
             "overall": {
@@ -267,14 +307,20 @@ class Assessment:
 
 
 def score(
-    questionnaire: Questionnaire,
+    questionnaires: Questionnaire | Sequence[Questionnaire],
     records: Sequence[AnswerRecord],
     merged: Mapping[str, Sequence[str]] | None = None,
 ) -> Assessment:
-    """Score ``records`` (already checked with ``check_answers``) against ``questionnaire``.
+    """Score ``records`` (already checked with ``check_answers``) against ``questionnaires``.
 
-    ``merged`` names respondents found in several files (reported, counted once).
+    Several questionnaires are merged on the taxonomy (see the module's rules); ``merged``
+    names respondents found in several files (reported, counted once).
     """
+    parts = (
+        (questionnaires,) if isinstance(questionnaires, Questionnaire) else tuple(questionnaires)
+    )
+    questionnaire = combine(parts)
+    owner = {q.id: part.id for part in parts for q in part.questions}
     respondents = tuple(dict.fromkeys(r.respondent for r in records))
     roles: dict[str, str] = {}
     for record in records:
@@ -296,18 +342,25 @@ def score(
             _score_question(q, respondents, by_key) for q in questionnaire.questions_for(pitfall_id)
         )
         answered = [q for q in questions if q.score is not None]
-        total_weight = sum(q.weight for q in answered)
-        pitfall_score = (
-            sum(q.weight * q.score for q in answered if q.score is not None) / total_weight
-            if answered
-            else None
-        )
+        pitfall_score = _weighted(questions)
         multi = [q for q in questions if len(q.given) >= 2]
         share = sum(q.disagreement for q in multi) / len(multi) if multi else None
         title = taxonomy.get(pitfall_id).title
+        sources = tuple(
+            _source(part.id, [q for q in questions if owner[q.id] == part.id])
+            for part in parts
+            if any(owner[q.id] == part.id for q in questions)
+        )
         pitfalls.append(
             PitfallResult(
-                pitfall_id, title, pitfall_score, len(answered), len(questions), share, questions
+                pitfall_id,
+                title,
+                pitfall_score,
+                len(answered),
+                len(questions),
+                share,
+                questions,
+                sources,
             )
         )
         if pitfall_score is None:
@@ -365,24 +418,41 @@ def score(
             )
         )
     for respondent in respondents:
+        # A respondent is held to the questionnaires they answered, not to every one merged.
+        theirs = {owner[r.question_id] for r in records if r.respondent == respondent}
+        expected = [q for q in questionnaire.questions if owner[q.id] in theirs]
         given = sum(
             1
-            for q in questionnaire.questions
+            for q in expected
             if (respondent, q.id) in by_key
             and (
                 by_key[(respondent, q.id)].value is not None
                 or by_key[(respondent, q.id)].not_applicable
             )
         )
-        if given < len(questionnaire.questions):
+        if given < len(expected):
             problems.append(
                 Problem(
                     "incomplete-respondent",
-                    f"{respondent} answered {given} of {len(questionnaire.questions)} questions "
+                    f"{respondent} answered {given} of {len(expected)} questions "
                     "(n/a counts as answered here)",
                     respondent=respondent,
                 )
             )
+    if len(parts) > 1:
+        counts = {part.id: 0 for part in parts}
+        for record in records:
+            counts[owner[record.question_id]] += 1
+        problems.insert(
+            0,
+            Problem(
+                "several-questionnaires",
+                f"answers from {len(parts)} questionnaires ("
+                + ", ".join(f"{pid}: {count} answers" for pid, count in counts.items())
+                + ") are merged on the shared taxonomy; each pitfall's coverage names the "
+                "questionnaires that fed it",
+            ),
+        )
     return Assessment(
         questionnaire.id,
         questionnaire.title,
@@ -391,7 +461,20 @@ def score(
         tuple(pitfalls),
         alpha,
         tuple(problems),
+        questionnaires=tuple((part.id, part.title) for part in parts) if len(parts) > 1 else (),
     )
+
+
+def _weighted(questions: Sequence[QuestionResult]) -> float | None:
+    """The weight-weighted mean of the answered questions' scores (None when none answered)."""
+    answered = [(q.weight, q.score) for q in questions if q.score is not None]
+    total = sum(weight for weight, _ in answered)
+    return sum(weight * value for weight, value in answered) / total if answered else None
+
+
+def _source(questionnaire_id: str, questions: Sequence[QuestionResult]) -> SourceCoverage:
+    answered = sum(1 for q in questions if q.score is not None)
+    return SourceCoverage(questionnaire_id, answered, len(questions), _weighted(questions))
 
 
 def _score_question(
@@ -460,7 +543,7 @@ ROLE_GAP_POINTS = 25.0
 
 
 def score_by_role(
-    questionnaire: Questionnaire,
+    questionnaire: Questionnaire | Sequence[Questionnaire],
     records: Sequence[AnswerRecord],
     merged: Mapping[str, Sequence[str]] | None = None,
 ) -> Assessment:
@@ -500,13 +583,4 @@ def score_by_role(
                     pitfall=pitfall.id,
                 )
             )
-    return Assessment(
-        overall.questionnaire_id,
-        overall.questionnaire_title,
-        overall.respondents,
-        overall.roles,
-        overall.pitfalls,
-        overall.agreement_alpha,
-        (*overall.problems, *gaps),
-        by_role,
-    )
+    return replace(overall, problems=(*overall.problems, *gaps), by_role=by_role)
