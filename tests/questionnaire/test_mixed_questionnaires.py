@@ -154,3 +154,68 @@ def test_the_report_names_the_questionnaires_that_fed_each_pitfall(tmp_path: Pat
         runner.invoke(app, [*args, "-q", str(MINI), "-q", str(MINI_B), "-f", "json"]).stdout
     )
     assert data["assessment"]["overall"]["score"] == 52.4
+
+
+def test_section_scores_sit_beside_pitfall_scores(tmp_path: Path) -> None:
+    # outsourcing-ten's items 1 and 7 both measure outsourcing-scope. Item 1 answered 5
+    # everywhere (100.0), item 7 answered 1 everywhere (0.0): the pitfall is (7 x 100 + 7 x 0)
+    # / 14 = 50.0, which hides what the two items show. Item 10 is n/a: not assessed, so
+    # outsourcing-strategy comes from item 3 alone; every other item is answered 3 (50.0).
+    answers = {}
+    for section in load_bundled("outsourcing-ten").sections:
+        value = {"1": "5", "7": "1", "10": "n/a"}.get(section.number, "3")
+        answers |= {q.id: value for q in section.questions}
+    path = _write(tmp_path / "om.csv", "Outsourcing manager", answers)
+    data = assess_files([path]).to_dict()
+    sections = [(s["number"], s["score"], s["answered"], s["asked"]) for s in data["sections"]]
+    assert sections == [
+        ("1", 100.0, 3, 3),
+        ("2", 50.0, 3, 3),
+        ("3", 50.0, 3, 3),
+        ("4", 50.0, 3, 3),
+        ("5", 50.0, 4, 4),
+        ("6", 50.0, 4, 4),
+        ("7", 0.0, 3, 3),
+        ("8", 50.0, 3, 3),
+        ("9", 50.0, 3, 3),
+        ("10", None, 0, 3),
+    ]
+    assert data["sections"][0] == {
+        "questionnaire": "outsourcing-ten",
+        "number": "1",
+        "title": "Getting the boundary of outsourced work wrong",
+        "score": 100.0,
+        "band": "healthy",
+        "answered": 3,
+        "asked": 3,
+        "pitfalls": ["outsourcing-scope"],
+    }
+    pitfalls = {p["id"]: p["score"] for p in data["pitfalls"]}
+    assert pitfalls["outsourcing-scope"] == 50.0
+    assert pitfalls["outsourcing-strategy"] == 50.0
+    table = runner.invoke(app, ["assess", str(path)]).stdout
+    assert "Scores by section" in table and "1. Getting the boundary of outsourced" in table
+    markdown = runner.invoke(app, ["assess", str(path), "-f", "markdown"]).stdout
+    assert (
+        "| 7. Outsourcing services that do not suit it | 0.0 | critical | 3/3 | "
+        "`outsourcing-scope` |"
+    ) in markdown
+    rows = list(
+        csv.reader(runner.invoke(app, ["assess", str(path), "-f", "csv"]).stdout.splitlines())
+    )
+    assert ["section", "outsourcing-ten/10", "outsourcing-strategy", "", "", "0.0", "0", "3"] in [
+        r[:8] for r in rows
+    ]
+
+
+def test_merged_sections_name_their_questionnaire(tmp_path: Path) -> None:
+    assessment = assess_files(_files(tmp_path), [str(MINI), str(MINI_B)])
+    assert [
+        (s.questionnaire, s.number, s.score, s.answered, s.asked) for s in assessment.sections
+    ] == [
+        ("mini", "1", 125 / 6, 3, 3),
+        ("mini", "2", 250 / 3, 2, 3),
+        ("mini", "3", None, 0, 3),
+        ("mini-b", "A", 75.0, 3, 3),
+        ("mini-b", "B", 31.25, 2, 3),
+    ]

@@ -118,6 +118,8 @@ def assess(
     - overall score = mean of the assessed pitfall scores
     - answers from several questionnaires are merged on the taxonomy: a pitfall is
       scored from every questionnaire that asks about it, and its coverage names them
+    - section score = weighted mean of one questionnaire section's answered questions
+      (the source article's item), shown beside the pitfall scores
     - bands (on the score rounded to one decimal): below 40 critical, 40 to below 70
       needs work, 70 and above healthy
     - coverage = answered questions / questions asked; a pitfall with no answer is
@@ -206,6 +208,8 @@ def print_assessment(assessment: Assessment, console: object) -> None:
         *([""] if several else []),
     )
     console.print(table)
+    if assessment.sections:
+        console.print(_section_table(assessment))
     if assessment.by_role:
         console.print(_role_table(assessment))
     alpha = assessment.agreement_alpha
@@ -222,6 +226,31 @@ def print_assessment(assessment: Assessment, console: object) -> None:
         console.print(
             f"- {flagged} question(s) with answers 2+ points apart; see --format json or markdown"
         )
+
+
+def _section_table(assessment: Assessment) -> Table:
+    """A score per section of each questionnaire (the article's items), beside the pitfalls."""
+    from rich.table import Table
+
+    from boaudit.questionnaire.scoring import round_score
+
+    several = len(assessment.parts) > 1
+    table = Table(title="Scores by section")
+    if several:
+        table.add_column("questionnaire")
+    table.add_column("section")
+    table.add_column("score", justify="right")
+    table.add_column("coverage", justify="right")
+    table.add_column("pitfalls")
+    for section in assessment.sections:
+        table.add_row(
+            *([section.questionnaire] if several else []),
+            f"{section.number}. {section.title}",
+            _score_text(round_score(section.score), section.band),
+            f"{section.answered}/{section.asked}",
+            ", ".join(section.pitfalls),
+        )
+    return table
 
 
 def _role_table(assessment: Assessment) -> Table:

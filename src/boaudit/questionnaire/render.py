@@ -157,6 +157,9 @@ def assessment_markdown(assessment: Assessment) -> str:
         f"{_pct(pitfall.disagreement_share)} |" + (f" {fed_by(pitfall)} |" if several else "")
         for pitfall in assessment.pitfalls
     )
+    if assessment.sections:
+        lines += ["", "## Scores by section", ""]
+        lines += section_table(assessment)
     if assessment.by_role:
         roles = list(assessment.by_role)
         lines += [
@@ -178,6 +181,25 @@ def assessment_markdown(assessment: Assessment) -> str:
         lines += ["", "## Problems", ""]
         lines += [f"- `{p.code}`: {md_escape(p.message)}" for p in assessment.problems]
     return "\n".join(lines) + "\n"
+
+
+def section_table(assessment: Assessment) -> list[str]:
+    """The Markdown table of section scores (a questionnaire column when several merged)."""
+    several = len(assessment.parts) > 1
+    lines = [
+        ("| Questionnaire " if several else "")
+        + "| Section | Score | Band | Coverage | Pitfalls |",
+        ("|---" if several else "") + "|---|---:|---|---:|---|",
+    ]
+    lines.extend(
+        (f"| `{s.questionnaire}` " if several else "")
+        + f"| {md_escape(s.number)}. {md_escape(s.title)} | {_fmt(round_score(s.score))} | "
+        f"{s.band or 'not assessed'} | {s.answered}/{s.asked} | "
+        + ", ".join(f"`{p}`" for p in s.pitfalls)
+        + " |"
+        for s in assessment.sections
+    )
+    return lines
 
 
 def fed_by(pitfall: PitfallResult) -> str:
@@ -258,6 +280,21 @@ def assessment_csv(assessment: Assessment) -> str:
             ]
             for q in pitfall.questions
         )
+    rows.extend(
+        [
+            "section",
+            f"{section.questionnaire}/{section.number}",
+            ";".join(section.pitfalls),
+            round_score(section.score),
+            section.band,
+            round(section.answered / section.asked, 3),
+            section.answered,
+            section.asked,
+            None,
+            None,
+        ]
+        for section in assessment.sections
+    )
     if len(assessment.parts) > 1:
         rows.extend(
             [

@@ -10,6 +10,9 @@ The rule, so that a consultant can redo it by hand (also printed by ``boaudit as
   lead another) are merged on the shared taxonomy: a pitfall's score is the weighted mean over
   the answered questions of every questionnaire that asks about it, and its coverage names the
   questionnaires that fed it, with their own answered/asked counts and score;
+- section score = the weight-weighted mean of the answered questions of one section of one
+  questionnaire (the source article's item, e.g. one of outsourcing-ten's ten mistakes), beside
+  the pitfall scores: a client shown one article's list sees a score per item;
 - scores are rounded to one decimal and the band is read from the rounded score:
   below 40 critical, 40 up to (not including) 70 needs work, 70 and above healthy;
 - coverage = answered questions / questions asked (a question is answered when at least one
@@ -201,6 +204,38 @@ class PitfallResult:
 
 
 @dataclass(frozen=True)
+class SectionResult:
+    """One section of one questionnaire: the article's item, scored over its own questions."""
+
+    questionnaire: str
+    number: str
+    title: str
+    score: float | None
+    answered: int
+    asked: int
+    pitfalls: tuple[str, ...]
+    """The pitfalls its questions measure, in order."""
+
+    @property
+    def band(self) -> Band | None:
+        """Band of the score (None when not assessed)."""
+        return band(self.score)
+
+    def to_dict(self) -> JsonObject:
+        """JSON form."""
+        return {
+            "questionnaire": self.questionnaire,
+            "number": self.number,
+            "title": self.title,
+            "score": round_score(self.score),
+            "band": self.band,
+            "answered": self.answered,
+            "asked": self.asked,
+            "pitfalls": list(self.pitfalls),
+        }
+
+
+@dataclass(frozen=True)
 class Assessment:
     """The scored questionnaire: what people say, per pitfall and overall."""
 
@@ -215,6 +250,8 @@ class Assessment:
     """With ``--by-role``: the same scoring over each role's respondents alone."""
     questionnaires: tuple[tuple[str, str], ...] = ()
     """(id, title) of each questionnaire merged into this assessment, in order."""
+    sections: tuple[SectionResult, ...] = ()
+    """A score per section of each questionnaire, in file order, beside the pitfall scores."""
 
     @property
     def parts(self) -> tuple[tuple[str, str], ...]:
@@ -287,6 +324,7 @@ class Assessment:
                 "agreement": self.agreement,
             },
             "pitfalls": [p.to_dict() for p in self.pitfalls],
+            "sections": [s.to_dict() for s in self.sections],
             "problems": [p.to_dict() for p in self.problems],
             "by_role": (
                 None
@@ -462,7 +500,31 @@ def score(
         alpha,
         tuple(problems),
         questionnaires=tuple((part.id, part.title) for part in parts) if len(parts) > 1 else (),
+        sections=_sections(parts, pitfalls),
     )
+
+
+def _sections(
+    parts: Sequence[Questionnaire], pitfalls: Sequence[PitfallResult]
+) -> tuple[SectionResult, ...]:
+    """Each section of each questionnaire, scored over its own questions."""
+    results = {q.id: q for pitfall in pitfalls for q in pitfall.questions}
+    sections: list[SectionResult] = []
+    for part in parts:
+        for section in part.sections:
+            questions = [results[q.id] for q in section.questions]
+            sections.append(
+                SectionResult(
+                    part.id,
+                    section.number,
+                    section.title,
+                    _weighted(questions),
+                    sum(1 for q in questions if q.score is not None),
+                    len(questions),
+                    tuple(dict.fromkeys(q.pitfall for q in section.questions)),
+                )
+            )
+    return tuple(sections)
 
 
 def _weighted(questions: Sequence[QuestionResult]) -> float | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from boaudit.findings.model import Finding
-from boaudit.questionnaire.render import fed_by
+from boaudit.questionnaire.render import fed_by, section_table
 from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
@@ -153,6 +153,9 @@ def _interviews(assessment: Assessment) -> list[str]:
         f"{p.band or 'not assessed'} | {p.answered}/{p.asked} | {fed_by(p) or '-'} |"
         for p in assessment.pitfalls
     )
+    if assessment.sections:
+        lines += ["", "### Scores by section", ""]
+        lines += section_table(assessment)
     return lines
 
 
