@@ -203,8 +203,8 @@ def test_template_csv_round_trip(tmp_path: Path, mini_path: Path) -> None:
     result = invoke("template", mini_path, "-o", sheet, "-r", "ana", "-r", "ben")
     assert result.exit_code == 0, result.stderr
     lines = sheet.read_text().splitlines()
-    assert lines[0] == "respondent,question_id,answer,comment"
-    assert lines[1] == "ana,mini.1.1,,"
+    assert lines[0] == "respondent,question_id,answer,comment,confidence"
+    assert lines[1] == "ana,mini.1.1,,,"
     assert len(lines) == 1 + 2 * 9
     filled = [lines[0]] + [line.replace(",,", ",4,", 1) for line in lines[1:]]
     sheet.write_text("\n".join(filled) + "\n")
@@ -226,7 +226,8 @@ def test_template_xlsx_round_trip(tmp_path: Path) -> None:
     assert header[:5] == ["respondent", "section", "pitfall", "question_id", "question"]
     assert sheet.freeze_panes == "E2"
     validations = sheet.data_validations.dataValidation
-    assert len(validations) == 1 and validations[0].formula1 == '"1,2,3,4,5,n/a"'
+    assert [v.formula1 for v in validations] == ['"1,2,3,4,5,n/a"', '"seen,told,guess"']
+    assert header[header.index("answer") + 1] == "confidence"
     answer_col = header.index("answer") + 1
     full = load_bundled("full")
     assert sheet.max_row == 1 + len(full.questions)
@@ -242,6 +243,8 @@ def test_template_xlsx_round_trip(tmp_path: Path) -> None:
         sheet.cell(row=row, column=answer_col).value = 2
         workbook["Ben"].cell(row=row, column=answer_col).value = 4
     workbook["Ben"].cell(row=2, column=answer_col).value = "n/a"
+    workbook["Ben"].cell(row=3, column=answer_col + 1).value = "guess"
+    sheet.cell(row=3, column=answer_col + 1).value = "Seen evidence"
     workbook["Roster"]["B2"] = "AP manager"
     workbook.save(path)
     result = invoke("assess", path, "-f", "json")
@@ -254,6 +257,11 @@ def test_template_xlsx_round_trip(tmp_path: Path) -> None:
     assert first["answers"] == {"Ana Lead": 2, "Ben": "n/a"}
     assert first["score"] == 25.0
     assert data["pitfalls"][0]["questions"][1]["disagreement"] is True
+    # Ana 2 seen (1.0), Ben 4 guess (0.4): (2 x 1.0 + 4 x 0.4) / 1.4 = 2.571 -> score 39.3
+    second = data["pitfalls"][0]["questions"][1]
+    assert second["confidence"] == {"Ana Lead": "seen", "Ben": "guess"}
+    assert (second["score"], second["confidence_weight"]) == (39.3, 0.7)
+    assert data["confidence_weights"] == {"seen": 1.0, "told": 0.7, "guess": 0.4, "not given": 1.0}
 
 
 def test_template_rejects_unknown_extension(tmp_path: Path) -> None:

@@ -34,9 +34,11 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def answer(child: pexpect.spawn, value: str, comment: str = "") -> None:
+def answer(child: pexpect.spawn, value: str, comment: str = "", confidence: str = "") -> None:
     child.expect_exact("Answer [")
     child.sendline(value)
+    child.expect_exact("How do they know? e seen evidence, t told, g guess (Enter: not given): ")
+    child.sendline(confidence)
     child.expect_exact("Comment (Enter for none): ")
     child.sendline(comment)
 
@@ -65,6 +67,10 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
     child.expect_exact("Question 1 of 9")
     child.expect_exact("(now 3; Enter keeps it)")
     child.sendline("4")
+    child.expect_exact("How do they know?")
+    child.sendline("x")
+    child.expect_exact("Please type e, t, g or press Enter.")
+    child.sendline("e")
     child.expect_exact("Comment (Enter for none): ")
     child.sendline("")
     child.expect_exact("Question 2 of 9")
@@ -96,7 +102,7 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
     child = spawn(*base)  # resume: the skipped question comes first
     child.expect_exact("Resuming ana: 3 of 9 answered.")
     child.expect_exact("Question 2 of 9")
-    answer(child, "2", "=not a formula")
+    answer(child, "2", "=not a formula", "t")
     child.expect_exact("Question 5 of 9")
     child.expect_exact("Answer [")
     child.sendline("q")
@@ -110,6 +116,8 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
     child.sendline("1")
     child.expect_exact("(now 4; Enter keeps it)")
     child.sendline("1")
+    child.expect_exact("How do they know?")
+    child.sendline("g")
     child.expect_exact("Comment (Enter for none): ")
     child.sendline("nothing written after all")
     child.expect_exact("Number of the question to change")
@@ -128,12 +136,17 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
     assert saved[0]["comment"] == "nothing written after all"
     assert saved[1]["comment"] == "'=not a formula"  # neutralised for spreadsheets
     assert {r["role"] for r in saved} == {"AP lead"}
+    assert [r["confidence"] for r in saved] == ["guess", "told", "", ""]
 
     result = runner.invoke(app, ["assess", str(out), "-q", str(MINI), "-f", "json"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["roles"] == {"ana": "AP lead"}
     assert data["pitfalls"][0]["questions"][1]["answers"] == {"ana": 2}
+    # mini.1.1 = 1 (weight 3, guess 0.4), mini.1.2 = 2 (weight 1, told 0.7), mini.1.3 n/a:
+    # (3 x 0.4 x 0 + 1 x 0.7 x 25) / (1.2 + 0.7) = 9.2
+    assert data["pitfalls"][0]["score"] == 9.2
+    assert data["pitfalls"][0]["questions"][0]["confidence"] == {"ana": "guess"}
 
 
 def test_interview_refuses_without_a_terminal(tmp_path: Path) -> None:
@@ -155,10 +168,10 @@ def test_partial_last_line_is_dropped_and_asked_again(tmp_path: Path) -> None:
     assert set(sheet.answers) == {"mini.1.1"}
     assert sheet.first_unanswered() == 1
     sheet.record(questionnaire.questions[1], GivenAnswer("2"))
-    assert path.read_text().splitlines() == [
-        "respondent,question_id,answer,comment,role",
-        "ana,mini.1.1,3,,",
-        "ana,mini.1.2,2,,",
+    assert path.read_text().splitlines() == [  # an older file gains today's columns
+        "respondent,question_id,answer,comment,role,confidence",
+        "ana,mini.1.1,3,,,",
+        "ana,mini.1.2,2,,,",
     ]
 
 
@@ -172,7 +185,10 @@ def test_other_respondents_rows_are_kept(tmp_path: Path) -> None:
     assert sheet.answers == {}
     sheet.record(questionnaire.questions[0], GivenAnswer("2"))
     sheet.record(questionnaire.questions[0], GivenAnswer("3", "changed"))  # rewrite
-    assert path.read_text().splitlines()[1:] == ["ben,mini.1.1,5,,", "ana,mini.1.1,3,changed,clerk"]
+    assert path.read_text().splitlines()[1:] == [
+        "ben,mini.1.1,5,,",
+        "ana,mini.1.1,3,changed,clerk,",
+    ]
 
 
 def test_a_foreign_file_is_refused(tmp_path: Path) -> None:

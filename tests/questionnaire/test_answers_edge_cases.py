@@ -349,8 +349,8 @@ def test_an_empty_interview_file_starts_at_the_first_question(tmp_path: Path) ->
     assert (sheet.answered, sheet.first_unanswered()) == (0, 0)
     sheet.record(sheet.questionnaire.questions[0], GivenAnswer("n/a"))
     assert path.read_text().splitlines() == [
-        "respondent,question_id,answer,comment,role",
-        "ana,mini.1.1,n/a,,",
+        "respondent,question_id,answer,comment,role,confidence",
+        "ana,mini.1.1,n/a,,,",
     ]
 
 

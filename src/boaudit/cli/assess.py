@@ -125,6 +125,9 @@ def assess(
     - coverage = answered questions / questions asked; a pitfall with no answer is
       not assessed (null), never 0
     - a question whose answers differ by 2 points or more is flagged as disagreement
+    - confidence per answer (CSV/XLSX column 'confidence'): seen evidence 1.0, told
+      0.7, guess 0.4, not given 1.0; it weighs the answer among respondents and the
+      question within its pitfall (weight x mean confidence weight)
     - agreement: Krippendorff's alpha (ordinal) with 2+ respondents; 0.8 and above
       reliable, below 0.667 needs follow-up interviews
     """
@@ -166,14 +169,14 @@ def print_assessment(assessment: Assessment, console: object) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from boaudit.questionnaire.scoring import round_score
+    from boaudit.questionnaire.scoring import confidence_rule, round_score
 
     assert isinstance(console, Console)
     table = Table(
         title=f"{assessment.questionnaire_title} ({assessment.questionnaire_id})",
         caption=(
             f"{len(assessment.respondents)} respondent(s); scores 0-100, "
-            "below 40 critical, 70+ healthy"
+            f"below 40 critical, 70+ healthy; {confidence_rule()}"
         ),
     )
     table.add_column("pitfall")

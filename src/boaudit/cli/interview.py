@@ -56,7 +56,9 @@ def interview(
     """Run an interview in the terminal; every answer is saved the moment it is given.
 
     Each question shows its guidance and what each answer 1 to 5 looks like. Type 1 to 5 or
-    n/a, '?' for more help, 'b' to go back, 's' to skip for now, 'q' to stop. The answers go to
+    n/a, '?' for more help, 'b' to go back, 's' to skip for now, 'q' to stop; then how the
+    respondent knows it (e seen evidence, t told, g guess: scoring weights 1.0, 0.7, 0.4;
+    Enter: not given, 1.0) and an optional comment. The answers go to
     a long-format CSV that 'boaudit assess' reads; running the same command again resumes at
     the first unanswered question. Without a terminal, use 'boaudit template' instead.
     """
@@ -190,9 +192,25 @@ def _ask(console: Console, sheet: InterviewFile, index: int) -> None:
         if answer is None:
             console.print(f"Please type {KEYS}.", markup=False)
             continue
+        confidence = "" if answer == "n/a" else _confidence(console)
         comment = console.input("Comment (Enter for none): ").strip()
-        sheet.record(question, GivenAnswer(answer, comment))
+        sheet.record(question, GivenAnswer(answer, comment, confidence))
         return
+
+
+CONFIDENCE_KEYS = {"e": "seen", "t": "told", "g": "guess", "": ""}
+
+
+def _confidence(console: Console) -> str:
+    """How the respondent knows the answer: seen evidence, told, guess, or not given."""
+    while True:
+        reply = console.input(
+            "How do they know? e seen evidence, t told, g guess (Enter: not given): "
+        )
+        level = CONFIDENCE_KEYS.get(reply.strip().lower())
+        if level is not None:
+            return level
+        console.print("Please type e, t, g or press Enter.", markup=False)
 
 
 def _review(console: Console, sheet: InterviewFile) -> None:

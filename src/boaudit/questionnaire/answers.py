@@ -1,7 +1,9 @@
 """Read answer files: the long CSV format and the XLSX template, mixed freely.
 
 Long CSV: one row per respondent and question, columns ``respondent,question_id,answer,comment``
-(``role`` optional; other columns are ignored). XLSX: every sheet whose first row holds
+(``role`` and ``confidence`` optional; other columns are ignored). ``confidence`` says how the
+respondent knows: ``seen`` (seen evidence), ``told`` or ``guess``; blank is not given.
+XLSX: every sheet whose first row holds
 ``question_id`` and ``answer`` is an answer sheet; a blank ``respondent`` cell falls back to the
 sheet's name; a ``Roster`` sheet (``respondent, role, date``) gives roles.
 
@@ -33,6 +35,31 @@ NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
 """Answers meaning "does not apply here": unanswered, never zero."""
 
 REQUIRED_COLUMNS = ("respondent", "question_id", "answer")
+
+CONFIDENCE_LEVELS = ("seen", "told", "guess")
+"""How a respondent knows an answer: seen evidence, was told, or guesses."""
+CONFIDENCE_LABELS = {"seen": "seen evidence", "told": "told", "guess": "guess"}
+_CONFIDENCE_TOKENS = {
+    "seen": "seen",
+    "seen evidence": "seen",
+    "evidence": "seen",
+    "told": "told",
+    "guess": "guess",
+    "guessed": "guess",
+}
+
+
+def parse_confidence(raw: Any) -> tuple[str | None, str | None]:
+    """One confidence cell: ``(level, problem)``; blank is ``(None, None)``."""
+    text = "" if raw is None else str(raw).strip().lower().replace("_", " ")
+    if not text:
+        return None, None
+    level = _CONFIDENCE_TOKENS.get(text)
+    if level is None:
+        return None, f"confidence '{str(raw).strip()}' is not seen, told or guess (or blank)"
+    return level, None
+
+
 ROSTER_SHEET = "roster"
 INSTRUCTIONS_SHEET = "instructions"
 
@@ -54,6 +81,8 @@ class AnswerRecord:
     """1-based row in the file or sheet, the header being row 1."""
     sheet: str | None = None
     role: str | None = None
+    confidence: str | None = None
+    """``seen``, ``told`` or ``guess``; None when not given."""
 
     @property
     def where(self) -> str:
@@ -252,6 +281,7 @@ def _with_role(record: AnswerRecord, role: str) -> AnswerRecord:
         record.row,
         record.sheet,
         role,
+        record.confidence,
     )
 
 
@@ -309,7 +339,7 @@ def _records_from_rows(
         ]
     index = {
         name: header.index(name)
-        for name in (*REQUIRED_COLUMNS, "comment", "role")
+        for name in (*REQUIRED_COLUMNS, "comment", "role", "confidence")
         if name in header
     }
     records: list[AnswerRecord] = []
@@ -330,6 +360,10 @@ def _records_from_rows(
         if problem:
             problems.append(f"{here}: {question_id}: {problem}")
             continue
+        confidence, problem = parse_confidence(_cell(row, index.get("confidence")))
+        if problem:
+            problems.append(f"{here}: {question_id}: {problem}; fix the confidence column")
+            continue
         records.append(
             AnswerRecord(
                 respondent=respondent,
@@ -341,6 +375,7 @@ def _records_from_rows(
                 row=number,
                 sheet=sheet,
                 role=_text(_cell(row, index.get("role"))) or None,
+                confidence=confidence,
             )
         )
     return records, problems

@@ -15,18 +15,20 @@ from pathlib import Path
 
 from boaudit.errors import AnswersError, InputMissingError
 from boaudit.fileio import atomic_write, neutralise_cell, restore_cell
-from boaudit.questionnaire.answers import parse_answer
+from boaudit.questionnaire.answers import parse_answer, parse_confidence
 from boaudit.questionnaire.models import Question, Questionnaire
 
-HEADER = ["respondent", "question_id", "answer", "comment", "role"]
+HEADER = ["respondent", "question_id", "answer", "comment", "role", "confidence"]
 
 
 @dataclass(frozen=True)
 class GivenAnswer:
-    """An answer as typed: ``"1"`` to ``"5"`` or ``"n/a"``, with an optional comment."""
+    """An answer as typed: ``"1"`` to ``"5"`` or ``"n/a"``, with an optional comment and how
+    the respondent knows it (``seen``, ``told``, ``guess`` or blank)."""
 
     answer: str
     comment: str = ""
+    confidence: str = ""
 
 
 class InterviewFile:
@@ -42,6 +44,8 @@ class InterviewFile:
         self._others: list[list[str]] = []
         self.answers: dict[str, GivenAnswer] = {}
         self.recovered_partial_line = False
+        self._stale_header = False
+        """An older file's header: the next answer rewrites the file with today's columns."""
         if path.exists():
             self._load()
 
@@ -70,12 +74,18 @@ class InterviewFile:
                 f"{self.path}: the header is {','.join(rows[0])!r}, not an interview file "
                 f"({','.join(HEADER)}); choose another -o file"
             )
+        self._stale_header = header != HEADER
+        column = {name: header.index(name) for name in HEADER if name in header}
         known = {q.id for q in self.questionnaire.questions}
         for number, row in enumerate(rows[1:], start=2):
-            cells = [*row, "", "", "", "", ""][:5]
+            cells = {
+                name: restore_cell(row[at].strip()) if at < len(row) else ""
+                for name, at in column.items()
+            }
             respondent, question_id, answer, comment, role = (
-                restore_cell(cell.strip()) for cell in cells
+                cells.get(name, "") for name in HEADER[:5]
             )
+            confidence, bad = parse_confidence(cells.get("confidence"))
             if respondent != self.respondent:
                 self._others.append(row)
                 continue
@@ -85,11 +95,11 @@ class InterviewFile:
                     f"questionnaire '{self.questionnaire.id}'; is this the right file?"
                 )
             value, not_applicable, problem = parse_answer(answer)
-            if problem:
-                raise AnswersError(f"{self.path}, row {number}: {problem}; fix the file")
+            if problem or bad:
+                raise AnswersError(f"{self.path}, row {number}: {problem or bad}; fix the file")
             if value is None and not not_applicable:
                 continue
-            self.answers[question_id] = GivenAnswer(answer, comment)
+            self.answers[question_id] = GivenAnswer(answer, comment, confidence or "")
             if role and not self.role:
                 self.role = role
 
@@ -113,8 +123,9 @@ class InterviewFile:
         """Save an answer durably: append it, or rewrite the file if it replaces one."""
         replacing = question.id in self.answers
         self.answers[question.id] = given
-        if replacing or self.recovered_partial_line:
+        if replacing or self.recovered_partial_line or self._stale_header:
             self.recovered_partial_line = False
+            self._stale_header = False
             self.rewrite()
             return
         new_file = not self.path.exists() or self.path.stat().st_size == 0
@@ -133,6 +144,7 @@ class InterviewFile:
             given.answer,
             neutralise_cell(given.comment),
             neutralise_cell(self.role or ""),
+            given.confidence,
         ]
 
     def rewrite(self) -> None:

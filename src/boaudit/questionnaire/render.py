@@ -11,7 +11,12 @@ from typing import Any
 from boaudit.document import JsonObject
 from boaudit.fileio import csv_text, dumps_json
 from boaudit.questionnaire.models import RUBRIC_KEYS, Questionnaire
-from boaudit.questionnaire.scoring import Assessment, PitfallResult, round_score
+from boaudit.questionnaire.scoring import (
+    Assessment,
+    PitfallResult,
+    confidence_rule,
+    round_score,
+)
 from boaudit.taxonomy import load_taxonomy
 
 
@@ -133,6 +138,7 @@ def assessment_markdown(assessment: Assessment) -> str:
         f"- Coverage: {assessment.answered} of {assessment.asked} questions answered "
         f"({_pct(assessment.coverage)})",
         f"- Agreement (Krippendorff's alpha, ordinal): {agreement}",
+        f"- Answers weighted by how respondents know them, {confidence_rule()}",
         "",
     ]
     several = len(assessment.parts) > 1

@@ -3,8 +3,12 @@
 The rule, so that a consultant can redo it by hand (also printed by ``boaudit assess --help``):
 
 - question score = (answer - 1) / 4 x 100; ``n/a`` and blank are unanswered, never zero;
-- with several respondents, a question's answer is the mean of the answers given;
-- pitfall score = the weight-weighted mean of its answered questions' scores;
+- each answer may carry a confidence, how the respondent knows it: seen evidence 1.0, told 0.7,
+  guess 0.4 (not given: 1.0, as before confidences were asked);
+- with several respondents, a question's answer is the mean of the answers given, each weighted
+  by its confidence;
+- pitfall score = the weighted mean of its answered questions' scores, each question weighing
+  its weight (1 to 3) x the mean confidence weight of its answers;
 - overall score = the mean of the assessed pitfalls' scores;
 - several questionnaires in one assessment (say the outsourcing manager answered one, the desk
   lead another) are merged on the shared taxonomy: a pitfall's score is the weighted mean over
@@ -48,6 +52,24 @@ DISAGREEMENT_POINTS = 2
 ALPHA_RELIABLE = 0.8
 ALPHA_TENTATIVE = 0.667
 SCHEMA_VERSION = 1
+CONFIDENCE_WEIGHTS = {"seen": 1.0, "told": 0.7, "guess": 0.4}
+"""Scoring weight of an answer by how the respondent knows it."""
+NO_CONFIDENCE_WEIGHT = 1.0
+"""An answer given without a confidence weighs as before confidences were asked."""
+
+
+def confidence_weight(level: str | None) -> float:
+    """The scoring weight of an answer's confidence (``seen``, ``told``, ``guess`` or None)."""
+    return NO_CONFIDENCE_WEIGHT if level is None else CONFIDENCE_WEIGHTS[level]
+
+
+def confidence_rule() -> str:
+    """The confidence weights in words, as every output states them."""
+    return (
+        "confidence weights: seen evidence "
+        f"{CONFIDENCE_WEIGHTS['seen']:.1f}, told {CONFIDENCE_WEIGHTS['told']:.1f}, guess "
+        f"{CONFIDENCE_WEIGHTS['guess']:.1f}, not given {NO_CONFIDENCE_WEIGHT:.1f}"
+    )
 
 
 def question_score(answer: float) -> float:
@@ -120,6 +142,10 @@ class QuestionResult:
     mean: float | None
     score: float | None
     disagreement: bool
+    confidence: dict[str, str] = field(default_factory=dict)
+    """Respondent -> ``seen``, ``told`` or ``guess``, for the answers that carry one."""
+    confidence_weight: float = NO_CONFIDENCE_WEIGHT
+    """The mean confidence weight of the numeric answers: it scales the question's weight."""
 
     @property
     def given(self) -> list[int]:
@@ -132,6 +158,8 @@ class QuestionResult:
             "id": self.id,
             "score": round_score(self.score),
             "answers": dict(self.answers),
+            "confidence": dict(self.confidence),
+            "confidence_weight": round(self.confidence_weight, 3),
             "disagreement": self.disagreement,
         }
 
@@ -299,6 +327,17 @@ class Assessment:
         """The agreement alpha as every output prints it (three decimals)."""
         return None if self.agreement_alpha is None else round(self.agreement_alpha, 3)
 
+    def confidence_counts(self) -> dict[str, dict[str, int]]:
+        """Respondent -> how many of their answers (n/a included) were seen, told, guessed or
+        given without a confidence."""
+        counts = {r: {"seen": 0, "told": 0, "guess": 0, "not given": 0} for r in self.respondents}
+        for pitfall in self.pitfalls:
+            for question in pitfall.questions:
+                for who, value in question.answers.items():
+                    if value is not None:
+                        counts[who][question.confidence.get(who, "not given")] += 1
+        return counts
+
     def pitfall(self, pitfall_id: str) -> PitfallResult:
         """The result for ``pitfall_id``."""
         for result in self.pitfalls:
@@ -314,6 +353,8 @@ class Assessment:
             "questionnaires": [{"id": pid, "title": title} for pid, title in self.parts],
             "respondents": list(self.respondents),
             "roles": dict(self.roles),
+            "confidence_weights": {**CONFIDENCE_WEIGHTS, "not given": NO_CONFIDENCE_WEIGHT},
+            "confidence": self.confidence_counts(),
             "overall": {
                 "score": self.printed_score,
                 "band": self.band,
@@ -529,7 +570,7 @@ def _sections(
 
 def _weighted(questions: Sequence[QuestionResult]) -> float | None:
     """The weight-weighted mean of the answered questions' scores (None when none answered)."""
-    answered = [(q.weight, q.score) for q in questions if q.score is not None]
+    answered = [(q.weight * q.confidence_weight, q.score) for q in questions if q.score is not None]
     total = sum(weight for weight, _ in answered)
     return sum(weight * value for weight, value in answered) / total if answered else None
 
@@ -546,6 +587,8 @@ def _score_question(
 ) -> QuestionResult:
     answers: dict[str, int | str | None] = {}
     comments: dict[str, str] = {}
+    confidence: dict[str, str] = {}
+    weighted: list[tuple[float, int]] = []
     for respondent in respondents:
         record = by_key.get((respondent, question.id))
         if record is None:
@@ -554,8 +597,13 @@ def _score_question(
         answers[respondent] = "n/a" if record.not_applicable else record.value
         if record.comment:
             comments[respondent] = record.comment
+        if record.confidence:
+            confidence[respondent] = record.confidence
+        if record.value is not None:
+            weighted.append((confidence_weight(record.confidence), record.value))
     given = [value for value in answers.values() if isinstance(value, int)]
-    mean = sum(given) / len(given) if given else None
+    total = sum(weight for weight, _ in weighted)
+    mean = sum(weight * value for weight, value in weighted) / total if weighted else None
     return QuestionResult(
         id=question.id,
         pitfall=question.pitfall,
@@ -566,6 +614,8 @@ def _score_question(
         mean=mean,
         score=None if mean is None else question_score(mean),
         disagreement=bool(given) and max(given) - min(given) >= DISAGREEMENT_POINTS,
+        confidence=confidence,
+        confidence_weight=total / len(weighted) if weighted else NO_CONFIDENCE_WEIGHT,
     )
 
 

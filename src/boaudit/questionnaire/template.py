@@ -23,7 +23,7 @@ from boaudit.questionnaire.models import RUBRIC_KEYS, Questionnaire
 from boaudit.taxonomy import load_taxonomy
 from boaudit.xlsxio import cell_at, write_cell, xml_text
 
-CSV_HEADER = ["respondent", "question_id", "answer", "comment"]
+CSV_HEADER = ["respondent", "question_id", "answer", "comment", "confidence"]
 SHEET_COLUMNS = (
     ("respondent", 16),
     ("section", 9),
@@ -37,9 +37,11 @@ SHEET_COLUMNS = (
     ("4 looks like", 28),
     ("5 looks like", 28),
     ("answer", 9),
+    ("confidence", 12),
     ("comment", 40),
 )
 ANSWER_CHOICES = '"1,2,3,4,5,n/a"'
+CONFIDENCE_CHOICES = '"seen,told,guess"'
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF4CC")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -48,7 +50,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 def csv_template(questionnaire: Questionnaire, respondents: Sequence[str]) -> str:
     """A long-format CSV with one row per respondent and question, answers blank."""
     who = list(respondents) or [""]
-    rows: list[list[object]] = [[r, q.id, "", ""] for r in who for q in questionnaire.questions]
+    rows: list[list[object]] = [[r, q.id, "", "", ""] for r in who for q in questionnaire.questions]
     return csv_text(CSV_HEADER, rows)
 
 
@@ -129,6 +131,7 @@ def _answer_sheet(sheet: Worksheet, questionnaire: Questionnaire, respondent: st
                 _text(cell, value)
                 cell.alignment = wrap
             cell_at(sheet, row, answer_column).fill = _ANSWER_FILL
+            cell_at(sheet, row, answer_column + 1).fill = _ANSWER_FILL
     letter = get_column_letter(answer_column)
     validation = DataValidation(
         type="list",
@@ -144,6 +147,20 @@ def _answer_sheet(sheet: Worksheet, questionnaire: Questionnaire, respondent: st
     )
     sheet.add_data_validation(validation)
     validation.add(f"{letter}2:{letter}{max(row, 2)}")
+    confidence = get_column_letter(answer_column + 1)
+    how = DataValidation(
+        type="list",
+        formula1=CONFIDENCE_CHOICES,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="seen, told or guess",
+        error="How does the respondent know? seen (seen evidence), told, or guess; or blank.",
+        promptTitle="Confidence",
+        prompt="seen = seen evidence (weight 1.0), told (0.7), guess (0.4); blank = not given",
+        showInputMessage=True,
+    )
+    sheet.add_data_validation(how)
+    how.add(f"{confidence}2:{confidence}{max(row, 2)}")
     sheet.freeze_panes = "E2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(SHEET_COLUMNS))}{row}"
 
@@ -170,7 +187,12 @@ def _instructions(sheet: Worksheet, questionnaire: Questionnaire) -> None:
             False,
         ),
         ("   The rubric columns say what each answer 1 to 5 looks like; pick the closest.", False),
-        ("3. Add a comment where the answer needs context or evidence.", False),
+        (
+            "3. In 'confidence', say how the respondent knows: seen (seen evidence), told or "
+            "guess. It weighs the answer in the score: seen 1.0, told 0.7, guess 0.4; blank "
+            "1.0. Add a comment where the answer needs context or evidence.",
+            False,
+        ),
         (
             "4. For another respondent, copy an answer sheet, rename it after them and clear "
             "the answers (or fill the 'respondent' column).",
