@@ -82,6 +82,13 @@ RESPONDENTS = [
     ),
 ]
 
+# When, by whom and for how long each respondent was interviewed (people named by role).
+INTERVIEWS = {
+    "Finance manager": ("2026-10-28", "Lead auditor", "55"),
+    "AP team lead": ("2026-10-29", "Lead auditor", "40"),
+    "Outsourcing manager": ("2026-11-02", "Second auditor", "65"),
+}
+
 COMMENTS = {
     "processes": "Each clerk has their own way of coding invoices.",
     "technology": "Invoices are keyed in by hand from PDF attachments.",
@@ -139,9 +146,17 @@ def write_csv(path: Path, respondent: str, rows: list[tuple[str, str, str]]) -> 
     """A long-format answer file with a role column."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["respondent", "role", "question_id", "answer", "comment"])
+    writer.writerow(
+        [
+            *("respondent", "role", "question_id", "answer", "comment"),
+            *("date", "interviewer", "duration_minutes"),
+        ]
+    )
+    day, interviewer, minutes = INTERVIEWS[respondent]
     for question_id, answer, comment in rows:
-        writer.writerow([respondent, respondent, question_id, answer, comment])
+        writer.writerow(
+            [respondent, respondent, question_id, answer, comment, day, interviewer, minutes]
+        )
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
@@ -157,7 +172,7 @@ def write_xlsx(path: Path, respondent: str, rows: list[tuple[str, str, str]]) ->
             sheet.cell(row=row, column=comment_col).value = comment
     roster = workbook["Roster"]
     roster["B2"] = respondent
-    roster["C2"] = "2026-11-02"
+    roster["C2"], roster["D2"], roster["E2"] = INTERVIEWS[respondent]
     workbook.save(path)
 
 

@@ -164,14 +164,15 @@ def test_partial_last_line_is_dropped_and_asked_again(tmp_path: Path) -> None:
         "respondent,question_id,answer,comment,role\nana,mini.1.1,3,,\nana,mini.1.2,4",
         encoding="utf-8",
     )
-    sheet = InterviewFile(path, questionnaire, "ana")
+    ticks = iter([0.0, 90.0])  # opened at 0 s, the answer saved 90 s later
+    sheet = InterviewFile(path, questionnaire, "ana", date="2026-11-02", clock=lambda: next(ticks))
     assert set(sheet.answers) == {"mini.1.1"}
     assert sheet.first_unanswered() == 1
     sheet.record(questionnaire.questions[1], GivenAnswer("2"))
     assert path.read_text().splitlines() == [  # an older file gains today's columns
-        "respondent,question_id,answer,comment,role,confidence",
-        "ana,mini.1.1,3,,,",
-        "ana,mini.1.2,2,,,",
+        "respondent,question_id,answer,comment,role,confidence,date,interviewer,duration_minutes",
+        "ana,mini.1.1,3,,,,2026-11-02,,1.5",
+        "ana,mini.1.2,2,,,,2026-11-02,,1.5",
     ]
 
 
@@ -181,14 +182,33 @@ def test_other_respondents_rows_are_kept(tmp_path: Path) -> None:
     path.write_text(
         "respondent,question_id,answer,comment,role\nben,mini.1.1,5,,\n", encoding="utf-8"
     )
-    sheet = InterviewFile(path, questionnaire, "ana", "clerk")
-    assert sheet.answers == {}
-    sheet.record(questionnaire.questions[0], GivenAnswer("2"))
-    sheet.record(questionnaire.questions[0], GivenAnswer("3", "changed"))  # rewrite
+    ticks = iter([0.0, 60.0, 180.0])
+    sheet = InterviewFile(
+        path, questionnaire, "ana", "clerk", interviewer="auditor", clock=lambda: next(ticks)
+    )
+    today = sheet.date
+    assert today is not None and len(today) == 10  # today, as YYYY-MM-DD
+    sheet.record(questionnaire.questions[0], GivenAnswer("2", "", "told"))
+    sheet.record(questionnaire.questions[0], GivenAnswer("3", "changed", "seen"))  # rewrite
     assert path.read_text().splitlines()[1:] == [
         "ben,mini.1.1,5,,",
-        "ana,mini.1.1,3,changed,clerk,",
+        f"ana,mini.1.1,3,changed,clerk,seen,{today},auditor,3.0",
     ]
+    # Resumed later: the earlier 3 minutes are carried on, the date and interviewer kept.
+    ticks = iter([1000.0, 1120.0])
+    again = InterviewFile(path, questionnaire, "ana", clock=lambda: next(ticks))
+    assert (again.date, again.interviewer) == (today, "auditor")
+    again.record(questionnaire.questions[1], GivenAnswer("4"))
+    assert path.read_text().splitlines()[-1] == f"ana,mini.1.2,4,,clerk,,{today},auditor,5.0"
+    data = json.loads(
+        runner.invoke(app, ["assess", str(path), "-q", str(MINI), "-f", "json"]).stdout
+    )
+    assert data["interviews"]["ana"] == {
+        "dates": [today],
+        "interviewers": ["auditor"],
+        "duration_minutes": 5.0,
+    }
+    assert data["interviews"]["ben"] == {"dates": [], "interviewers": [], "duration_minutes": None}
 
 
 def test_a_foreign_file_is_refused(tmp_path: Path) -> None:

@@ -150,7 +150,7 @@ def test_the_report_names_the_questionnaires_that_fed_each_pitfall(tmp_path: Pat
     assert rows["| Weak data security (`security`)"] == (
         "| Weak data security (`security`) | - | not assessed | 0/3 | `mini` 0/3 |"
     )
-    assert rows["| lead"] == "| lead | - | 0 | 0 | 0 | 6 |"  # answers by confidence
+    assert rows["| lead"] == "| lead | - | - | - | - | 0 | 0 | 0 | 6 |"  # no metadata given
     data = json.loads(
         runner.invoke(app, [*args, "-q", str(MINI), "-q", str(MINI_B), "-f", "json"]).stdout
     )

@@ -52,13 +52,21 @@ def interview(
     review: Annotated[
         bool, typer.Option("--review", help="List the answers given and change any of them.")
     ] = False,
+    interviewer: Annotated[
+        str | None, typer.Option("--interviewer", help="Who runs the interview (a role).")
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="The interview's date, YYYY-MM-DD (default: today)."),
+    ] = None,
 ) -> None:
     """Run an interview in the terminal; every answer is saved the moment it is given.
 
     Each question shows its guidance and what each answer 1 to 5 looks like. Type 1 to 5 or
     n/a, '?' for more help, 'b' to go back, 's' to skip for now, 'q' to stop; then how the
     respondent knows it (e seen evidence, t told, g guess: scoring weights 1.0, 0.7, 0.4;
-    Enter: not given, 1.0) and an optional comment. The answers go to
+    Enter: not given, 1.0) and an optional comment. Each row also records the date, the
+    interviewer and the minutes spent so far (added up over resumed sessions). The answers go to
     a long-format CSV that 'boaudit assess' reads; running the same command again resumes at
     the first unanswered question. Without a terminal, use 'boaudit template' instead.
     """
@@ -74,7 +82,12 @@ def interview(
     if not name:
         raise UsageError("--respondent is blank; give the respondent's name or role")
     from boaudit.questionnaire import load_questionnaire
+    from boaudit.questionnaire.answers import parse_interview_date
     from boaudit.questionnaire.interview import InterviewFile
+
+    day, problem = parse_interview_date(date)
+    if problem:
+        raise UsageError(f"--date: {problem}")
 
     loaded = load_questionnaire(questionnaire)
     # The folder is made, and checked writable, before the first question: an answer
@@ -82,7 +95,14 @@ def interview(
     folder = make_folder(output)
     if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
         raise OutputError(f"{output}: cannot write here (no permission); choose another -o")
-    sheet = InterviewFile(output, loaded, name, role.strip() if role else None)
+    sheet = InterviewFile(
+        output,
+        loaded,
+        name,
+        role.strip() if role else None,
+        interviewer=interviewer.strip() if interviewer and interviewer.strip() else None,
+        date=day,
+    )
     console = BoauditConsole(highlight=False)
     try:
         if review:

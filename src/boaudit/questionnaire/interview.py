@@ -3,22 +3,44 @@
 A new answer is appended to the long CSV that ``assess`` reads, then flushed and fsynced, so an
 interrupted interview (Ctrl-C, a closed laptop, a crash) loses nothing. Changing an answer
 rewrites the file atomically. Opening the file again resumes where the interview stopped.
+
+Every row also records the interview: its date, the interviewer and its duration in minutes so
+far (the time spent in the command, added up over resumed sessions), which ``assess`` reads and
+the report shows.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from boaudit.errors import AnswersError, InputMissingError
 from boaudit.fileio import atomic_write, neutralise_cell, restore_cell
-from boaudit.questionnaire.answers import parse_answer, parse_confidence
+from boaudit.questionnaire.answers import (
+    parse_answer,
+    parse_confidence,
+    parse_duration,
+    parse_interview_date,
+)
 from boaudit.questionnaire.models import Question, Questionnaire
 
-HEADER = ["respondent", "question_id", "answer", "comment", "role", "confidence"]
+HEADER = [
+    "respondent",
+    "question_id",
+    "answer",
+    "comment",
+    "role",
+    "confidence",
+    "date",
+    "interviewer",
+    "duration_minutes",
+]
 
 
 @dataclass(frozen=True)
@@ -35,12 +57,27 @@ class InterviewFile:
     """One respondent's answers in a long-format CSV (other respondents' rows are kept)."""
 
     def __init__(
-        self, path: Path, questionnaire: Questionnaire, respondent: str, role: str | None = None
+        self,
+        path: Path,
+        questionnaire: Questionnaire,
+        respondent: str,
+        role: str | None = None,
+        *,
+        interviewer: str | None = None,
+        date: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = path
         self.questionnaire = questionnaire
         self.respondent = respondent
         self.role = role
+        self.interviewer = interviewer
+        self.date = date
+        """The interview's date: as given, else the file's, else today."""
+        self._clock = clock
+        self._started = clock()
+        self._earlier_minutes = 0.0
+        """Minutes of this respondent's earlier sessions, from the file."""
         self._others: list[list[str]] = []
         self.answers: dict[str, GivenAnswer] = {}
         self.recovered_partial_line = False
@@ -48,6 +85,8 @@ class InterviewFile:
         """An older file's header: the next answer rewrites the file with today's columns."""
         if path.exists():
             self._load()
+        if self.date is None:
+            self.date = datetime.date.today().isoformat()
 
     def _load(self) -> None:
         try:
@@ -86,6 +125,9 @@ class InterviewFile:
                 cells.get(name, "") for name in HEADER[:5]
             )
             confidence, bad = parse_confidence(cells.get("confidence"))
+            minutes, bad_minutes = parse_duration(cells.get("duration_minutes"))
+            day, bad_day = parse_interview_date(cells.get("date"))
+            bad = bad or bad_minutes or bad_day
             if respondent != self.respondent:
                 self._others.append(row)
                 continue
@@ -97,6 +139,9 @@ class InterviewFile:
             value, not_applicable, problem = parse_answer(answer)
             if problem or bad:
                 raise AnswersError(f"{self.path}, row {number}: {problem or bad}; fix the file")
+            self._earlier_minutes = max(self._earlier_minutes, minutes or 0.0)
+            self.date = self.date or day
+            self.interviewer = self.interviewer or cells.get("interviewer") or None
             if value is None and not not_applicable:
                 continue
             self.answers[question_id] = GivenAnswer(answer, comment, confidence or "")
@@ -113,6 +158,11 @@ class InterviewFile:
             if question_id not in self.answers and question_id not in skipped:
                 return index
         return None
+
+    @property
+    def minutes(self) -> float:
+        """The interview's duration so far: earlier sessions plus this one."""
+        return self._earlier_minutes + (self._clock() - self._started) / 60.0
 
     @property
     def answered(self) -> int:
@@ -133,11 +183,11 @@ class InterviewFile:
             writer = csv.writer(handle, lineterminator="\n")
             if new_file:
                 writer.writerow(HEADER)
-            writer.writerow(self._row(question.id, given))
+            writer.writerow(self._row(question.id, given, self.minutes))
             handle.flush()
             os.fsync(handle.fileno())
 
-    def _row(self, question_id: str, given: GivenAnswer) -> list[str]:
+    def _row(self, question_id: str, given: GivenAnswer, minutes: float) -> list[str]:
         return [
             neutralise_cell(self.respondent),
             question_id,
@@ -145,6 +195,9 @@ class InterviewFile:
             neutralise_cell(given.comment),
             neutralise_cell(self.role or ""),
             given.confidence,
+            self.date or "",
+            neutralise_cell(self.interviewer or ""),
+            f"{max(minutes, 0.1):.1f}",
         ]
 
     def rewrite(self) -> None:
@@ -153,8 +206,9 @@ class InterviewFile:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(HEADER)
         writer.writerows(self._others)
+        minutes = self.minutes
         writer.writerows(
-            self._row(q.id, self.answers[q.id])
+            self._row(q.id, self.answers[q.id], minutes)
             for q in self.questionnaire.questions
             if q.id in self.answers
         )

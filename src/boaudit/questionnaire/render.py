@@ -13,6 +13,7 @@ from boaudit.fileio import csv_text, dumps_json
 from boaudit.questionnaire.models import RUBRIC_KEYS, Questionnaire
 from boaudit.questionnaire.scoring import (
     Assessment,
+    InterviewMeta,
     PitfallResult,
     confidence_rule,
     round_score,
@@ -166,6 +167,7 @@ def assessment_markdown(assessment: Assessment) -> str:
     if assessment.sections:
         lines += ["", "## Scores by section", ""]
         lines += section_table(assessment)
+    lines += ["", "## Respondents", "", *respondent_table(assessment)]
     if assessment.by_role:
         roles = list(assessment.by_role)
         lines += [
@@ -187,6 +189,28 @@ def assessment_markdown(assessment: Assessment) -> str:
         lines += ["", "## Problems", ""]
         lines += [f"- `{p.code}`: {md_escape(p.message)}" for p in assessment.problems]
     return "\n".join(lines) + "\n"
+
+
+def respondent_table(assessment: Assessment) -> list[str]:
+    """Who was interviewed, when, by whom and for how long, and how they know their answers."""
+    counts = assessment.confidence_counts()
+    lines = [
+        f"Answers are weighted by how the respondent knows them ({confidence_rule()}).",
+        "",
+        "| Respondent | Role | Date | Interviewer | Minutes | Seen evidence | Told | Guess "
+        "| Not given |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for who in assessment.respondents:
+        meta = assessment.interviews.get(who, InterviewMeta())
+        minutes = "-" if meta.duration_minutes is None else f"{meta.duration_minutes:.0f}"
+        mix = counts[who]
+        lines.append(
+            f"| {md_escape(who)} | {md_escape(assessment.roles.get(who, '-'))} | "
+            f"{', '.join(meta.dates) or '-'} | {md_escape(', '.join(meta.interviewers)) or '-'} | "
+            f"{minutes} | {mix['seen']} | {mix['told']} | {mix['guess']} | {mix['not given']} |"
+        )
+    return lines
 
 
 def section_table(assessment: Assessment) -> list[str]:

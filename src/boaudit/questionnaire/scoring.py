@@ -232,6 +232,44 @@ class PitfallResult:
 
 
 @dataclass(frozen=True)
+class InterviewMeta:
+    """When, by whom and how long a respondent was interviewed, as the answer files say."""
+
+    dates: tuple[str, ...] = ()
+    """The interview dates given (ISO, sorted; several when the answers span sessions)."""
+    interviewers: tuple[str, ...] = ()
+    duration_minutes: float | None = None
+    """The largest duration given (an interview file records the running total)."""
+
+    def to_dict(self) -> JsonObject:
+        """JSON form."""
+        return {
+            "dates": list(self.dates),
+            "interviewers": list(self.interviewers),
+            "duration_minutes": (
+                None if self.duration_minutes is None else round(self.duration_minutes, 1)
+            ),
+        }
+
+
+def interview_meta(records: Sequence[AnswerRecord]) -> dict[str, InterviewMeta]:
+    """Respondent -> the interview metadata found on their answers, in respondent order."""
+    found: dict[str, tuple[set[str], dict[str, None], list[float]]] = {}
+    for record in records:
+        dates, interviewers, minutes = found.setdefault(record.respondent, (set(), {}, []))
+        if record.interview_date:
+            dates.add(record.interview_date)
+        if record.interviewer:
+            interviewers[record.interviewer] = None
+        if record.duration_minutes is not None:
+            minutes.append(record.duration_minutes)
+    return {
+        who: InterviewMeta(tuple(sorted(dates)), tuple(names), max(minutes, default=None))
+        for who, (dates, names, minutes) in found.items()
+    }
+
+
+@dataclass(frozen=True)
 class SectionResult:
     """One section of one questionnaire: the article's item, scored over its own questions."""
 
@@ -280,6 +318,8 @@ class Assessment:
     """(id, title) of each questionnaire merged into this assessment, in order."""
     sections: tuple[SectionResult, ...] = ()
     """A score per section of each questionnaire, in file order, beside the pitfall scores."""
+    interviews: dict[str, InterviewMeta] = field(default_factory=dict)
+    """Respondent -> interview date, interviewer and duration, where the answers give them."""
 
     @property
     def parts(self) -> tuple[tuple[str, str], ...]:
@@ -355,6 +395,9 @@ class Assessment:
             "roles": dict(self.roles),
             "confidence_weights": {**CONFIDENCE_WEIGHTS, "not given": NO_CONFIDENCE_WEIGHT},
             "confidence": self.confidence_counts(),
+            "interviews": {
+                who: self.interviews.get(who, InterviewMeta()).to_dict() for who in self.respondents
+            },
             "overall": {
                 "score": self.printed_score,
                 "band": self.band,
@@ -542,6 +585,7 @@ def score(
         tuple(problems),
         questionnaires=tuple((part.id, part.title) for part in parts) if len(parts) > 1 else (),
         sections=_sections(parts, pitfalls),
+        interviews=interview_meta(records),
     )
 
 

@@ -80,7 +80,14 @@ def xlsx_template(questionnaire: Questionnaire, respondents: Sequence[str]) -> b
     _instructions(instructions, questionnaire)
 
     roster = workbook.create_sheet("Roster")
-    for column, (name, width) in enumerate((("respondent", 24), ("role", 24), ("date", 14)), 1):
+    roster_columns = (
+        ("respondent", 24),
+        ("role", 24),
+        ("date", 14),
+        ("interviewer", 24),
+        ("duration_minutes", 18),
+    )
+    for column, (name, width) in enumerate(roster_columns, 1):
         _header(cell_at(roster, 1, column), name)
         roster.column_dimensions[get_column_letter(column)].width = width
     for row, respondent in enumerate(respondents, start=2):
@@ -171,7 +178,11 @@ def _instructions(sheet: Worksheet, questionnaire: Questionnaire) -> None:
         (f"Questionnaire id: {questionnaire.id}  |  source: {questionnaire.source}", False),
         ("", False),
         ("How to fill in this workbook", True),
-        ("1. Put each respondent's name, role and the interview date on the Roster sheet.", False),
+        (
+            "1. Put each respondent's name, role, the interview date (YYYY-MM-DD), the "
+            "interviewer and the interview's length in minutes on the Roster sheet.",
+            False,
+        ),
         (
             "2. Each respondent has an answer sheet (named after them). Answer every question "
             "in the yellow 'answer' column:",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from boaudit.findings.model import Finding
-from boaudit.questionnaire.render import fed_by, section_table
-from boaudit.questionnaire.scoring import Assessment, confidence_rule, round_score
+from boaudit.questionnaire.render import fed_by, respondent_table, section_table
+from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
 from boaudit.report.text import md_escape, money, number, scalar_metrics
@@ -135,24 +135,6 @@ def _score(value: float | None) -> str:
     return "-" if rounded is None else f"{rounded:.1f}"
 
 
-def _respondents(assessment: Assessment) -> list[str]:
-    """Who answered, and how they know their answers (the confidence behind the weights)."""
-    counts = assessment.confidence_counts()
-    lines = [
-        f"Answers are weighted by how the respondent knows them ({confidence_rule()}).",
-        "",
-        "| Respondent | Role | Seen evidence | Told | Guess | Not given |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    lines.extend(
-        f"| {md_escape(who)} | {md_escape(assessment.roles.get(who, '-'))} | "
-        f"{counts[who]['seen']} | {counts[who]['told']} | {counts[who]['guess']} | "
-        f"{counts[who]['not given']} |"
-        for who in assessment.respondents
-    )
-    return lines
-
-
 def _interviews(assessment: Assessment) -> list[str]:
     """What the interviews say per pitfall, and which questionnaires said it."""
     lines = ["", "## Interviews", ""]
@@ -161,7 +143,7 @@ def _interviews(assessment: Assessment) -> list[str]:
         + ", ".join(f"`{pid}` ({md_escape(title)})" for pid, title in assessment.parts)
         + (" (merged on the shared taxonomy)" if len(assessment.parts) > 1 else "")
     )
-    lines += ["", *_respondents(assessment)]
+    lines += ["", *respondent_table(assessment)]
     lines += [
         "",
         "| Pitfall | Score | Band | Answered/asked | Questionnaires (answered/asked, score) |",
