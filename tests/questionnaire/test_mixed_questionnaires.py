@@ -220,3 +220,18 @@ def test_merged_sections_name_their_questionnaire(tmp_path: Path) -> None:
         ("mini-b", "A", 75.0, 3, 3),
         ("mini-b", "B", 31.25, 2, 3),
     ]
+
+
+def test_the_html_report_shows_interviews_sections_and_sources(tmp_path: Path) -> None:
+    lead, mgr = _files(tmp_path)
+    args = ["report", "--answers", str(lead), "--answers", str(mgr), "-q", str(MINI)]
+    result = runner.invoke(app, [*args, "-q", str(MINI_B), "-f", "html"])
+    assert result.exit_code == 0, result.stderr
+    html = result.stdout
+    assert "(merged on the shared taxonomy)" in html
+    assert (
+        '<td>No standard, written processes</td><td class="num">42.5</td><td>needs work</td>'
+        '<td class="num">6/6</td><td>mini 3/3 (20.8), mini-b 3/3 (75.0)</td>'
+    ) in html
+    assert '<td><code>mini-b</code></td><td>B. Master data</td><td class="num">31.3</td>' in html
+    assert "confidence weights: seen evidence 1.0, told 0.7, guess 0.4, not given 1.0" in html
