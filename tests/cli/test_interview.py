@@ -112,6 +112,7 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
     assert child.exitstatus == 0
 
     child = spawn(*base, "--review")
+    child.expect_exact("4 (seen evidence)")  # the answer with how they know it
     child.expect_exact("Number of the question to change")
     child.sendline("1")
     child.expect_exact("(now 4; Enter keeps it)")
@@ -155,6 +156,19 @@ def test_interview_refuses_without_a_terminal(tmp_path: Path) -> None:
     assert "needs a terminal" in result.stderr
     assert "boaudit template" in result.stderr
     assert not (tmp_path / "a.csv").exists()
+
+
+def test_interview_refuses_a_date_that_is_not_one(tmp_path: Path) -> None:
+    out = tmp_path / "a.csv"
+    result = runner.invoke(
+        app, ["interview", "full", "-r", "ana", "-o", str(out), "--date", "3 November"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "boaudit: error: --date: interview date '3 November' is not a date; write it as "
+        "YYYY-MM-DD\n"
+    )
+    assert not out.exists()
 
 
 def test_partial_last_line_is_dropped_and_asked_again(tmp_path: Path) -> None:

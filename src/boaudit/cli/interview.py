@@ -70,6 +70,11 @@ def interview(
     a long-format CSV that 'boaudit assess' reads; running the same command again resumes at
     the first unanswered question. Without a terminal, use 'boaudit template' instead.
     """
+    from boaudit.questionnaire.answers import parse_interview_date
+
+    day, problem = parse_interview_date(date)
+    if problem:  # checked first: a mistyped option is said before anything else
+        raise UsageError(f"--date: {problem}")
     if not sys.stdin.isatty():
         raise UsageError(
             "interview needs a terminal to ask questions; to collect answers another way, "
@@ -82,12 +87,7 @@ def interview(
     if not name:
         raise UsageError("--respondent is blank; give the respondent's name or role")
     from boaudit.questionnaire import load_questionnaire
-    from boaudit.questionnaire.answers import parse_interview_date
     from boaudit.questionnaire.interview import InterviewFile
-
-    day, problem = parse_interview_date(date)
-    if problem:
-        raise UsageError(f"--date: {problem}")
 
     loaded = load_questionnaire(questionnaire)
     # The folder is made, and checked writable, before the first question: an answer
@@ -219,6 +219,7 @@ def _ask(console: Console, sheet: InterviewFile, index: int) -> None:
 
 
 CONFIDENCE_KEYS = {"e": "seen", "t": "told", "g": "guess", "": ""}
+CONFIDENCE_NAMES = {"seen": "seen evidence", "told": "told", "guess": "guess"}
 
 
 def _confidence(console: Console) -> str:
@@ -256,7 +257,13 @@ def _review(console: Console, sheet: InterviewFile) -> None:
             table.add_row(
                 str(number),
                 text,
-                given.answer if given else "- (not answered)",
+                (
+                    f"{given.answer} ({CONFIDENCE_NAMES[given.confidence]})"
+                    if given and given.confidence
+                    else given.answer
+                    if given
+                    else "- (not answered)"
+                ),
                 printable(given.comment) if given else "",
             )
         console.print(table)
