@@ -487,3 +487,11 @@ def test_taxonomy_wording_is_not_copied_from_the_seeds() -> None:
     for pitfall in load_taxonomy().pitfalls:
         for text in (pitfall.description, *pitfall.fixes):
             assert _copied(text) == [], pitfall.id
+
+
+@pytest.mark.parametrize("questionnaire_id", bundled_ids())
+def test_no_question_names_a_seed_file(questionnaire_id: str) -> None:
+    # Articles are named by what they are, never by the file they are stored in.
+    for question in load_bundled(questionnaire_id).questions:
+        shown = [question.text, question.guidance, *question.rubric.as_dict().values()]
+        assert not any(re.search(r"seeds?[ /_]*\d{3}", text) for text in shown), question.id
