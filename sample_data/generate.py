@@ -82,6 +82,13 @@ RESPONDENTS = [
     ),
 ]
 
+# When, by whom and for how long each respondent was interviewed (people named by role).
+INTERVIEWS = {
+    "Finance manager": ("2026-10-28", "Lead auditor", "55"),
+    "AP team lead": ("2026-10-29", "Lead auditor", "40"),
+    "Outsourcing manager": ("2026-11-02", "Second auditor", "65"),
+}
+
 COMMENTS = {
     "processes": "Each clerk has their own way of coding invoices.",
     "technology": "Invoices are keyed in by hand from PDF attachments.",
@@ -93,15 +100,30 @@ COMMENTS = {
 }
 
 
+# Questions split off a double-barrelled question: each respondent answers them as they
+# answered the question they came from, drawing nothing from the seeded generator, so every
+# other answer stays what it was before the split.
+SPLIT_FROM = {
+    "full.metrics.5": "full.metrics.2",
+    "full.partner-selection.5": "full.partner-selection.4",
+    "full.outsourcing-strategy.5": "full.outsourcing-strategy.4",
+}
+
+
 def answers_for(
     role: str, biases: dict[str, float], skip: set[str], rng: random.Random
 ) -> list[tuple[str, str, str]]:
     """(question_id, answer, comment) rows for one respondent."""
     questionnaire = load_bundled("full")
     rows: list[tuple[str, str, str]] = []
+    given: dict[str, str] = {}
     commented: set[str] = set()
     for question in questionnaire.questions:
+        if question.id in SPLIT_FROM:
+            rows.append((question.id, given[SPLIT_FROM[question.id]], ""))
+            continue
         if question.pitfall in skip:
+            given[question.id] = "n/a"
             rows.append((question.id, "n/a", ""))
             continue
         level = TRUTH[question.pitfall] + biases.get(question.pitfall, 0.0)
@@ -115,6 +137,7 @@ def answers_for(
         ):
             comment = COMMENTS[question.pitfall]
             commented.add(question.pitfall)
+        given[question.id] = str(answer)
         rows.append((question.id, str(answer), comment))
     return rows
 
@@ -123,9 +146,17 @@ def write_csv(path: Path, respondent: str, rows: list[tuple[str, str, str]]) -> 
     """A long-format answer file with a role column."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["respondent", "role", "question_id", "answer", "comment"])
+    writer.writerow(
+        [
+            *("respondent", "role", "question_id", "answer", "comment"),
+            *("date", "interviewer", "duration_minutes"),
+        ]
+    )
+    day, interviewer, minutes = INTERVIEWS[respondent]
     for question_id, answer, comment in rows:
-        writer.writerow([respondent, respondent, question_id, answer, comment])
+        writer.writerow(
+            [respondent, respondent, question_id, answer, comment, day, interviewer, minutes]
+        )
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
@@ -141,7 +172,7 @@ def write_xlsx(path: Path, respondent: str, rows: list[tuple[str, str, str]]) ->
             sheet.cell(row=row, column=comment_col).value = comment
     roster = workbook["Roster"]
     roster["B2"] = respondent
-    roster["C2"] = "2026-11-02"
+    roster["C2"], roster["D2"], roster["E2"] = INTERVIEWS[respondent]
     workbook.save(path)
 
 

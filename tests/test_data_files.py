@@ -442,19 +442,19 @@ def test_seed_sections_ask_about_the_pitfalls_the_taxonomy_names_there(
 
 
 @pytest.mark.parametrize("questionnaire_id", bundled_ids())
-def test_rubric_anchors_are_three_different_answers(questionnaire_id: str) -> None:
+def test_rubric_anchors_are_five_different_answers(questionnaire_id: str) -> None:
     for question in load_bundled(questionnaire_id).questions:
         anchors = question.rubric.as_dict()
-        assert list(anchors) == ["1", "3", "5"]
+        assert list(anchors) == ["1", "2", "3", "4", "5"]
         texts = {normalise(text) for text in anchors.values()}
-        assert len(texts) == 3, question.id
+        assert len(texts) == 5, question.id
         assert all(len(text.split()) >= 4 for text in anchors.values()), question.id
         assert normalise(question.text) not in texts
 
 
 def test_question_texts_are_not_repeated_across_questionnaires() -> None:
     texts = [normalise(q.text) for i in bundled_ids() for q in load_bundled(i).questions]
-    assert len(texts) == 218
+    assert len(texts) == 232
     assert [t for t, n in Counter(texts).items() if n > 1] == []
 
 
@@ -518,3 +518,11 @@ def test_taxonomy_wording_is_not_copied_from_the_seeds() -> None:
     for pitfall in load_taxonomy().pitfalls:
         for text in (pitfall.description, *pitfall.fixes):
             assert _copied(text) == [], pitfall.id
+
+
+@pytest.mark.parametrize("questionnaire_id", bundled_ids())
+def test_no_question_names_a_seed_file(questionnaire_id: str) -> None:
+    # Articles are named by what they are, never by the file they are stored in.
+    for question in load_bundled(questionnaire_id).questions:
+        shown = [question.text, question.guidance, *question.rubric.as_dict().values()]
+        assert not any(re.search(r"seeds?[ /_]*\d{3}", text) for text in shown), question.id

@@ -116,6 +116,8 @@ def _interview(args: list[str], root: Path) -> tuple[int, str]:
     )
     child.expect_exact("Answer [")
     child.sendline("3")
+    child.expect_exact("How do they know? e seen evidence, t told, g guess (Enter: not given): ")
+    child.sendline("t")
     child.expect_exact("Comment (Enter for none): ")
     child.sendline("")
     child.expect_exact("Answer [")

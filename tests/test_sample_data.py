@@ -39,6 +39,24 @@ def test_quick_start_assesses_the_sample_answers() -> None:
     # The outsourcing manager left well-being as n/a: unanswered, not zero.
     wellbeing = next(p for p in data["pitfalls"] if p["id"] == "wellbeing")
     assert wellbeing["questions"][0]["answers"]["Outsourcing manager"] == "n/a"
+    # Each interview's date, interviewer and length, from the CSV columns and the Roster sheet.
+    assert data["interviews"] == {
+        "Finance manager": {
+            "dates": ["2026-10-28"],
+            "interviewers": ["Lead auditor"],
+            "duration_minutes": 55.0,
+        },
+        "AP team lead": {
+            "dates": ["2026-10-29"],
+            "interviewers": ["Lead auditor"],
+            "duration_minutes": 40.0,
+        },
+        "Outsourcing manager": {
+            "dates": ["2026-11-02"],
+            "interviewers": ["Second auditor"],
+            "duration_minutes": 65.0,
+        },
+    }
 
 
 def test_generator_reproduces_the_committed_csv_files(tmp_path: Path) -> None:

@@ -89,12 +89,14 @@ def test_assess_infers_the_questionnaire(tmp_path: Path, write_answers) -> None:
     assert json.loads(result.stdout)["questionnaire"]["id"] == "support-eight"
 
 
-def test_assess_mixed_questionnaires_is_ambiguous(write_answers) -> None:
+def test_assess_merges_mixed_questionnaires_instead_of_refusing(write_answers) -> None:
     a = load_bundled("support-eight").questions[0].id
     b = load_bundled("outsourcing-ten").questions[0].id
-    result = invoke("assess", write_answers([("ana", a, "3"), ("ana", b, "4")]))
-    assert result.exit_code == 65
-    one_error_line(result, "ambiguous", "support-eight", "outsourcing-ten", "--questionnaire")
+    result = invoke("assess", write_answers([("ana", a, "3"), ("ana", b, "4")]), "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["questionnaire"]["id"] == "support-eight+outsourcing-ten"
+    assert data["problems"][0]["code"] == "several-questionnaires"
 
 
 def test_answers_for_another_questionnaire(write_answers) -> None:
@@ -201,8 +203,8 @@ def test_template_csv_round_trip(tmp_path: Path, mini_path: Path) -> None:
     result = invoke("template", mini_path, "-o", sheet, "-r", "ana", "-r", "ben")
     assert result.exit_code == 0, result.stderr
     lines = sheet.read_text().splitlines()
-    assert lines[0] == "respondent,question_id,answer,comment"
-    assert lines[1] == "ana,mini.1.1,,"
+    assert lines[0] == "respondent,question_id,answer,comment,confidence"
+    assert lines[1] == "ana,mini.1.1,,,"
     assert len(lines) == 1 + 2 * 9
     filled = [lines[0]] + [line.replace(",,", ",4,", 1) for line in lines[1:]]
     sheet.write_text("\n".join(filled) + "\n")
@@ -224,16 +226,25 @@ def test_template_xlsx_round_trip(tmp_path: Path) -> None:
     assert header[:5] == ["respondent", "section", "pitfall", "question_id", "question"]
     assert sheet.freeze_panes == "E2"
     validations = sheet.data_validations.dataValidation
-    assert len(validations) == 1 and validations[0].formula1 == '"1,2,3,4,5,n/a"'
+    assert [v.formula1 for v in validations] == ['"1,2,3,4,5,n/a"', '"seen,told,guess"']
+    assert header[header.index("answer") + 1] == "confidence"
     answer_col = header.index("answer") + 1
     full = load_bundled("full")
     assert sheet.max_row == 1 + len(full.questions)
     assert sheet.cell(row=2, column=5).value == full.questions[0].text
+    anchors = [f"{key} looks like" for key in "12345"]
+    first_anchor = header.index("1 looks like")
+    assert header[first_anchor : first_anchor + 5] == anchors
+    assert [
+        sheet.cell(row=2, column=first_anchor + 1 + offset).value for offset in range(5)
+    ] == list(full.questions[0].rubric.as_dict().values())
     # Fill: Ana answers 2 everywhere, Ben 4 everywhere but n/a on the first question.
     for row in range(2, sheet.max_row + 1):
         sheet.cell(row=row, column=answer_col).value = 2
         workbook["Ben"].cell(row=row, column=answer_col).value = 4
     workbook["Ben"].cell(row=2, column=answer_col).value = "n/a"
+    workbook["Ben"].cell(row=3, column=answer_col + 1).value = "guess"
+    sheet.cell(row=3, column=answer_col + 1).value = "Seen evidence"
     workbook["Roster"]["B2"] = "AP manager"
     workbook.save(path)
     result = invoke("assess", path, "-f", "json")
@@ -246,6 +257,11 @@ def test_template_xlsx_round_trip(tmp_path: Path) -> None:
     assert first["answers"] == {"Ana Lead": 2, "Ben": "n/a"}
     assert first["score"] == 25.0
     assert data["pitfalls"][0]["questions"][1]["disagreement"] is True
+    # Ana 2 seen (1.0), Ben 4 guess (0.4): (2 x 1.0 + 4 x 0.4) / 1.4 = 2.571 -> score 39.3
+    second = data["pitfalls"][0]["questions"][1]
+    assert second["confidence"] == {"Ana Lead": "seen", "Ben": "guess"}
+    assert (second["score"], second["confidence_weight"]) == (39.3, 0.7)
+    assert data["confidence_weights"] == {"seen": 1.0, "told": 0.7, "guess": 0.4, "not given": 1.0}
 
 
 def test_template_rejects_unknown_extension(tmp_path: Path) -> None:

@@ -26,7 +26,10 @@ source = "workshop notes"
 number = "1"
 title = "Processes"
 """
-RUBRIC = '{ "1" = "Nothing at all", "3" = "Some of it", "5" = "All of it" }'
+RUBRIC = (
+    '{ "1" = "Nothing at all", "2" = "A little of it", "3" = "Some of it", '
+    '"4" = "Most of it", "5" = "All of it" }'
+)
 
 
 def question(
@@ -83,7 +86,7 @@ def test_list_table_row_for_full_shows_its_counts() -> None:
         "Full back-office review",
         "DESIGN.md section 1 (all seed articles)",
         "18",
-        "72",
+        "75",
     ]
 
 
@@ -109,12 +112,12 @@ def test_list_json_entries_have_exactly_the_summary_keys() -> None:
     }
     counts = {item["id"]: (item["pitfalls"], item["questions"]) for item in listed}
     assert counts == {
-        "back-office-seven": (8, 31),
-        "back-office-seven-ops": (7, 26),
-        "full": (18, 72),
-        "outsourcing-ten": (8, 30),
-        "support-dos-donts": (8, 27),
-        "support-eight": (8, 32),
+        "back-office-seven": (8, 32),
+        "back-office-seven-ops": (7, 27),
+        "full": (18, 75),
+        "outsourcing-ten": (8, 32),
+        "support-dos-donts": (8, 29),
+        "support-eight": (8, 37),
     }
 
 
@@ -145,7 +148,7 @@ def test_show_markdown_to_stdout_starts_with_title_source_and_description() -> N
 def test_show_markdown_lists_each_question_with_weight_guidance_and_rubric() -> None:
     lines = invoke("questionnaires", "show", MINI, "-f", "markdown").stdout.splitlines()
     start = lines.index("### `mini.1.2` (weight 1)")
-    assert lines[start : start + 9] == [
+    assert lines[start : start + 11] == [
         "### `mini.1.2` (weight 1)",
         "",
         "Do people follow the procedures?",
@@ -153,7 +156,9 @@ def test_show_markdown_lists_each_question_with_weight_guidance_and_rubric() -> 
         "*Guidance:* Watch a task being done.",
         "",
         "- **1**: Nobody does",
+        "- **2**: A few people do",
         "- **3**: Some do",
+        "- **4**: Nearly everyone does",
         "- **5**: Everyone does",
     ]
     assert "## 3. Security" in lines
@@ -285,17 +290,18 @@ def test_show_a_missing_path_exits_66(tmp_path: Path) -> None:
         ),
         (
             HEAD
-            + question("m.1", rubric='{ "1" = "Nothing at all", "5" = "All of it" }')
+            + question("m.1", rubric=RUBRIC.replace('"3" = "Some of it", ', ""))
             + question("m.2")
             + question("m.3"),
-            "sections[0].questions[0].rubric.3 (question m.1): missing rubric text for answer 3",
+            "sections[0].questions[0].rubric.3 (question m.1): missing rubric anchor for answer "
+            "3; every question needs anchors for all five answers 1 to 5",
         ),
         (
             HEAD
             + question("m.1")
-            + question("m.2", rubric=RUBRIC.replace(" }", ', "4" = "Most of it" }'))
+            + question("m.2", rubric=RUBRIC.replace(" }", ', "6" = "More than all" }'))
             + question("m.3"),
-            "sections[0].questions[1].rubric.4 (question m.2): unknown key; "
+            "sections[0].questions[1].rubric.6 (question m.2): unknown key; "
             "remove it or check its spelling",
         ),
         (
@@ -333,7 +339,7 @@ def test_show_a_missing_path_exits_66(tmp_path: Path) -> None:
         "weight-string",
         "weight-fraction",
         "rubric-missing-3",
-        "rubric-extra-4",
+        "rubric-extra-6",
         "text-too-short",
         "bad-id",
         "unknown-top-key",

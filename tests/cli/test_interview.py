@@ -34,9 +34,11 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def answer(child: pexpect.spawn, value: str, comment: str = "") -> None:
+def answer(child: pexpect.spawn, value: str, comment: str = "", confidence: str = "") -> None:
     child.expect_exact("Answer [")
     child.sendline(value)
+    child.expect_exact("How do they know? e seen evidence, t told, g guess (Enter: not given): ")
+    child.sendline(confidence)
     child.expect_exact("Comment (Enter for none): ")
     child.sendline(comment)
 
@@ -47,6 +49,14 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
 
     child = spawn(*base)
     child.expect_exact("Question 1 of 9")
+    for line in (
+        "1 = Nothing written",
+        "2 = One or two written",
+        "3 = Some written",
+        "4 = Most written, some out of date",
+        "5 = All written and current",
+    ):
+        child.expect_exact(line)  # all five anchors, in order
     answer(child, "3", "written but old")
     child.expect_exact("Question 2 of 9")
     child.expect_exact("Answer [")
@@ -57,6 +67,10 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
     child.expect_exact("Question 1 of 9")
     child.expect_exact("(now 3; Enter keeps it)")
     child.sendline("4")
+    child.expect_exact("How do they know?")
+    child.sendline("x")
+    child.expect_exact("Please type e, t, g or press Enter.")
+    child.sendline("e")
     child.expect_exact("Comment (Enter for none): ")
     child.sendline("")
     child.expect_exact("Question 2 of 9")
@@ -88,7 +102,7 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
     child = spawn(*base)  # resume: the skipped question comes first
     child.expect_exact("Resuming ana: 3 of 9 answered.")
     child.expect_exact("Question 2 of 9")
-    answer(child, "2", "=not a formula")
+    answer(child, "2", "=not a formula", "t")
     child.expect_exact("Question 5 of 9")
     child.expect_exact("Answer [")
     child.sendline("q")
@@ -98,10 +112,13 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
     assert child.exitstatus == 0
 
     child = spawn(*base, "--review")
+    child.expect_exact("4 (seen evidence)")  # the answer with how they know it
     child.expect_exact("Number of the question to change")
     child.sendline("1")
     child.expect_exact("(now 4; Enter keeps it)")
     child.sendline("1")
+    child.expect_exact("How do they know?")
+    child.sendline("g")
     child.expect_exact("Comment (Enter for none): ")
     child.sendline("nothing written after all")
     child.expect_exact("Number of the question to change")
@@ -120,12 +137,17 @@ def test_interview_go_back_skip_interrupt_resume_and_review(tmp_path: Path) -> N
     assert saved[0]["comment"] == "nothing written after all"
     assert saved[1]["comment"] == "'=not a formula"  # neutralised for spreadsheets
     assert {r["role"] for r in saved} == {"AP lead"}
+    assert [r["confidence"] for r in saved] == ["guess", "told", "", ""]
 
     result = runner.invoke(app, ["assess", str(out), "-q", str(MINI), "-f", "json"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["roles"] == {"ana": "AP lead"}
     assert data["pitfalls"][0]["questions"][1]["answers"] == {"ana": 2}
+    # mini.1.1 = 1 (weight 3, guess 0.4), mini.1.2 = 2 (weight 1, told 0.7), mini.1.3 n/a:
+    # (3 x 0.4 x 0 + 1 x 0.7 x 25) / (1.2 + 0.7) = 9.2
+    assert data["pitfalls"][0]["score"] == 9.2
+    assert data["pitfalls"][0]["questions"][0]["confidence"] == {"ana": "guess"}
 
 
 def test_interview_refuses_without_a_terminal(tmp_path: Path) -> None:
@@ -136,6 +158,19 @@ def test_interview_refuses_without_a_terminal(tmp_path: Path) -> None:
     assert not (tmp_path / "a.csv").exists()
 
 
+def test_interview_refuses_a_date_that_is_not_one(tmp_path: Path) -> None:
+    out = tmp_path / "a.csv"
+    result = runner.invoke(
+        app, ["interview", "full", "-r", "ana", "-o", str(out), "--date", "3 November"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "boaudit: error: --date: interview date '3 November' is not a date; write it as "
+        "YYYY-MM-DD\n"
+    )
+    assert not out.exists()
+
+
 def test_partial_last_line_is_dropped_and_asked_again(tmp_path: Path) -> None:
     questionnaire = load_questionnaire(MINI)
     path = tmp_path / "ana.csv"
@@ -143,14 +178,15 @@ def test_partial_last_line_is_dropped_and_asked_again(tmp_path: Path) -> None:
         "respondent,question_id,answer,comment,role\nana,mini.1.1,3,,\nana,mini.1.2,4",
         encoding="utf-8",
     )
-    sheet = InterviewFile(path, questionnaire, "ana")
+    ticks = iter([0.0, 90.0])  # opened at 0 s, the answer saved 90 s later
+    sheet = InterviewFile(path, questionnaire, "ana", date="2026-11-02", clock=lambda: next(ticks))
     assert set(sheet.answers) == {"mini.1.1"}
     assert sheet.first_unanswered() == 1
     sheet.record(questionnaire.questions[1], GivenAnswer("2"))
-    assert path.read_text().splitlines() == [
-        "respondent,question_id,answer,comment,role",
-        "ana,mini.1.1,3,,",
-        "ana,mini.1.2,2,,",
+    assert path.read_text().splitlines() == [  # an older file gains today's columns
+        "respondent,question_id,answer,comment,role,confidence,date,interviewer,duration_minutes",
+        "ana,mini.1.1,3,,,,2026-11-02,,1.5",
+        "ana,mini.1.2,2,,,,2026-11-02,,1.5",
     ]
 
 
@@ -160,11 +196,33 @@ def test_other_respondents_rows_are_kept(tmp_path: Path) -> None:
     path.write_text(
         "respondent,question_id,answer,comment,role\nben,mini.1.1,5,,\n", encoding="utf-8"
     )
-    sheet = InterviewFile(path, questionnaire, "ana", "clerk")
-    assert sheet.answers == {}
-    sheet.record(questionnaire.questions[0], GivenAnswer("2"))
-    sheet.record(questionnaire.questions[0], GivenAnswer("3", "changed"))  # rewrite
-    assert path.read_text().splitlines()[1:] == ["ben,mini.1.1,5,,", "ana,mini.1.1,3,changed,clerk"]
+    ticks = iter([0.0, 60.0, 180.0])
+    sheet = InterviewFile(
+        path, questionnaire, "ana", "clerk", interviewer="auditor", clock=lambda: next(ticks)
+    )
+    today = sheet.date
+    assert today is not None and len(today) == 10  # today, as YYYY-MM-DD
+    sheet.record(questionnaire.questions[0], GivenAnswer("2", "", "told"))
+    sheet.record(questionnaire.questions[0], GivenAnswer("3", "changed", "seen"))  # rewrite
+    assert path.read_text().splitlines()[1:] == [
+        "ben,mini.1.1,5,,",
+        f"ana,mini.1.1,3,changed,clerk,seen,{today},auditor,3.0",
+    ]
+    # Resumed later: the earlier 3 minutes are carried on, the date and interviewer kept.
+    ticks = iter([1000.0, 1120.0])
+    again = InterviewFile(path, questionnaire, "ana", clock=lambda: next(ticks))
+    assert (again.date, again.interviewer) == (today, "auditor")
+    again.record(questionnaire.questions[1], GivenAnswer("4"))
+    assert path.read_text().splitlines()[-1] == f"ana,mini.1.2,4,,clerk,,{today},auditor,5.0"
+    data = json.loads(
+        runner.invoke(app, ["assess", str(path), "-q", str(MINI), "-f", "json"]).stdout
+    )
+    assert data["interviews"]["ana"] == {
+        "dates": [today],
+        "interviewers": ["auditor"],
+        "duration_minutes": 5.0,
+    }
+    assert data["interviews"]["ben"] == {"dates": [], "interviewers": [], "duration_minutes": None}
 
 
 def test_a_foreign_file_is_refused(tmp_path: Path) -> None:

@@ -20,7 +20,10 @@ source = "workshop notes"
 number = "1"
 title = "Processes"
 """
-RUBRIC = '{ "1" = "None [/x]", "3" = "Some", "5" = "All [bold]of it[/bold]" }'
+RUBRIC = (
+    '{ "1" = "None [/x]", "2" = "Few [red]", "3" = "Some", "4" = "Most", '
+    '"5" = "All [bold]of it[/bold]" }'
+)
 
 
 def question(qid: str) -> str:

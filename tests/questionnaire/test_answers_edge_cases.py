@@ -275,8 +275,8 @@ def test_unknown_ids_point_at_the_owning_questionnaire_or_at_show() -> None:
     )
     assert checked.errors == (
         "a.csv, row 2: unknown question id 'out10.1.1' for questionnaire 'support-eight'; it "
-        "belongs to questionnaire 'outsourcing-ten'; pass --questionnaire outsourcing-ten or "
-        "keep each questionnaire's answers in separate runs",
+        "belongs to questionnaire 'outsourcing-ten'; add --questionnaire outsourcing-ten to "
+        "merge both on the taxonomy, or leave --questionnaire out to infer them",
         "a.csv, row 2: unknown question id 'zz.1' for questionnaire 'support-eight'; check it "
         "against 'boaudit questionnaires show support-eight'",
     )
@@ -329,7 +329,9 @@ def test_mixed_questionnaires_are_counted_per_questionnaire() -> None:
 
 
 def interview(path: Path, respondent: str = "ana") -> InterviewFile:
-    return InterviewFile(path, load_questionnaire(MINI), respondent)
+    return InterviewFile(
+        path, load_questionnaire(MINI), respondent, date="2026-11-02", clock=lambda: 0.0
+    )
 
 
 def test_an_interview_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
@@ -349,8 +351,8 @@ def test_an_empty_interview_file_starts_at_the_first_question(tmp_path: Path) ->
     assert (sheet.answered, sheet.first_unanswered()) == (0, 0)
     sheet.record(sheet.questionnaire.questions[0], GivenAnswer("n/a"))
     assert path.read_text().splitlines() == [
-        "respondent,question_id,answer,comment,role",
-        "ana,mini.1.1,n/a,,",
+        "respondent,question_id,answer,comment,role,confidence,date,interviewer,duration_minutes",
+        "ana,mini.1.1,n/a,,,,2026-11-02,,0.1",
     ]
 
 

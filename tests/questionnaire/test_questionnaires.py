@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from boaudit.cli import app
+from boaudit.errors import QuestionnaireError
 from boaudit.questionnaire import bundled_ids, load_bundled, load_questionnaire, validate_file
 from boaudit.questionnaire.models import MIN_QUESTIONS_PER_PITFALL
 from boaudit.taxonomy import load_taxonomy
@@ -110,7 +111,7 @@ pitfall = "processes"
 text = "Are procedures written?"
 guidance = "Ask to see them."
 weight = 4
-rubric = { "1" = "none at all", "3" = "some of them", "5" = "all of them" }
+rubric = { "1" = "none at all", "2" = "one or two", "3" = "some of them", "4" = "most of them", "5" = "all of them" }
 
 [[sections.questions]]
 id = "m.2"
@@ -118,11 +119,11 @@ pitfall = "procesess"
 text = "Are procedures followed?"
 guidance = "Watch a task."
 weight = 2
-rubric = { "1" = "never at all", "5" = "always" }
+rubric = { "1" = "never at all", "2" = "rarely", "4" = "usually", "5" = "always" }
 """
 
 SEMANTIC = BROKEN.replace("weight = 4", "weight = 2").replace(
-    '"1" = "never at all", "5"', '"1" = "never at all", "3" = "sometimes", "5"'
+    '"2" = "rarely", "4"', '"2" = "rarely", "3" = "sometimes", "4"'
 )
 
 
@@ -134,9 +135,59 @@ def test_validate_reports_structural_problems_with_the_key(tmp_path: Path) -> No
     text = "\n".join(problems)
     assert "sections[0].questions[0].weight (question m.1): bad weight 4" in text
     assert (
-        "sections[0].questions[1].rubric.3 (question m.2): missing rubric text for answer 3" in text
+        "sections[0].questions[1].rubric.3 (question m.2): missing rubric anchor for answer 3; "
+        "every question needs anchors for all five answers 1 to 5" in text
     )
     assert all(p.startswith(str(path)) for p in problems)
+
+
+THREE_ANCHORS = """
+id = "three"
+title = "Three anchors only"
+source = "workshop notes"
+
+[[sections]]
+number = "1"
+title = "Processes"
+"""
+for _number in (1, 2, 3):
+    THREE_ANCHORS += f"""
+[[sections.questions]]
+id = "t.{_number}"
+pitfall = "processes"
+text = "Are procedures written, question {_number}?"
+guidance = "Ask to see them."
+weight = 2
+rubric = {{ "1" = "none at all", "2" = "one or two", "3" = "some of them", "4" = "most", "5" = "all" }}
+"""
+
+
+def test_validate_rejects_a_question_with_three_anchors(tmp_path: Path) -> None:
+    path = tmp_path / "three.toml"
+    path.write_text(THREE_ANCHORS)
+    assert validate_file(path)[0] is not None  # five anchors each: valid
+    path.write_text(
+        THREE_ANCHORS.replace('"2" = "one or two", ', "").replace('"4" = "most", ', "", 1)
+    )
+    questionnaire, problems = validate_file(path)
+    assert questionnaire is None
+    assert problems == [
+        f"{path}: sections[0].questions[0].rubric.2 (question t.1): missing rubric anchor for "
+        "answer 2; every question needs anchors for all five answers 1 to 5",
+        f"{path}: sections[0].questions[0].rubric.4 (question t.1): missing rubric anchor for "
+        "answer 4; every question needs anchors for all five answers 1 to 5",
+        f"{path}: sections[0].questions[1].rubric.2 (question t.2): missing rubric anchor for "
+        "answer 2; every question needs anchors for all five answers 1 to 5",
+        f"{path}: sections[0].questions[2].rubric.2 (question t.3): missing rubric anchor for "
+        "answer 2; every question needs anchors for all five answers 1 to 5",
+    ]
+    result = runner.invoke(app, ["questionnaires", "validate", str(path)])
+    assert result.exit_code == 78
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == f"boaudit: error: {problems[0]}"
+    assert len(lines) == 4
+    with pytest.raises(QuestionnaireError):
+        load_questionnaire(path)
 
 
 def test_validate_reports_duplicates_unknown_pitfalls_and_thin_pitfalls(tmp_path: Path) -> None:
@@ -208,7 +259,13 @@ def test_show_json_shape(mini_path: Path) -> None:
         "text": "Are the procedures written down?",
         "guidance": "Ask to see them.",
         "weight": 3,
-        "rubric": {"1": "Nothing written", "3": "Some written", "5": "All written and current"},
+        "rubric": {
+            "1": "Nothing written",
+            "2": "One or two written",
+            "3": "Some written",
+            "4": "Most written, some out of date",
+            "5": "All written and current",
+        },
     }
 
 

@@ -60,7 +60,7 @@ def test_template_with_a_forbidden_character_in_a_name_writes_the_workbook(
     assert result.stderr.splitlines() == [
         f"note: {out}: 1 text(s) held control characters a workbook cannot store (such as "
         "\\x0b or \\x16); they were left out",
-        f"wrote {out}: 72 questions x 1 respondent(s)",
+        f"wrote {out}: 75 questions x 1 respondent(s)",
     ]
     assert "APlead" in load_workbook(out).sheetnames
 

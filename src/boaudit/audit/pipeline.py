@@ -41,7 +41,8 @@ class AuditInputs:
     """Everything a report is built from."""
 
     answers: tuple[Path, ...] = ()
-    questionnaire: str | None = None
+    questionnaire: str | tuple[str, ...] | None = None
+    """One questionnaire id or path, several (merged on the taxonomy), or None to infer."""
     by_role: bool = False
     sources: tuple[DataSource, ...] = ()
     metrics: MetricsOptions = field(default_factory=MetricsOptions)

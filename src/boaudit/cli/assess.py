@@ -39,11 +39,12 @@ class AssessFormat(StrEnum):
 
 
 QuestionnaireOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--questionnaire",
         "-q",
-        help="A bundled id or a .toml path; inferred from the question ids when omitted.",
+        help="A bundled id or a .toml path; repeat to merge several on the taxonomy; "
+        "inferred from the question ids when omitted.",
     ),
 ]
 
@@ -115,11 +116,18 @@ def assess(
     - several respondents: a question's answer is the mean of the answers given
     - pitfall score = weighted mean of its answered questions' scores (weights 1-3)
     - overall score = mean of the assessed pitfall scores
+    - answers from several questionnaires are merged on the taxonomy: a pitfall is
+      scored from every questionnaire that asks about it, and its coverage names them
+    - section score = weighted mean of one questionnaire section's answered questions
+      (the source article's item), shown beside the pitfall scores
     - bands (on the score rounded to one decimal): below 40 critical, 40 to below 70
       needs work, 70 and above healthy
     - coverage = answered questions / questions asked; a pitfall with no answer is
       not assessed (null), never 0
     - a question whose answers differ by 2 points or more is flagged as disagreement
+    - confidence per answer (CSV/XLSX column 'confidence'): seen evidence 1.0, told
+      0.7, guess 0.4, not given 1.0; it weighs the answer among respondents and the
+      question within its pitfall (weight x mean confidence weight)
     - agreement: Krippendorff's alpha (ordinal) with 2+ respondents; 0.8 and above
       reliable, below 0.667 needs follow-up interviews
     """
@@ -142,7 +150,7 @@ def assess(
 
 
 def run_assessment(
-    answers: list[Path], questionnaire: str | None, *, by_role: bool = False
+    answers: list[Path], questionnaire: list[str] | None, *, by_role: bool = False
 ) -> Assessment:
     """Read, check and score answer files: the whole of ``boaudit assess`` but the output."""
     from boaudit.questionnaire.assess import assess_files
@@ -161,14 +169,14 @@ def print_assessment(assessment: Assessment, console: object) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from boaudit.questionnaire.scoring import round_score
+    from boaudit.questionnaire.scoring import confidence_rule, round_score
 
     assert isinstance(console, Console)
     table = Table(
         title=f"{assessment.questionnaire_title} ({assessment.questionnaire_id})",
         caption=(
             f"{len(assessment.respondents)} respondent(s); scores 0-100, "
-            "below 40 critical, 70+ healthy"
+            f"below 40 critical, 70+ healthy; {confidence_rule()}"
         ),
     )
     table.add_column("pitfall")
@@ -176,14 +184,21 @@ def print_assessment(assessment: Assessment, console: object) -> None:
     table.add_column("band")
     table.add_column("coverage", justify="right")
     table.add_column("disagree", justify="right")
+    several = len(assessment.parts) > 1
+    if several:
+        table.add_column("questionnaires (answered/asked)")
     for pitfall in assessment.pitfalls:
         share = pitfall.disagreement_share
+        fed = [
+            Text(", ".join(f"{s.questionnaire} {s.answered}/{s.asked}" for s in pitfall.sources))
+        ]
         table.add_row(
             f"{pitfall.title} ({pitfall.id})",
             _score_text(round_score(pitfall.score), pitfall.band),
             Text(pitfall.band or "not assessed", style=BAND_STYLES.get(pitfall.band or "", "dim")),
             f"{pitfall.answered}/{pitfall.asked}",
             "-" if share is None else f"{share * 100:.0f}%",
+            *(fed if several else []),
         )
     overall = round_score(assessment.score)
     table.add_section()
@@ -193,8 +208,11 @@ def print_assessment(assessment: Assessment, console: object) -> None:
         Text(assessment.band or "not assessed", style=BAND_STYLES.get(assessment.band or "", "")),
         f"{assessment.answered}/{assessment.asked}",
         "",
+        *([""] if several else []),
     )
     console.print(table)
+    if assessment.sections:
+        console.print(_section_table(assessment))
     if assessment.by_role:
         console.print(_role_table(assessment))
     alpha = assessment.agreement_alpha
@@ -211,6 +229,31 @@ def print_assessment(assessment: Assessment, console: object) -> None:
         console.print(
             f"- {flagged} question(s) with answers 2+ points apart; see --format json or markdown"
         )
+
+
+def _section_table(assessment: Assessment) -> Table:
+    """A score per section of each questionnaire (the article's items), beside the pitfalls."""
+    from rich.table import Table
+
+    from boaudit.questionnaire.scoring import round_score
+
+    several = len(assessment.parts) > 1
+    table = Table(title="Scores by section")
+    if several:
+        table.add_column("questionnaire")
+    table.add_column("section")
+    table.add_column("score", justify="right")
+    table.add_column("coverage", justify="right")
+    table.add_column("pitfalls")
+    for section in assessment.sections:
+        table.add_row(
+            *([section.questionnaire] if several else []),
+            f"{section.number}. {section.title}",
+            _score_text(round_score(section.score), section.band),
+            f"{section.answered}/{section.asked}",
+            ", ".join(section.pitfalls),
+        )
+    return table
 
 
 def _role_table(assessment: Assessment) -> Table:

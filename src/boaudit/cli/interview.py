@@ -52,14 +52,29 @@ def interview(
     review: Annotated[
         bool, typer.Option("--review", help="List the answers given and change any of them.")
     ] = False,
+    interviewer: Annotated[
+        str | None, typer.Option("--interviewer", help="Who runs the interview (a role).")
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="The interview's date, YYYY-MM-DD (default: today)."),
+    ] = None,
 ) -> None:
     """Run an interview in the terminal; every answer is saved the moment it is given.
 
-    Each question shows its guidance and what answers 1, 3 and 5 look like. Type 1 to 5 or
-    n/a, '?' for more help, 'b' to go back, 's' to skip for now, 'q' to stop. The answers go to
+    Each question shows its guidance and what each answer 1 to 5 looks like. Type 1 to 5 or
+    n/a, '?' for more help, 'b' to go back, 's' to skip for now, 'q' to stop; then how the
+    respondent knows it (e seen evidence, t told, g guess: scoring weights 1.0, 0.7, 0.4;
+    Enter: not given, 1.0) and an optional comment. Each row also records the date, the
+    interviewer and the minutes spent so far (added up over resumed sessions). The answers go to
     a long-format CSV that 'boaudit assess' reads; running the same command again resumes at
     the first unanswered question. Without a terminal, use 'boaudit template' instead.
     """
+    from boaudit.questionnaire.answers import parse_interview_date
+
+    day, problem = parse_interview_date(date)
+    if problem:  # checked first: a mistyped option is said before anything else
+        raise UsageError(f"--date: {problem}")
     if not sys.stdin.isatty():
         raise UsageError(
             "interview needs a terminal to ask questions; to collect answers another way, "
@@ -80,7 +95,14 @@ def interview(
     folder = make_folder(output)
     if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
         raise OutputError(f"{output}: cannot write here (no permission); choose another -o")
-    sheet = InterviewFile(output, loaded, name, role.strip() if role else None)
+    sheet = InterviewFile(
+        output,
+        loaded,
+        name,
+        role.strip() if role else None,
+        interviewer=interviewer.strip() if interviewer and interviewer.strip() else None,
+        date=day,
+    )
     console = BoauditConsole(highlight=False)
     try:
         if review:
@@ -154,7 +176,7 @@ def _header(console: Console, questionnaire: Questionnaire, question: Question, 
     console.print(question.text, style="bold", markup=False)
     console.print(f"Guidance: {question.guidance}", style="dim", markup=False)
     rubric = question.rubric.as_dict()
-    for key in ("1", "3", "5"):
+    for key in sorted(rubric):
         console.print(f"  {key} = {rubric[key]}", markup=False)
 
 
@@ -181,8 +203,8 @@ def _ask(console: Console, sheet: InterviewFile, index: int) -> None:
             pitfall = load_taxonomy().get(question.pitfall)
             console.print(f"{pitfall.title}: {pitfall.description}", markup=False)
             console.print(
-                "1 = the mistake is fully present, 5 = best practice; 2 and 4 sit between the "
-                "rubric lines; n/a = does not apply here (left out of the score).",
+                "1 = the mistake is fully present, 5 = best practice; pick the rubric line "
+                "closest to what you heard; n/a = does not apply here (left out of the score).",
                 markup=False,
             )
             continue
@@ -190,9 +212,26 @@ def _ask(console: Console, sheet: InterviewFile, index: int) -> None:
         if answer is None:
             console.print(f"Please type {KEYS}.", markup=False)
             continue
+        confidence = "" if answer == "n/a" else _confidence(console)
         comment = console.input("Comment (Enter for none): ").strip()
-        sheet.record(question, GivenAnswer(answer, comment))
+        sheet.record(question, GivenAnswer(answer, comment, confidence))
         return
+
+
+CONFIDENCE_KEYS = {"e": "seen", "t": "told", "g": "guess", "": ""}
+CONFIDENCE_NAMES = {"seen": "seen evidence", "told": "told", "guess": "guess"}
+
+
+def _confidence(console: Console) -> str:
+    """How the respondent knows the answer: seen evidence, told, guess, or not given."""
+    while True:
+        reply = console.input(
+            "How do they know? e seen evidence, t told, g guess (Enter: not given): "
+        )
+        level = CONFIDENCE_KEYS.get(reply.strip().lower())
+        if level is not None:
+            return level
+        console.print("Please type e, t, g or press Enter.", markup=False)
 
 
 def _review(console: Console, sheet: InterviewFile) -> None:
@@ -218,7 +257,13 @@ def _review(console: Console, sheet: InterviewFile) -> None:
             table.add_row(
                 str(number),
                 text,
-                given.answer if given else "- (not answered)",
+                (
+                    f"{given.answer} ({CONFIDENCE_NAMES[given.confidence]})"
+                    if given and given.confidence
+                    else given.answer
+                    if given
+                    else "- (not answered)"
+                ),
                 printable(given.comment) if given else "",
             )
         console.print(table)

@@ -97,12 +97,12 @@ def show(
     table.add_column("id", no_wrap=True)
     table.add_column("pitfall")
     table.add_column("w", justify="right")
-    table.add_column("question and rubric (1 / 3 / 5)")
+    table.add_column("question and rubric (1 to 5)")
     for q in loaded.questions:
         rubric = q.rubric.as_dict()
         body = Text(q.text)
         body.append("\n" + q.guidance, style="dim")
-        for key in ("1", "3", "5"):
+        for key in sorted(rubric):
             body.append(f"\n{key}: {rubric[key]}")
         table.add_row(q.id, taxonomy.get(q.pitfall).title, str(q.weight), body)
     display(lambda console: console.print(table), output)

@@ -64,11 +64,12 @@ EventsOpt = Annotated[
     ),
 ]
 QuestionnaireOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--questionnaire",
         "-q",
-        help="Questionnaire id or .toml path; inferred from the answers when omitted.",
+        help="Questionnaire id or .toml path; repeat to merge several; inferred from the "
+        "answers when omitted.",
         rich_help_panel=_INPUTS,
     ),
 ]
@@ -235,7 +236,7 @@ def report(
         raise UsageError("an XLSX report is binary: write it to a file with -o report.xlsx")
     inputs = AuditInputs(
         answers=tuple(answers or ()),
-        questionnaire=questionnaire,
+        questionnaire=tuple(questionnaire or ()) or None,
         by_role=by_role,
         sources=sources_from_files(
             {"tasks": tasks or [], "invoices": invoices or [], "events": events or []},

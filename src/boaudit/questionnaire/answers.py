@@ -1,9 +1,13 @@
 """Read answer files: the long CSV format and the XLSX template, mixed freely.
 
 Long CSV: one row per respondent and question, columns ``respondent,question_id,answer,comment``
-(``role`` optional; other columns are ignored). XLSX: every sheet whose first row holds
+(``role`` and ``confidence`` optional; other columns are ignored). ``confidence`` says how the
+respondent knows: ``seen`` (seen evidence), ``told`` or ``guess``; blank is not given.
+XLSX: every sheet whose first row holds
 ``question_id`` and ``answer`` is an answer sheet; a blank ``respondent`` cell falls back to the
-sheet's name; a ``Roster`` sheet (``respondent, role, date``) gives roles.
+sheet's name; a ``Roster`` sheet (``respondent, role, date, interviewer, duration_minutes``)
+gives roles and the interview's metadata. In a CSV the metadata are optional columns ``date``
+(or ``interview_date``, YYYY-MM-DD), ``interviewer`` and ``duration_minutes`` on any row.
 
 Reading checks each value on its own (a whole number 1 to 5, ``n/a`` or blank); checks against a
 questionnaire come in :func:`check_answers`. Problems are collected, not raised one by one, so a
@@ -13,10 +17,12 @@ consultant sees every typo in one pass.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import math
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -33,6 +39,60 @@ NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
 """Answers meaning "does not apply here": unanswered, never zero."""
 
 REQUIRED_COLUMNS = ("respondent", "question_id", "answer")
+
+CONFIDENCE_LEVELS = ("seen", "told", "guess")
+"""How a respondent knows an answer: seen evidence, was told, or guesses."""
+CONFIDENCE_LABELS = {"seen": "seen evidence", "told": "told", "guess": "guess"}
+_CONFIDENCE_TOKENS = {
+    "seen": "seen",
+    "seen evidence": "seen",
+    "evidence": "seen",
+    "told": "told",
+    "guess": "guess",
+    "guessed": "guess",
+}
+
+
+def parse_interview_date(raw: Any) -> tuple[str | None, str | None]:
+    """An interview date cell (YYYY-MM-DD text or a workbook date): ``(iso date, problem)``."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    if isinstance(raw, datetime.datetime):
+        return raw.date().isoformat(), None
+    if isinstance(raw, datetime.date):
+        return raw.isoformat(), None
+    text = str(raw).strip()
+    try:
+        return datetime.date.fromisoformat(text[:10] if "T" in text else text).isoformat(), None
+    except ValueError:
+        return None, f"interview date '{text}' is not a date; write it as YYYY-MM-DD"
+
+
+def parse_duration(raw: Any) -> tuple[float | None, str | None]:
+    """An interview duration in minutes (a positive number): ``(minutes, problem)``."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()) or isinstance(raw, bool):
+        return None, None if not isinstance(raw, bool) else "duration is not a number"
+    text = str(raw).strip()
+    try:
+        minutes = float(text)
+    except ValueError:
+        return None, f"duration '{text}' is not a number of minutes; write e.g. 45"
+    if not math.isfinite(minutes) or minutes <= 0 or minutes > 24 * 60:
+        return None, f"duration '{text}' is not between 0 and 1440 minutes"
+    return minutes, None
+
+
+def parse_confidence(raw: Any) -> tuple[str | None, str | None]:
+    """One confidence cell: ``(level, problem)``; blank is ``(None, None)``."""
+    text = "" if raw is None else str(raw).strip().lower().replace("_", " ")
+    if not text:
+        return None, None
+    level = _CONFIDENCE_TOKENS.get(text)
+    if level is None:
+        return None, f"confidence '{str(raw).strip()}' is not seen, told or guess (or blank)"
+    return level, None
+
+
 ROSTER_SHEET = "roster"
 INSTRUCTIONS_SHEET = "instructions"
 
@@ -54,6 +114,12 @@ class AnswerRecord:
     """1-based row in the file or sheet, the header being row 1."""
     sheet: str | None = None
     role: str | None = None
+    confidence: str | None = None
+    """``seen``, ``told`` or ``guess``; None when not given."""
+    interview_date: str | None = None
+    """The interview's date (ISO), when the file gives one."""
+    interviewer: str | None = None
+    duration_minutes: float | None = None
 
     @property
     def where(self) -> str:
@@ -189,9 +255,8 @@ def _read_xlsx(path: Path) -> tuple[list[AnswerRecord], list[str]]:
     except LimitError as exc:
         raise AnswersError(f"{exc.fault}; {_NOT_AN_ANSWER_FILE}") from None
     sheets = _workbook_rows(data, path)
-    roles = _roster(sheets)
+    roster, problems = _roster(sheets, path)
     records: list[AnswerRecord] = []
-    problems: list[str] = []
     answer_sheets = 0
     for title, rows in sheets:
         if title.strip().lower() in {ROSTER_SHEET, INSTRUCTIONS_SHEET}:
@@ -201,8 +266,7 @@ def _read_xlsx(path: Path) -> tuple[list[AnswerRecord], list[str]]:
         answer_sheets += 1
         found, issues = _records_from_rows(rows, str(path), sheet=title, default_respondent=title)
         records.extend(
-            r if r.role or r.respondent not in roles else _with_role(r, roles[r.respondent])
-            for r in found
+            _with_roster(r, roster[r.respondent]) if r.respondent in roster else r for r in found
         )
         problems.extend(issues)
     if not answer_sheets:
@@ -241,37 +305,63 @@ def _unreadable(path: Path, exc: Exception) -> str:
     )
 
 
-def _with_role(record: AnswerRecord, role: str) -> AnswerRecord:
-    return AnswerRecord(
-        record.respondent,
-        record.question_id,
-        record.value,
-        record.not_applicable,
-        record.comment,
-        record.source,
-        record.row,
-        record.sheet,
-        role,
+def _with_roster(record: AnswerRecord, entry: dict[str, Any]) -> AnswerRecord:
+    """The record with what the Roster says of its respondent, where the row says nothing."""
+    return replace(
+        record,
+        **{key: value for key, value in entry.items() if getattr(record, key) is None},
     )
 
 
-def _roster(sheets: Sequence[tuple[str, list[list[Any]]]]) -> dict[str, str]:
-    """Respondent -> role from a ``Roster`` sheet, if the workbook has one."""
+_ROSTER_FIELDS = {"role": "role", "date": "interview_date", "interview_date": "interview_date"}
+_ROSTER_FIELDS |= {"interviewer": "interviewer", "duration_minutes": "duration_minutes"}
+
+
+def _roster(
+    sheets: Sequence[tuple[str, list[list[Any]]]], path: Path
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Respondent -> role and interview metadata from a ``Roster`` sheet, and its problems."""
     for title, rows in sheets:
-        if title.strip().lower() != ROSTER_SHEET:
+        if title.strip().lower() != ROSTER_SHEET or not rows:
             continue
-        if not rows:
-            return {}
         header = [_norm(cell) for cell in rows[0]]
-        if "respondent" not in header or "role" not in header:
-            return {}
-        who, role = header.index("respondent"), header.index("role")
-        return {
-            str(row[who]).strip(): str(row[role]).strip()
-            for row in rows[1:]
-            if len(row) > max(who, role) and row[who] and row[role]
+        if "respondent" not in header:
+            return {}, []
+        who = header.index("respondent")
+        columns = {
+            _ROSTER_FIELDS[name]: i for i, name in enumerate(header) if name in _ROSTER_FIELDS
         }
-    return {}
+        entries: dict[str, dict[str, Any]] = {}
+        problems: list[str] = []
+        for number, row in enumerate(rows[1:], start=2):
+            name = _text(_cell(row, who))
+            if not name:
+                continue
+            entry, issues = _metadata({key: _cell(row, i) for key, i in columns.items()})
+            problems.extend(f"{path}, sheet {title}, row {number}: {issue}" for issue in issues)
+            entries[name] = entry
+        return entries, problems
+    return {}, []
+
+
+def _metadata(cells: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Role, interview date, interviewer and duration from their cells (blank left out)."""
+    entry: dict[str, Any] = {}
+    problems: list[str] = []
+    for key in ("role", "interviewer"):
+        if _text(cells.get(key)):
+            entry[key] = _text(cells.get(key))
+    date, problem = parse_interview_date(cells.get("interview_date"))
+    if problem:
+        problems.append(f"{problem} (column date)")
+    elif date:
+        entry["interview_date"] = date
+    minutes, problem = parse_duration(cells.get("duration_minutes"))
+    if problem:
+        problems.append(f"{problem} (column duration_minutes)")
+    elif minutes is not None:
+        entry["duration_minutes"] = minutes
+    return entry, problems
 
 
 def _norm(cell: Any) -> str:
@@ -309,7 +399,7 @@ def _records_from_rows(
         ]
     index = {
         name: header.index(name)
-        for name in (*REQUIRED_COLUMNS, "comment", "role")
+        for name in (*REQUIRED_COLUMNS, "comment", "role", "confidence", *_ROSTER_FIELDS)
         if name in header
     }
     records: list[AnswerRecord] = []
@@ -330,6 +420,20 @@ def _records_from_rows(
         if problem:
             problems.append(f"{here}: {question_id}: {problem}")
             continue
+        confidence, problem = parse_confidence(_cell(row, index.get("confidence")))
+        if problem:
+            problems.append(f"{here}: {question_id}: {problem}; fix the confidence column")
+            continue
+        meta, issues = _metadata(
+            {
+                "interviewer": _cell(row, index.get("interviewer")),
+                "interview_date": _cell(row, index.get("date", index.get("interview_date"))),
+                "duration_minutes": _cell(row, index.get("duration_minutes")),
+            }
+        )
+        if issues:
+            problems.extend(f"{here}: {issue}" for issue in issues)
+            continue
         records.append(
             AnswerRecord(
                 respondent=respondent,
@@ -341,6 +445,10 @@ def _records_from_rows(
                 row=number,
                 sheet=sheet,
                 role=_text(_cell(row, index.get("role"))) or None,
+                confidence=confidence,
+                interview_date=meta.get("interview_date"),
+                interviewer=meta.get("interviewer"),
+                duration_minutes=meta.get("duration_minutes"),
             )
         )
     return records, problems
@@ -377,8 +485,8 @@ def check_answers(questionnaire: Questionnaire, records: Iterable[AnswerRecord])
         if record.question_id not in known:
             owners = [o for o in owners_of(record.question_id) if o != questionnaire.id]
             hint = (
-                f"it belongs to questionnaire '{owners[0]}'; pass --questionnaire {owners[0]} "
-                "or keep each questionnaire's answers in separate runs"
+                f"it belongs to questionnaire '{owners[0]}'; add --questionnaire {owners[0]} "
+                "to merge both on the taxonomy, or leave --questionnaire out to infer them"
                 if owners
                 else f"check it against 'boaudit questionnaires show {questionnaire.id}'"
             )

@@ -11,6 +11,28 @@ from boaudit.questionnaire.loader import bundled_ids, load_bundled, owners_of
 from boaudit.questionnaire.models import Questionnaire
 
 
+def infer_questionnaires(records: Iterable[AnswerRecord]) -> tuple[Questionnaire, ...]:
+    """The bundled questionnaires the answers come from: one when a single questionnaire holds
+    every answered question id, else each question's own questionnaire, in the order they first
+    appear in the answers (an assessment that merges them on the taxonomy).
+
+    Raises :class:`AnswersError` for question ids no bundled questionnaire holds (naming them
+    and where they are), or when the ids fit several questionnaires equally (naming them).
+    """
+    records = list(records)
+    ids = {record.question_id for record in records}
+    candidates = [
+        questionnaire_id
+        for questionnaire_id in bundled_ids()
+        if ids <= {q.id for q in load_bundled(questionnaire_id).questions}
+    ]
+    if len(candidates) != 1 and ids and all(owners_of(r.question_id) for r in records):
+        owners = dict.fromkeys(owners_of(r.question_id)[0] for r in records)
+        if len(owners) > 1:
+            return tuple(load_bundled(owner) for owner in owners)
+    return (infer_questionnaire(records),)
+
+
 def infer_questionnaire(records: Iterable[AnswerRecord]) -> Questionnaire:
     """The one bundled questionnaire holding every answered question id.
 

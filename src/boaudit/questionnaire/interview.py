@@ -3,47 +3,90 @@
 A new answer is appended to the long CSV that ``assess`` reads, then flushed and fsynced, so an
 interrupted interview (Ctrl-C, a closed laptop, a crash) loses nothing. Changing an answer
 rewrites the file atomically. Opening the file again resumes where the interview stopped.
+
+Every row also records the interview: its date, the interviewer and its duration in minutes so
+far (the time spent in the command, added up over resumed sessions), which ``assess`` reads and
+the report shows.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from boaudit.errors import AnswersError, InputMissingError
 from boaudit.fileio import atomic_write, neutralise_cell, restore_cell
-from boaudit.questionnaire.answers import parse_answer
+from boaudit.questionnaire.answers import (
+    parse_answer,
+    parse_confidence,
+    parse_duration,
+    parse_interview_date,
+)
 from boaudit.questionnaire.models import Question, Questionnaire
 
-HEADER = ["respondent", "question_id", "answer", "comment", "role"]
+HEADER = [
+    "respondent",
+    "question_id",
+    "answer",
+    "comment",
+    "role",
+    "confidence",
+    "date",
+    "interviewer",
+    "duration_minutes",
+]
 
 
 @dataclass(frozen=True)
 class GivenAnswer:
-    """An answer as typed: ``"1"`` to ``"5"`` or ``"n/a"``, with an optional comment."""
+    """An answer as typed: ``"1"`` to ``"5"`` or ``"n/a"``, with an optional comment and how
+    the respondent knows it (``seen``, ``told``, ``guess`` or blank)."""
 
     answer: str
     comment: str = ""
+    confidence: str = ""
 
 
 class InterviewFile:
     """One respondent's answers in a long-format CSV (other respondents' rows are kept)."""
 
     def __init__(
-        self, path: Path, questionnaire: Questionnaire, respondent: str, role: str | None = None
+        self,
+        path: Path,
+        questionnaire: Questionnaire,
+        respondent: str,
+        role: str | None = None,
+        *,
+        interviewer: str | None = None,
+        date: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = path
         self.questionnaire = questionnaire
         self.respondent = respondent
         self.role = role
+        self.interviewer = interviewer
+        self.date = date
+        """The interview's date: as given, else the file's, else today."""
+        self._clock = clock
+        self._started = clock()
+        self._earlier_minutes = 0.0
+        """Minutes of this respondent's earlier sessions, from the file."""
         self._others: list[list[str]] = []
         self.answers: dict[str, GivenAnswer] = {}
         self.recovered_partial_line = False
+        self._stale_header = False
+        """An older file's header: the next answer rewrites the file with today's columns."""
         if path.exists():
             self._load()
+        if self.date is None:
+            self.date = datetime.date.today().isoformat()
 
     def _load(self) -> None:
         try:
@@ -70,12 +113,21 @@ class InterviewFile:
                 f"{self.path}: the header is {','.join(rows[0])!r}, not an interview file "
                 f"({','.join(HEADER)}); choose another -o file"
             )
+        self._stale_header = header != HEADER
+        column = {name: header.index(name) for name in HEADER if name in header}
         known = {q.id for q in self.questionnaire.questions}
         for number, row in enumerate(rows[1:], start=2):
-            cells = [*row, "", "", "", "", ""][:5]
+            cells = {
+                name: restore_cell(row[at].strip()) if at < len(row) else ""
+                for name, at in column.items()
+            }
             respondent, question_id, answer, comment, role = (
-                restore_cell(cell.strip()) for cell in cells
+                cells.get(name, "") for name in HEADER[:5]
             )
+            confidence, bad = parse_confidence(cells.get("confidence"))
+            minutes, bad_minutes = parse_duration(cells.get("duration_minutes"))
+            day, bad_day = parse_interview_date(cells.get("date"))
+            bad = bad or bad_minutes or bad_day
             if respondent != self.respondent:
                 self._others.append(row)
                 continue
@@ -85,11 +137,14 @@ class InterviewFile:
                     f"questionnaire '{self.questionnaire.id}'; is this the right file?"
                 )
             value, not_applicable, problem = parse_answer(answer)
-            if problem:
-                raise AnswersError(f"{self.path}, row {number}: {problem}; fix the file")
+            if problem or bad:
+                raise AnswersError(f"{self.path}, row {number}: {problem or bad}; fix the file")
+            self._earlier_minutes = max(self._earlier_minutes, minutes or 0.0)
+            self.date = self.date or day
+            self.interviewer = self.interviewer or cells.get("interviewer") or None
             if value is None and not not_applicable:
                 continue
-            self.answers[question_id] = GivenAnswer(answer, comment)
+            self.answers[question_id] = GivenAnswer(answer, comment, confidence or "")
             if role and not self.role:
                 self.role = role
 
@@ -105,6 +160,11 @@ class InterviewFile:
         return None
 
     @property
+    def minutes(self) -> float:
+        """The interview's duration so far: earlier sessions plus this one."""
+        return self._earlier_minutes + (self._clock() - self._started) / 60.0
+
+    @property
     def answered(self) -> int:
         """How many questions this respondent has answered (n/a included)."""
         return len(self.answers)
@@ -113,8 +173,9 @@ class InterviewFile:
         """Save an answer durably: append it, or rewrite the file if it replaces one."""
         replacing = question.id in self.answers
         self.answers[question.id] = given
-        if replacing or self.recovered_partial_line:
+        if replacing or self.recovered_partial_line or self._stale_header:
             self.recovered_partial_line = False
+            self._stale_header = False
             self.rewrite()
             return
         new_file = not self.path.exists() or self.path.stat().st_size == 0
@@ -122,17 +183,21 @@ class InterviewFile:
             writer = csv.writer(handle, lineterminator="\n")
             if new_file:
                 writer.writerow(HEADER)
-            writer.writerow(self._row(question.id, given))
+            writer.writerow(self._row(question.id, given, self.minutes))
             handle.flush()
             os.fsync(handle.fileno())
 
-    def _row(self, question_id: str, given: GivenAnswer) -> list[str]:
+    def _row(self, question_id: str, given: GivenAnswer, minutes: float) -> list[str]:
         return [
             neutralise_cell(self.respondent),
             question_id,
             given.answer,
             neutralise_cell(given.comment),
             neutralise_cell(self.role or ""),
+            given.confidence,
+            self.date or "",
+            neutralise_cell(self.interviewer or ""),
+            f"{max(minutes, 0.1):.1f}",
         ]
 
     def rewrite(self) -> None:
@@ -141,8 +206,9 @@ class InterviewFile:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(HEADER)
         writer.writerows(self._others)
+        minutes = self.minutes
         writer.writerows(
-            self._row(q.id, self.answers[q.id])
+            self._row(q.id, self.answers[q.id], minutes)
             for q in self.questionnaire.questions
             if q.id in self.answers
         )

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from boaudit.errors import InputMissingError, QuestionnaireError, UsageError
 from boaudit.fileio import parse_problem
-from boaudit.questionnaire.models import MIN_QUESTIONS_PER_PITFALL, Questionnaire
+from boaudit.questionnaire.models import MIN_QUESTIONS_PER_PITFALL, RUBRIC_KEYS, Questionnaire
 from boaudit.taxonomy import load_taxonomy
 
 _PACKAGE_DIR = "questionnaires"
@@ -195,8 +195,11 @@ def _reason(error: Any) -> str:
     kind = error["type"]
     loc = error["loc"]
     if kind == "missing":
-        if loc and loc[-1] in {"1", "3", "5"}:
-            return f"missing rubric text for answer {loc[-1]}"
+        if loc and loc[-1] in RUBRIC_KEYS:
+            return (
+                f"missing rubric anchor for answer {loc[-1]}; every question needs anchors "
+                "for all five answers 1 to 5"
+            )
         return "missing; add this key"
     if kind == "extra_forbidden":
         return "unknown key; remove it or check its spelling"

@@ -7,6 +7,7 @@ present) to 5 (best practice), or ``n/a``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NewType
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -17,18 +18,24 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 MIN_QUESTIONS_PER_PITFALL = 3
 
 
+RUBRIC_KEYS = ("1", "2", "3", "4", "5")
+"""Every answer has an anchor: a question without all five is invalid."""
+
+
 class Rubric(BaseModel):
-    """What answers 1, 3 and 5 look like, so interviewers score alike."""
+    """What each answer 1 to 5 looks like, so two interviewers score an open answer alike."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     one: str = Field(alias="1", min_length=3)
+    two: str = Field(alias="2", min_length=3)
     three: str = Field(alias="3", min_length=3)
+    four: str = Field(alias="4", min_length=3)
     five: str = Field(alias="5", min_length=3)
 
     def as_dict(self) -> dict[str, str]:
         """The rubric keyed by answer, as in the JSON output."""
-        return {"1": self.one, "3": self.three, "5": self.five}
+        return {"1": self.one, "2": self.two, "3": self.three, "4": self.four, "5": self.five}
 
 
 class Question(BaseModel):
@@ -95,3 +102,22 @@ class Questionnaire(BaseModel):
             if any(q.id == question_id for q in section.questions):
                 return section
         raise KeyError(question_id)
+
+
+def combine(parts: Sequence[Questionnaire]) -> Questionnaire:
+    """Several questionnaires as one, for an assessment that merges them on the taxonomy.
+
+    One questionnaire is returned as it is. Several give a questionnaire whose sections are
+    theirs in the order given, id ``a+b`` and title ``A + B``; it is built without validation
+    (its section numbers may repeat across the parts) and never written to a file. Question ids
+    must be unique across the parts (they are across the bundled questionnaires).
+    """
+    if len(parts) == 1:
+        return parts[0]
+    return Questionnaire.model_construct(
+        id="+".join(p.id for p in parts),
+        title=" + ".join(p.title for p in parts),
+        source="; ".join(p.source for p in parts),
+        description="",
+        sections=tuple(section for p in parts for section in p.sections),
+    )

@@ -10,8 +10,14 @@ from typing import Any
 
 from boaudit.document import JsonObject
 from boaudit.fileio import csv_text, dumps_json
-from boaudit.questionnaire.models import Questionnaire
-from boaudit.questionnaire.scoring import Assessment, round_score
+from boaudit.questionnaire.models import RUBRIC_KEYS, Questionnaire
+from boaudit.questionnaire.scoring import (
+    Assessment,
+    InterviewMeta,
+    PitfallResult,
+    confidence_rule,
+    round_score,
+)
 from boaudit.taxonomy import load_taxonomy
 
 
@@ -100,7 +106,7 @@ def questionnaire_markdown(questionnaire: Questionnaire) -> str:
                 "",
                 f"*Guidance:* {md_escape(q.guidance)}",
                 "",
-                *(f"- **{key}**: {md_escape(rubric[key])}" for key in ("1", "3", "5")),
+                *(f"- **{key}**: {md_escape(rubric[key])}" for key in RUBRIC_KEYS),
             ]
     return "\n".join(lines) + "\n"
 
@@ -133,16 +139,35 @@ def assessment_markdown(assessment: Assessment) -> str:
         f"- Coverage: {assessment.answered} of {assessment.asked} questions answered "
         f"({_pct(assessment.coverage)})",
         f"- Agreement (Krippendorff's alpha, ordinal): {agreement}",
+        f"- Answers weighted by how respondents know them, {confidence_rule()}",
         "",
-        "| Pitfall | Score | Band | Coverage | Disagreement |",
-        "|---|---:|---|---:|---:|",
     ]
+    several = len(assessment.parts) > 1
+    if several:
+        lines[-1:-1] = [
+            "- Questionnaires merged on the taxonomy: "
+            + ", ".join(f"`{pid}` ({md_escape(title)})" for pid, title in assessment.parts)
+        ]
+        lines += [
+            "| Pitfall | Score | Band | Coverage | Disagreement "
+            "| Questionnaires (answered/asked, score) |",
+            "|---|---:|---|---:|---:|---|",
+        ]
+    else:
+        lines += [
+            "| Pitfall | Score | Band | Coverage | Disagreement |",
+            "|---|---:|---|---:|---:|",
+        ]
     lines.extend(
         f"| {md_escape(pitfall.title)} (`{pitfall.id}`) | {_fmt(round_score(pitfall.score))} | "
         f"{pitfall.band or 'not assessed'} | {pitfall.answered}/{pitfall.asked} | "
-        f"{_pct(pitfall.disagreement_share)} |"
+        f"{_pct(pitfall.disagreement_share)} |" + (f" {fed_by(pitfall)} |" if several else "")
         for pitfall in assessment.pitfalls
     )
+    if assessment.sections:
+        lines += ["", "## Scores by section", ""]
+        lines += section_table(assessment)
+    lines += ["", "## Respondents", "", *respondent_table(assessment)]
     if assessment.by_role:
         roles = list(assessment.by_role)
         lines += [
@@ -164,6 +189,56 @@ def assessment_markdown(assessment: Assessment) -> str:
         lines += ["", "## Problems", ""]
         lines += [f"- `{p.code}`: {md_escape(p.message)}" for p in assessment.problems]
     return "\n".join(lines) + "\n"
+
+
+def respondent_table(assessment: Assessment) -> list[str]:
+    """Who was interviewed, when, by whom and for how long, and how they know their answers."""
+    counts = assessment.confidence_counts()
+    lines = [
+        f"Answers are weighted by how the respondent knows them ({confidence_rule()}).",
+        "",
+        "| Respondent | Role | Date | Interviewer | Minutes | Seen evidence | Told | Guess "
+        "| Not given |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for who in assessment.respondents:
+        meta = assessment.interviews.get(who, InterviewMeta())
+        minutes = "-" if meta.duration_minutes is None else f"{meta.duration_minutes:.0f}"
+        mix = counts[who]
+        lines.append(
+            f"| {md_escape(who)} | {md_escape(assessment.roles.get(who, '-'))} | "
+            f"{', '.join(meta.dates) or '-'} | {md_escape(', '.join(meta.interviewers)) or '-'} | "
+            f"{minutes} | {mix['seen']} | {mix['told']} | {mix['guess']} | {mix['not given']} |"
+        )
+    return lines
+
+
+def section_table(assessment: Assessment) -> list[str]:
+    """The Markdown table of section scores (a questionnaire column when several merged)."""
+    several = len(assessment.parts) > 1
+    lines = [
+        ("| Questionnaire " if several else "")
+        + "| Section | Score | Band | Coverage | Pitfalls |",
+        ("|---" if several else "") + "|---|---:|---|---:|---|",
+    ]
+    lines.extend(
+        (f"| `{s.questionnaire}` " if several else "")
+        + f"| {md_escape(s.number)}. {md_escape(s.title)} | {_fmt(round_score(s.score))} | "
+        f"{s.band or 'not assessed'} | {s.answered}/{s.asked} | "
+        + ", ".join(f"`{p}`" for p in s.pitfalls)
+        + " |"
+        for s in assessment.sections
+    )
+    return lines
+
+
+def fed_by(pitfall: PitfallResult) -> str:
+    """``a 3/3 (score 50.0), b 0/4`` for a Markdown cell: each questionnaire asking about it."""
+    return ", ".join(
+        f"`{s.questionnaire}` {s.answered}/{s.asked}"
+        + ("" if s.score is None else f" ({_fmt(round_score(s.score))})")
+        for s in pitfall.sources
+    )
 
 
 def _who(assessment: Assessment, respondent: str) -> str:
@@ -234,6 +309,38 @@ def assessment_csv(assessment: Assessment) -> str:
                 None,
             ]
             for q in pitfall.questions
+        )
+    rows.extend(
+        [
+            "section",
+            f"{section.questionnaire}/{section.number}",
+            ";".join(section.pitfalls),
+            round_score(section.score),
+            section.band,
+            round(section.answered / section.asked, 3),
+            section.answered,
+            section.asked,
+            None,
+            None,
+        ]
+        for section in assessment.sections
+    )
+    if len(assessment.parts) > 1:
+        rows.extend(
+            [
+                "source",
+                source.questionnaire,
+                pitfall.id,
+                round_score(source.score),
+                None,
+                round(source.answered / source.asked, 3) if source.asked else 0.0,
+                source.answered,
+                source.asked,
+                None,
+                None,
+            ]
+            for pitfall in assessment.pitfalls
+            for source in pitfall.sources
         )
     for role, sub in (assessment.by_role or {}).items():
         rows.extend(

@@ -3,9 +3,20 @@
 The rule, so that a consultant can redo it by hand (also printed by ``boaudit assess --help``):
 
 - question score = (answer - 1) / 4 x 100; ``n/a`` and blank are unanswered, never zero;
-- with several respondents, a question's answer is the mean of the answers given;
-- pitfall score = the weight-weighted mean of its answered questions' scores;
+- each answer may carry a confidence, how the respondent knows it: seen evidence 1.0, told 0.7,
+  guess 0.4 (not given: 1.0, as before confidences were asked);
+- with several respondents, a question's answer is the mean of the answers given, each weighted
+  by its confidence;
+- pitfall score = the weighted mean of its answered questions' scores, each question weighing
+  its weight (1 to 3) x the mean confidence weight of its answers;
 - overall score = the mean of the assessed pitfalls' scores;
+- several questionnaires in one assessment (say the outsourcing manager answered one, the desk
+  lead another) are merged on the shared taxonomy: a pitfall's score is the weighted mean over
+  the answered questions of every questionnaire that asks about it, and its coverage names the
+  questionnaires that fed it, with their own answered/asked counts and score;
+- section score = the weight-weighted mean of the answered questions of one section of one
+  questionnaire (the source article's item, e.g. one of outsourcing-ten's ten mistakes), beside
+  the pitfall scores: a client shown one article's list sees a score per item;
 - scores are rounded to one decimal and the band is read from the rounded score:
   below 40 critical, 40 up to (not including) 70 needs work, 70 and above healthy;
 - coverage = answered questions / questions asked (a question is answered when at least one
@@ -21,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import krippendorff
@@ -29,7 +40,7 @@ import numpy as np
 
 from boaudit.document import JsonObject
 from boaudit.questionnaire.answers import AnswerRecord
-from boaudit.questionnaire.models import Question, Questionnaire
+from boaudit.questionnaire.models import Question, Questionnaire, combine
 from boaudit.taxonomy import load_taxonomy
 
 Band = Literal["critical", "needs work", "healthy"]
@@ -41,6 +52,24 @@ DISAGREEMENT_POINTS = 2
 ALPHA_RELIABLE = 0.8
 ALPHA_TENTATIVE = 0.667
 SCHEMA_VERSION = 1
+CONFIDENCE_WEIGHTS = {"seen": 1.0, "told": 0.7, "guess": 0.4}
+"""Scoring weight of an answer by how the respondent knows it."""
+NO_CONFIDENCE_WEIGHT = 1.0
+"""An answer given without a confidence weighs as before confidences were asked."""
+
+
+def confidence_weight(level: str | None) -> float:
+    """The scoring weight of an answer's confidence (``seen``, ``told``, ``guess`` or None)."""
+    return NO_CONFIDENCE_WEIGHT if level is None else CONFIDENCE_WEIGHTS[level]
+
+
+def confidence_rule() -> str:
+    """The confidence weights in words, as every output states them."""
+    return (
+        "confidence weights: seen evidence "
+        f"{CONFIDENCE_WEIGHTS['seen']:.1f}, told {CONFIDENCE_WEIGHTS['told']:.1f}, guess "
+        f"{CONFIDENCE_WEIGHTS['guess']:.1f}, not given {NO_CONFIDENCE_WEIGHT:.1f}"
+    )
 
 
 def question_score(answer: float) -> float:
@@ -113,6 +142,10 @@ class QuestionResult:
     mean: float | None
     score: float | None
     disagreement: bool
+    confidence: dict[str, str] = field(default_factory=dict)
+    """Respondent -> ``seen``, ``told`` or ``guess``, for the answers that carry one."""
+    confidence_weight: float = NO_CONFIDENCE_WEIGHT
+    """The mean confidence weight of the numeric answers: it scales the question's weight."""
 
     @property
     def given(self) -> list[int]:
@@ -125,7 +158,29 @@ class QuestionResult:
             "id": self.id,
             "score": round_score(self.score),
             "answers": dict(self.answers),
+            "confidence": dict(self.confidence),
+            "confidence_weight": round(self.confidence_weight, 3),
             "disagreement": self.disagreement,
+        }
+
+
+@dataclass(frozen=True)
+class SourceCoverage:
+    """What one questionnaire contributed to a pitfall's score."""
+
+    questionnaire: str
+    answered: int
+    asked: int
+    score: float | None
+    """The weighted mean of this questionnaire's answered questions on the pitfall alone."""
+
+    def to_dict(self) -> JsonObject:
+        """JSON form."""
+        return {
+            "id": self.questionnaire,
+            "answered": self.answered,
+            "asked": self.asked,
+            "score": round_score(self.score),
         }
 
 
@@ -140,11 +195,18 @@ class PitfallResult:
     asked: int
     disagreement_share: float | None
     questions: tuple[QuestionResult, ...]
+    sources: tuple[SourceCoverage, ...] = ()
+    """Each questionnaire that asks about the pitfall, in the assessment's order."""
 
     @property
     def band(self) -> Band | None:
         """Band of the score (None when not assessed)."""
         return band(self.score)
+
+    @property
+    def fed_by(self) -> tuple[str, ...]:
+        """The questionnaires with at least one answered question on this pitfall."""
+        return tuple(s.questionnaire for s in self.sources if s.answered)
 
     @property
     def coverage(self) -> float:
@@ -164,7 +226,78 @@ class PitfallResult:
             "disagreement_share": (
                 None if self.disagreement_share is None else round(self.disagreement_share, 3)
             ),
+            "questionnaires": [s.to_dict() for s in self.sources],
             "questions": [q.to_dict() for q in self.questions],
+        }
+
+
+@dataclass(frozen=True)
+class InterviewMeta:
+    """When, by whom and how long a respondent was interviewed, as the answer files say."""
+
+    dates: tuple[str, ...] = ()
+    """The interview dates given (ISO, sorted; several when the answers span sessions)."""
+    interviewers: tuple[str, ...] = ()
+    duration_minutes: float | None = None
+    """The largest duration given (an interview file records the running total)."""
+
+    def to_dict(self) -> JsonObject:
+        """JSON form."""
+        return {
+            "dates": list(self.dates),
+            "interviewers": list(self.interviewers),
+            "duration_minutes": (
+                None if self.duration_minutes is None else round(self.duration_minutes, 1)
+            ),
+        }
+
+
+def interview_meta(records: Sequence[AnswerRecord]) -> dict[str, InterviewMeta]:
+    """Respondent -> the interview metadata found on their answers, in respondent order."""
+    found: dict[str, tuple[set[str], dict[str, None], list[float]]] = {}
+    for record in records:
+        dates, interviewers, minutes = found.setdefault(record.respondent, (set(), {}, []))
+        if record.interview_date:
+            dates.add(record.interview_date)
+        if record.interviewer:
+            interviewers[record.interviewer] = None
+        if record.duration_minutes is not None:
+            minutes.append(record.duration_minutes)
+    return {
+        who: InterviewMeta(tuple(sorted(dates)), tuple(names), max(minutes, default=None))
+        for who, (dates, names, minutes) in found.items()
+    }
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    """One section of one questionnaire: the article's item, scored over its own questions."""
+
+    questionnaire: str
+    number: str
+    title: str
+    score: float | None
+    answered: int
+    asked: int
+    pitfalls: tuple[str, ...]
+    """The pitfalls its questions measure, in order."""
+
+    @property
+    def band(self) -> Band | None:
+        """Band of the score (None when not assessed)."""
+        return band(self.score)
+
+    def to_dict(self) -> JsonObject:
+        """JSON form."""
+        return {
+            "questionnaire": self.questionnaire,
+            "number": self.number,
+            "title": self.title,
+            "score": round_score(self.score),
+            "band": self.band,
+            "answered": self.answered,
+            "asked": self.asked,
+            "pitfalls": list(self.pitfalls),
         }
 
 
@@ -181,6 +314,17 @@ class Assessment:
     problems: tuple[Problem, ...] = field(default=())
     by_role: dict[str, Assessment] | None = None
     """With ``--by-role``: the same scoring over each role's respondents alone."""
+    questionnaires: tuple[tuple[str, str], ...] = ()
+    """(id, title) of each questionnaire merged into this assessment, in order."""
+    sections: tuple[SectionResult, ...] = ()
+    """A score per section of each questionnaire, in file order, beside the pitfall scores."""
+    interviews: dict[str, InterviewMeta] = field(default_factory=dict)
+    """Respondent -> interview date, interviewer and duration, where the answers give them."""
+
+    @property
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """(id, title) of each questionnaire scored (the assessment's own when not merged)."""
+        return self.questionnaires or ((self.questionnaire_id, self.questionnaire_title),)
 
     @property
     def score(self) -> float | None:
@@ -223,6 +367,17 @@ class Assessment:
         """The agreement alpha as every output prints it (three decimals)."""
         return None if self.agreement_alpha is None else round(self.agreement_alpha, 3)
 
+    def confidence_counts(self) -> dict[str, dict[str, int]]:
+        """Respondent -> how many of their answers (n/a included) were seen, told, guessed or
+        given without a confidence."""
+        counts = {r: {"seen": 0, "told": 0, "guess": 0, "not given": 0} for r in self.respondents}
+        for pitfall in self.pitfalls:
+            for question in pitfall.questions:
+                for who, value in question.answers.items():
+                    if value is not None:
+                        counts[who][question.confidence.get(who, "not given")] += 1
+        return counts
+
     def pitfall(self, pitfall_id: str) -> PitfallResult:
         """The result for ``pitfall_id``."""
         for result in self.pitfalls:
@@ -235,8 +390,14 @@ class Assessment:
         return {
             "schema_version": SCHEMA_VERSION,
             "questionnaire": {"id": self.questionnaire_id, "title": self.questionnaire_title},
+            "questionnaires": [{"id": pid, "title": title} for pid, title in self.parts],
             "respondents": list(self.respondents),
             "roles": dict(self.roles),
+            "confidence_weights": {**CONFIDENCE_WEIGHTS, "not given": NO_CONFIDENCE_WEIGHT},
+            "confidence": self.confidence_counts(),
+            "interviews": {
+                who: self.interviews.get(who, InterviewMeta()).to_dict() for who in self.respondents
+            },
             "overall": {
                 "score": self.printed_score,
                 "band": self.band,
@@ -247,6 +408,7 @@ class Assessment:
                 "agreement": self.agreement,
             },
             "pitfalls": [p.to_dict() for p in self.pitfalls],
+            "sections": [s.to_dict() for s in self.sections],
             "problems": [p.to_dict() for p in self.problems],
             "by_role": (
                 None
@@ -267,14 +429,20 @@ class Assessment:
 
 
 def score(
-    questionnaire: Questionnaire,
+    questionnaires: Questionnaire | Sequence[Questionnaire],
     records: Sequence[AnswerRecord],
     merged: Mapping[str, Sequence[str]] | None = None,
 ) -> Assessment:
-    """Score ``records`` (already checked with ``check_answers``) against ``questionnaire``.
+    """Score ``records`` (already checked with ``check_answers``) against ``questionnaires``.
 
-    ``merged`` names respondents found in several files (reported, counted once).
+    Several questionnaires are merged on the taxonomy (see the module's rules); ``merged``
+    names respondents found in several files (reported, counted once).
     """
+    parts = (
+        (questionnaires,) if isinstance(questionnaires, Questionnaire) else tuple(questionnaires)
+    )
+    questionnaire = combine(parts)
+    owner = {q.id: part.id for part in parts for q in part.questions}
     respondents = tuple(dict.fromkeys(r.respondent for r in records))
     roles: dict[str, str] = {}
     for record in records:
@@ -296,18 +464,25 @@ def score(
             _score_question(q, respondents, by_key) for q in questionnaire.questions_for(pitfall_id)
         )
         answered = [q for q in questions if q.score is not None]
-        total_weight = sum(q.weight for q in answered)
-        pitfall_score = (
-            sum(q.weight * q.score for q in answered if q.score is not None) / total_weight
-            if answered
-            else None
-        )
+        pitfall_score = _weighted(questions)
         multi = [q for q in questions if len(q.given) >= 2]
         share = sum(q.disagreement for q in multi) / len(multi) if multi else None
         title = taxonomy.get(pitfall_id).title
+        sources = tuple(
+            _source(part.id, [q for q in questions if owner[q.id] == part.id])
+            for part in parts
+            if any(owner[q.id] == part.id for q in questions)
+        )
         pitfalls.append(
             PitfallResult(
-                pitfall_id, title, pitfall_score, len(answered), len(questions), share, questions
+                pitfall_id,
+                title,
+                pitfall_score,
+                len(answered),
+                len(questions),
+                share,
+                questions,
+                sources,
             )
         )
         if pitfall_score is None:
@@ -365,24 +540,41 @@ def score(
             )
         )
     for respondent in respondents:
+        # A respondent is held to the questionnaires they answered, not to every one merged.
+        theirs = {owner[r.question_id] for r in records if r.respondent == respondent}
+        expected = [q for q in questionnaire.questions if owner[q.id] in theirs]
         given = sum(
             1
-            for q in questionnaire.questions
+            for q in expected
             if (respondent, q.id) in by_key
             and (
                 by_key[(respondent, q.id)].value is not None
                 or by_key[(respondent, q.id)].not_applicable
             )
         )
-        if given < len(questionnaire.questions):
+        if given < len(expected):
             problems.append(
                 Problem(
                     "incomplete-respondent",
-                    f"{respondent} answered {given} of {len(questionnaire.questions)} questions "
+                    f"{respondent} answered {given} of {len(expected)} questions "
                     "(n/a counts as answered here)",
                     respondent=respondent,
                 )
             )
+    if len(parts) > 1:
+        counts = {part.id: 0 for part in parts}
+        for record in records:
+            counts[owner[record.question_id]] += 1
+        problems.insert(
+            0,
+            Problem(
+                "several-questionnaires",
+                f"answers from {len(parts)} questionnaires ("
+                + ", ".join(f"{pid}: {count} answers" for pid, count in counts.items())
+                + ") are merged on the shared taxonomy; each pitfall's coverage names the "
+                "questionnaires that fed it",
+            ),
+        )
     return Assessment(
         questionnaire.id,
         questionnaire.title,
@@ -391,7 +583,45 @@ def score(
         tuple(pitfalls),
         alpha,
         tuple(problems),
+        questionnaires=tuple((part.id, part.title) for part in parts) if len(parts) > 1 else (),
+        sections=_sections(parts, pitfalls),
+        interviews=interview_meta(records),
     )
+
+
+def _sections(
+    parts: Sequence[Questionnaire], pitfalls: Sequence[PitfallResult]
+) -> tuple[SectionResult, ...]:
+    """Each section of each questionnaire, scored over its own questions."""
+    results = {q.id: q for pitfall in pitfalls for q in pitfall.questions}
+    sections: list[SectionResult] = []
+    for part in parts:
+        for section in part.sections:
+            questions = [results[q.id] for q in section.questions]
+            sections.append(
+                SectionResult(
+                    part.id,
+                    section.number,
+                    section.title,
+                    _weighted(questions),
+                    sum(1 for q in questions if q.score is not None),
+                    len(questions),
+                    tuple(dict.fromkeys(q.pitfall for q in section.questions)),
+                )
+            )
+    return tuple(sections)
+
+
+def _weighted(questions: Sequence[QuestionResult]) -> float | None:
+    """The weight-weighted mean of the answered questions' scores (None when none answered)."""
+    answered = [(q.weight * q.confidence_weight, q.score) for q in questions if q.score is not None]
+    total = sum(weight for weight, _ in answered)
+    return sum(weight * value for weight, value in answered) / total if answered else None
+
+
+def _source(questionnaire_id: str, questions: Sequence[QuestionResult]) -> SourceCoverage:
+    answered = sum(1 for q in questions if q.score is not None)
+    return SourceCoverage(questionnaire_id, answered, len(questions), _weighted(questions))
 
 
 def _score_question(
@@ -401,6 +631,8 @@ def _score_question(
 ) -> QuestionResult:
     answers: dict[str, int | str | None] = {}
     comments: dict[str, str] = {}
+    confidence: dict[str, str] = {}
+    weighted: list[tuple[float, int]] = []
     for respondent in respondents:
         record = by_key.get((respondent, question.id))
         if record is None:
@@ -409,8 +641,13 @@ def _score_question(
         answers[respondent] = "n/a" if record.not_applicable else record.value
         if record.comment:
             comments[respondent] = record.comment
+        if record.confidence:
+            confidence[respondent] = record.confidence
+        if record.value is not None:
+            weighted.append((confidence_weight(record.confidence), record.value))
     given = [value for value in answers.values() if isinstance(value, int)]
-    mean = sum(given) / len(given) if given else None
+    total = sum(weight for weight, _ in weighted)
+    mean = sum(weight * value for weight, value in weighted) / total if weighted else None
     return QuestionResult(
         id=question.id,
         pitfall=question.pitfall,
@@ -421,6 +658,8 @@ def _score_question(
         mean=mean,
         score=None if mean is None else question_score(mean),
         disagreement=bool(given) and max(given) - min(given) >= DISAGREEMENT_POINTS,
+        confidence=confidence,
+        confidence_weight=total / len(weighted) if weighted else NO_CONFIDENCE_WEIGHT,
     )
 
 
@@ -460,7 +699,7 @@ ROLE_GAP_POINTS = 25.0
 
 
 def score_by_role(
-    questionnaire: Questionnaire,
+    questionnaire: Questionnaire | Sequence[Questionnaire],
     records: Sequence[AnswerRecord],
     merged: Mapping[str, Sequence[str]] | None = None,
 ) -> Assessment:
@@ -500,13 +739,4 @@ def score_by_role(
                     pitfall=pitfall.id,
                 )
             )
-    return Assessment(
-        overall.questionnaire_id,
-        overall.questionnaire_title,
-        overall.respondents,
-        overall.roles,
-        overall.pitfalls,
-        overall.agreement_alpha,
-        (*overall.problems, *gaps),
-        by_role,
-    )
+    return replace(overall, problems=(*overall.problems, *gaps), by_role=by_role)

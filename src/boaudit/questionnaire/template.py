@@ -19,11 +19,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boaudit.fileio import csv_text
-from boaudit.questionnaire.models import Questionnaire
+from boaudit.questionnaire.models import RUBRIC_KEYS, Questionnaire
 from boaudit.taxonomy import load_taxonomy
 from boaudit.xlsxio import cell_at, write_cell, xml_text
 
-CSV_HEADER = ["respondent", "question_id", "answer", "comment"]
+CSV_HEADER = ["respondent", "question_id", "answer", "comment", "confidence"]
 SHEET_COLUMNS = (
     ("respondent", 16),
     ("section", 9),
@@ -31,13 +31,17 @@ SHEET_COLUMNS = (
     ("question_id", 14),
     ("question", 60),
     ("guidance", 45),
-    ("1 looks like", 30),
-    ("3 looks like", 30),
-    ("5 looks like", 30),
+    ("1 looks like", 28),
+    ("2 looks like", 28),
+    ("3 looks like", 28),
+    ("4 looks like", 28),
+    ("5 looks like", 28),
     ("answer", 9),
+    ("confidence", 12),
     ("comment", 40),
 )
 ANSWER_CHOICES = '"1,2,3,4,5,n/a"'
+CONFIDENCE_CHOICES = '"seen,told,guess"'
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 _ANSWER_FILL = PatternFill("solid", fgColor="FFF4CC")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -46,7 +50,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 def csv_template(questionnaire: Questionnaire, respondents: Sequence[str]) -> str:
     """A long-format CSV with one row per respondent and question, answers blank."""
     who = list(respondents) or [""]
-    rows: list[list[object]] = [[r, q.id, "", ""] for r in who for q in questionnaire.questions]
+    rows: list[list[object]] = [[r, q.id, "", "", ""] for r in who for q in questionnaire.questions]
     return csv_text(CSV_HEADER, rows)
 
 
@@ -76,7 +80,14 @@ def xlsx_template(questionnaire: Questionnaire, respondents: Sequence[str]) -> b
     _instructions(instructions, questionnaire)
 
     roster = workbook.create_sheet("Roster")
-    for column, (name, width) in enumerate((("respondent", 24), ("role", 24), ("date", 14)), 1):
+    roster_columns = (
+        ("respondent", 24),
+        ("role", 24),
+        ("date", 14),
+        ("interviewer", 24),
+        ("duration_minutes", 18),
+    )
+    for column, (name, width) in enumerate(roster_columns, 1):
         _header(cell_at(roster, 1, column), name)
         roster.column_dimensions[get_column_letter(column)].width = width
     for row, respondent in enumerate(respondents, start=2):
@@ -120,15 +131,14 @@ def _answer_sheet(sheet: Worksheet, questionnaire: Questionnaire, respondent: st
                 question.id,
                 question.text,
                 question.guidance,
-                rubric["1"],
-                rubric["3"],
-                rubric["5"],
+                *(rubric[key] for key in RUBRIC_KEYS),
             )
             for column, value in enumerate(values, start=1):
                 cell = cell_at(sheet, row, column)
                 _text(cell, value)
                 cell.alignment = wrap
             cell_at(sheet, row, answer_column).fill = _ANSWER_FILL
+            cell_at(sheet, row, answer_column + 1).fill = _ANSWER_FILL
     letter = get_column_letter(answer_column)
     validation = DataValidation(
         type="list",
@@ -144,6 +154,20 @@ def _answer_sheet(sheet: Worksheet, questionnaire: Questionnaire, respondent: st
     )
     sheet.add_data_validation(validation)
     validation.add(f"{letter}2:{letter}{max(row, 2)}")
+    confidence = get_column_letter(answer_column + 1)
+    how = DataValidation(
+        type="list",
+        formula1=CONFIDENCE_CHOICES,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="seen, told or guess",
+        error="How does the respondent know? seen (seen evidence), told, or guess; or blank.",
+        promptTitle="Confidence",
+        prompt="seen = seen evidence (weight 1.0), told (0.7), guess (0.4); blank = not given",
+        showInputMessage=True,
+    )
+    sheet.add_data_validation(how)
+    how.add(f"{confidence}2:{confidence}{max(row, 2)}")
     sheet.freeze_panes = "E2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(SHEET_COLUMNS))}{row}"
 
@@ -154,7 +178,11 @@ def _instructions(sheet: Worksheet, questionnaire: Questionnaire) -> None:
         (f"Questionnaire id: {questionnaire.id}  |  source: {questionnaire.source}", False),
         ("", False),
         ("How to fill in this workbook", True),
-        ("1. Put each respondent's name, role and the interview date on the Roster sheet.", False),
+        (
+            "1. Put each respondent's name, role, the interview date (YYYY-MM-DD), the "
+            "interviewer and the interview's length in minutes on the Roster sheet.",
+            False,
+        ),
         (
             "2. Each respondent has an answer sheet (named after them). Answer every question "
             "in the yellow 'answer' column:",
@@ -169,8 +197,13 @@ def _instructions(sheet: Worksheet, questionnaire: Questionnaire) -> None:
             "counted as zero)",
             False,
         ),
-        ("   The rubric columns say what 1, 3 and 5 look like; 2 and 4 sit between them.", False),
-        ("3. Add a comment where the answer needs context or evidence.", False),
+        ("   The rubric columns say what each answer 1 to 5 looks like; pick the closest.", False),
+        (
+            "3. In 'confidence', say how the respondent knows: seen (seen evidence), told or "
+            "guess. It weighs the answer in the score: seen 1.0, told 0.7, guess 0.4; blank "
+            "1.0. Add a comment where the answer needs context or evidence.",
+            False,
+        ),
         (
             "4. For another respondent, copy an answer sheet, rename it after them and clear "
             "the answers (or fill the 'respondent' column).",

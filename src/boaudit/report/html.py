@@ -6,9 +6,12 @@ matplotlib writes with its own escaping, are inserted as markup.
 
 from __future__ import annotations
 
+from typing import Any
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from boaudit.questionnaire.scoring import InterviewMeta, confidence_rule, round_score
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
@@ -53,4 +56,70 @@ def render_html(report: Report) -> str:
         totals=sorted(report.total_impact.items()),
         money=money,
         changes=change_tables(report.changes),
+        interviews=_interviews(report),
     )
+
+
+DASH = "\N{EN DASH}"
+"""What an empty cell shows, as elsewhere in the HTML report."""
+
+
+def _score(value: float | None) -> str:
+    rounded = round_score(value)
+    return DASH if rounded is None else f"{rounded:.1f}"
+
+
+def _interviews(report: Report) -> dict[str, Any] | None:
+    """The interview tables: respondents, pitfall coverage by questionnaire, section scores."""
+    assessment = report.assessment
+    if assessment is None:
+        return None
+    counts = assessment.confidence_counts()
+    respondents = []
+    for who in assessment.respondents:
+        meta = assessment.interviews.get(who, InterviewMeta())
+        respondents.append(
+            {
+                "who": who,
+                "role": assessment.roles.get(who, DASH),
+                "dates": ", ".join(meta.dates) or DASH,
+                "interviewers": ", ".join(meta.interviewers) or DASH,
+                "minutes": (
+                    DASH if meta.duration_minutes is None else f"{meta.duration_minutes:.0f}"
+                ),
+                "seen": counts[who]["seen"],
+                "told": counts[who]["told"],
+                "guess": counts[who]["guess"],
+                "none": counts[who]["not given"],
+            }
+        )
+    return {
+        "parts": assessment.parts,
+        "rule": confidence_rule(),
+        "respondents": respondents,
+        "pitfalls": [
+            {
+                "title": p.title,
+                "score": _score(p.score),
+                "band": p.band or "not assessed",
+                "coverage": f"{p.answered}/{p.asked}",
+                "sources": ", ".join(
+                    f"{s.questionnaire} {s.answered}/{s.asked}"
+                    + ("" if s.score is None else f" ({_score(s.score)})")
+                    for s in p.sources
+                )
+                or DASH,
+            }
+            for p in assessment.pitfalls
+        ],
+        "sections": [
+            {
+                "questionnaire": s.questionnaire,
+                "title": f"{s.number}. {s.title}",
+                "score": _score(s.score),
+                "band": s.band or "not assessed",
+                "coverage": f"{s.answered}/{s.asked}",
+            }
+            for s in assessment.sections
+        ],
+    }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from boaudit.findings.model import Finding
+from boaudit.questionnaire.render import fed_by, respondent_table, section_table
+from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
 from boaudit.report.text import md_escape, money, number, scalar_metrics
@@ -79,6 +81,8 @@ def render_markdown(report: Report) -> str:
     lines += ["", "## Findings"]
     for finding in report.findings:
         lines += _finding_section(finding)
+    if assessment:
+        lines += _interviews(assessment)
     for kind, result in report.metrics.items():
         lines += ["", f"## Key metrics: {kind}", "", "| Metric | Value |", "|---|---:|"]
         lines += [f"| `{name}` | {value} |" for name, value in scalar_metrics(result)]
@@ -124,6 +128,36 @@ def render_markdown(report: Report) -> str:
             for row in shown
         ]
     return "\n".join(lines) + "\n"
+
+
+def _score(value: float | None) -> str:
+    rounded = round_score(value)
+    return "-" if rounded is None else f"{rounded:.1f}"
+
+
+def _interviews(assessment: Assessment) -> list[str]:
+    """What the interviews say per pitfall, and which questionnaires said it."""
+    lines = ["", "## Interviews", ""]
+    lines.append(
+        "Questionnaires: "
+        + ", ".join(f"`{pid}` ({md_escape(title)})" for pid, title in assessment.parts)
+        + (" (merged on the shared taxonomy)" if len(assessment.parts) > 1 else "")
+    )
+    lines += ["", *respondent_table(assessment)]
+    lines += [
+        "",
+        "| Pitfall | Score | Band | Answered/asked | Questionnaires (answered/asked, score) |",
+        "|---|---:|---|---:|---|",
+    ]
+    lines.extend(
+        f"| {md_escape(p.title)} (`{p.id}`) | {_score(p.score)} | "
+        f"{p.band or 'not assessed'} | {p.answered}/{p.asked} | {fed_by(p) or '-'} |"
+        for p in assessment.pitfalls
+    )
+    if assessment.sections:
+        lines += ["", "### Scores by section", ""]
+        lines += section_table(assessment)
+    return lines
 
 
 def _finding_section(finding: Finding) -> list[str]:
