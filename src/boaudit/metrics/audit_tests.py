@@ -125,16 +125,47 @@ class Group:
 
 
 @dataclass
-class Outcome:
-    """What one test found."""
+class Singles:
+    """Invoices flagged one by one: the rows that came back, and how to word each one (worded
+    only when its exception is built: a million flags cost no million sentences)."""
 
-    groups: list[Group]
+    rows: Sequence[Mapping[str, Any]]
+    describe: Callable[[Mapping[str, Any]], str]
+    money: Sequence[float] | None = None
+    """Money at stake per row when it is not the invoice's amount."""
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class Outcome:
+    """What one test found: groups of invoices flagged together, or single invoices (a
+    :class:`Singles` given as ``groups`` is kept as :attr:`singles`)."""
+
+    groups: list[Group] | Singles
     tested: int
     """Invoices the test looked at."""
     extra: JsonObject = field(default_factory=dict)
     """Test-specific figures (Benford's digits, the float cost)."""
     skipped: str | None = None
     """Why the test did not run (None: it ran)."""
+    singles: Singles | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.groups, Singles):
+            self.singles, self.groups = self.groups, []
+
+    @property
+    def grouped(self) -> list[Group]:
+        assert not isinstance(self.groups, Singles)
+        return self.groups
+
+    def positions(self) -> list[int]:
+        found = [p for g in self.grouped for p in g.members]
+        if self.singles is not None:
+            found.extend(int(r[POS]) for r in self.singles.rows)
+        return found
 
 
 @dataclass(frozen=True)
@@ -403,9 +434,11 @@ def _linked(pairs: Sequence[tuple[int, int]], detail: str) -> list[Group]:
 
 
 def _single(
-    rows: Sequence[Mapping[str, Any]], detail: Callable[[Mapping[str, Any]], str]
-) -> list[Group]:
-    return [Group((int(r[POS]),), detail(r)) for r in rows]
+    rows: Sequence[Mapping[str, Any]],
+    detail: Callable[[Mapping[str, Any]], str],
+    money: Sequence[float] | None = None,
+) -> Singles:
+    return Singles(rows, detail, money)
 
 
 def _count(ctx: Context, table: ir.Table) -> int:
@@ -626,19 +659,19 @@ def _early_payment(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     early = e.mutate(t_early=e["t_due"] - e["t_paid"])
     early = early.filter(early["t_early"] > days)
     rows = ctx.rows(early.select(POS, "t_early", "t_amount", "t_ckey"))
-    groups = []
     cost: dict[str, float] = {}
+    money = []
     for r in rows:
-        money = float(r["t_amount"]) * rate * int(r["t_early"]) / 365.0
-        cost[str(r["t_ckey"]) or "(none)"] = cost.get(str(r["t_ckey"]) or "(none)", 0.0) + money
-        groups.append(
-            Group((int(r[POS]),), f"paid {int(r['t_early'])} days before due", {int(r[POS]): money})
-        )
+        value = float(r["t_amount"]) * rate * int(r["t_early"]) / 365.0
+        key = str(r["t_ckey"]) or "(none)"
+        cost[key] = cost.get(key, 0.0) + value
+        money.append(value)
+    singles = _single(rows, lambda r: f"paid {int(r['t_early'])} days before due", money)
     extra: JsonObject = {
         "float_cost": {k: round(v, 2) for k, v in sorted(cost.items())},
         "assumption": f"float cost = amount x {rate:g} a year x days paid early / 365",
     }
-    return Outcome(groups, tested, extra)
+    return Outcome(singles, tested, extra)
 
 
 def _closed_days(
@@ -1234,7 +1267,7 @@ def _details(ctx: Context, outcomes: Mapping[str, Outcome]) -> pd.DataFrame:
     query joined on the positions (never a literal list in the query)."""
     import pandas as pd
 
-    positions = sorted({p for o in outcomes.values() for g in o.groups for p in g.members})
+    positions = sorted({p for o in outcomes.values() for p in o.positions()})
     t = ctx.table
     columns = [c for c in _DETAIL_COLUMNS if c in t.columns]
     if not positions:
@@ -1272,24 +1305,37 @@ class _Ranked:
         import numpy as np
 
         self.test = test
-        self.groups = outcome.groups
+        self.groups = outcome.grouped
+        self.singles = outcome.singles
         self.details = details
-        sizes = [len(g.members) for g in outcome.groups]
+        sizes = [len(g.members) for g in self.groups]
+        self.grouped_rows = sum(sizes)
+        singles = self.singles.rows if self.singles is not None else []
         self.positions = np.fromiter(
-            (p for g in outcome.groups for p in g.members), dtype=np.int64, count=sum(sizes)
+            (p for g in self.groups for p in g.members), dtype=np.int64, count=self.grouped_rows
         )
-        self.group_of = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        if len(singles):
+            ones = np.fromiter((int(r[POS]) for r in singles), dtype=np.int64, count=len(singles))
+            self.positions = np.concatenate([self.positions, ones])
+        self.group_of = np.concatenate(
+            [
+                np.repeat(np.arange(len(sizes), dtype=np.int64), sizes),
+                np.full(len(singles), -1, dtype=np.int64),
+            ]
+        )
         if len(self.positions):
             amounts = details["amount"].reindex(self.positions).to_numpy(dtype=np.float64)
         else:
             amounts = np.zeros(0)
         money = amounts.copy()
         start = 0
-        for group, size in zip(outcome.groups, sizes, strict=True):
+        for group, size in zip(self.groups, sizes, strict=True):
             if group.money:
                 for row in range(start, start + size):
                     money[row] = group.money.get(int(self.positions[row]), money[row])
             start += size
+        if self.singles is not None and self.singles.money is not None and len(singles):
+            money[self.grouped_rows :] = np.asarray(self.singles.money, dtype=np.float64)
         self.amounts = amounts
         self.money = money
         # ranked on the exact product; each exception shows it rounded to cents
@@ -1327,14 +1373,24 @@ class _Ranked:
         """The ``index``-th exception in rank order."""
         at = int(self.order[index])
         position = int(self.positions[at])
-        group = self.groups[int(self.group_of[at])]
         row = self.details.loc[position]
-        # the first others only: a group of n invoices must not cost n x n names
-        size = len(group.members)
-        head = [o for o in group.members[: GROUP_LISTED + 1] if o != position][:GROUP_LISTED]
-        named = [f"{_text(self.details.at[o, 'invoice_id'])} (row {self._row(o)})" for o in head]
-        if size - 1 > GROUP_LISTED:
-            named.append(f"and {size - 1 - GROUP_LISTED:,} more")
+        index = int(self.group_of[at])
+        named: list[str] = []
+        if index < 0:
+            assert self.singles is not None
+            detail = self.singles.describe(self.singles.rows[at - self.grouped_rows])
+        else:
+            group = self.groups[index]
+            detail = group.detail
+            # the first others only: a group of n invoices must not cost n x n names
+            size = len(group.members)
+            head = [o for o in group.members[: GROUP_LISTED + 1] if o != position]
+            named = [
+                f"{_text(self.details.at[o, 'invoice_id'])} (row {self._row(o)})"
+                for o in head[:GROUP_LISTED]
+            ]
+            if size - 1 > GROUP_LISTED:
+                named.append(f"and {size - 1 - GROUP_LISTED:,} more")
         date = row.get("invoice_date")
         money = float(self.money[at])
         amount = float(self.amounts[at])
@@ -1348,7 +1404,7 @@ class _Ranked:
             currency=_text(row.get("currency")),
             status=_text(row.get("status")),
             money=None if math.isnan(money) else round(money, 2),
-            detail=group.detail,
+            detail=detail,
             group=tuple(named),
             source=_text(row.get("_source")),
             row=self._row(position),
@@ -1411,7 +1467,7 @@ def _result(
         "weight": test.weight,
         "tested": tested,
         "flagged": len(ranked),
-        "groups": len(outcome.groups),
+        "groups": len(outcome.grouped) + len(outcome.singles or ()),
         "amount": ranked.amount_by_currency(),
         "share": round(len(ranked) / tested, 6) if tested else None,
         **outcome.extra,
