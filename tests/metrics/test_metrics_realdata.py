@@ -34,6 +34,27 @@ def test_ibm_accounts_receivable_against_its_own_columns() -> None:
     assert m["error_rate"] is None and result.null_reasons["error_rate"]
 
 
+def test_ibm_accounts_receivable_gets_the_audit_tests_its_columns_allow() -> None:
+    path = realdata("ibm_accounts_receivable.csv")
+    raw = pd.read_csv(path, dtype=str)
+    tests = metrics_from_load(load([str(path)], "invoices", IngestOptions())).tests
+    # settled more than 5 days before the due date, counted from the file's own columns
+    settled = pd.to_datetime(raw["SettledDate"], format="mixed")
+    due = pd.to_datetime(raw["DueDate"], format="mixed")
+    early = int(((due - settled).dt.days > 5).sum())
+    assert tests["early-payment"]["status"] == "ran"
+    assert tests["early-payment"]["flagged"] == early
+    weekend = pd.to_datetime(raw["InvoiceDate"], format="mixed").dt.day_of_week >= 5
+    assert tests["weekend-posting"]["flagged"] == int(weekend.sum())
+    for test in ("split-below-limit", "above-limit"):
+        assert "needs an approval limit" in tests[test]["reason"]
+    # amounts of about 15 to 105: Benford's law does not apply, and the output says so
+    for test in ("benford-first-digit", "benford-first-two"):
+        assert tests[test]["status"] == "skipped"
+        assert "two orders of magnitude" in tests[test]["reason"]
+    assert tests["duplicate-exact"]["flagged"] == 0
+
+
 def test_helpdesk_event_log_cases_and_rework() -> None:
     path = realdata("helpdesk_events.csv")
     raw = pd.read_csv(path, dtype=str).drop_duplicates()
