@@ -27,7 +27,7 @@ import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from boaudit.document import JsonObject
 from boaudit.errors import UsageError
@@ -404,6 +404,8 @@ def population(ctx_table: ir.Table, backend: Backend) -> Population:
 
 # --- helpers --------------------------------------------------------------------------------
 
+_Key = TypeVar("_Key", int, str)
+
 
 def _groups_by(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], detail: str) -> list[Group]:
     by: dict[tuple[Any, ...], list[int]] = {}
@@ -412,11 +414,11 @@ def _groups_by(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], detail: s
     return [Group(tuple(sorted(members)), detail) for members in by.values()]
 
 
-def _linked(pairs: Sequence[tuple[int, int]], detail: str) -> list[Group]:
-    """Groups of invoices linked by pairs (a chain A-B, B-C is one group)."""
-    parent: dict[int, int] = {}
+def _roots(pairs: Sequence[tuple[_Key, _Key]]) -> dict[_Key, _Key]:
+    """Each linked item's group, named by its least member (a chain A-B, B-C is one group)."""
+    parent: dict[_Key, _Key] = {}
 
-    def find(x: int) -> int:
+    def find(x: _Key) -> _Key:
         parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
@@ -427,9 +429,14 @@ def _linked(pairs: Sequence[tuple[int, int]], detail: str) -> list[Group]:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in list(parent)}
+
+
+def _linked(pairs: Sequence[tuple[int, int]], detail: str) -> list[Group]:
+    """Groups of invoices linked by pairs (a chain A-B, B-C is one group)."""
     groups: dict[int, list[int]] = {}
-    for x in parent:
-        groups.setdefault(find(x), []).append(x)
+    for x, root in _roots(pairs).items():
+        groups.setdefault(root, []).append(x)
     return [Group(tuple(sorted(m)), detail) for m in sorted(groups.values(), key=min)]
 
 
@@ -621,19 +628,7 @@ def _vendor_near_duplicate(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     tested = _count(ctx, t)
     if not pairs:
         return Outcome([], tested, {"vendors_tested": len(names)})
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    cluster = {vendor: find(vendor) for vendor in parent}
+    cluster = _roots(pairs)
     members = ctx.rows(
         t.filter(t["t_vendor"].isin(list(cluster))).select(POS, "t_vendor", "vendor")
     )
