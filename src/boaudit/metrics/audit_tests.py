@@ -1280,16 +1280,10 @@ def _positions(ctx: Context, positions: Sequence[int]) -> ir.Table:
 
 
 def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    try:
-        import pandas as pd
+    """A cell as text; None for every missing value (None, NaN, NA, NaT)."""
+    import pandas as pd
 
-        if value is pd.NA or value is pd.NaT:
-            return None
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pass
-    return str(value)
+    return None if value is None or pd.isna(value) else str(value)
 
 
 class _Ranked:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,15 +30,18 @@ def too_big(where: str, what: str, limit: int) -> LimitError:
     )
 
 
-def read_path(path: Path, where: str, limits: Limits) -> bytes:
-    """The bytes of a file, refusing one larger than the size limit before reading it."""
+@contextmanager
+def opened(path: Path, where: str, limits: Limits) -> Iterator[BinaryIO]:
+    """A file opened for reading once it is known to be a file within the size limit; the
+    operating system's refusals, while opening or reading, become one clear line."""
     try:
         size = path.stat().st_size
         if not path.is_file():
             raise InputMissingError(f"{where}: not a file; give the path of an export file")
         if size > limits.max_bytes:
             raise too_big(where, "the file is", limits.max_bytes)
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            yield handle
     except FileNotFoundError:
         raise InputMissingError(f"{where}: no such file; check the path") from None
     except PermissionError:
@@ -47,6 +52,12 @@ def read_path(path: Path, where: str, limits: Limits) -> bytes:
         raise InputMissingError(f"{where}: is a folder; give the path of an export file") from None
     except OSError as exc:
         raise InputMissingError(f"{where}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_path(path: Path, where: str, limits: Limits) -> bytes:
+    """The bytes of a file, refusing one larger than the size limit before reading it."""
+    with opened(path, where, limits) as handle:
+        return handle.read()
 
 
 def read_stream(stream: BinaryIO, where: str, limits: Limits) -> bytes:

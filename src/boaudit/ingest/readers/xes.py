@@ -30,9 +30,9 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from boaudit.errors import InputDataError, InputMissingError
+from boaudit.errors import InputDataError
 from boaudit.ingest.options import Limits
-from boaudit.ingest.readers.source import CHUNK, too_big
+from boaudit.ingest.readers.source import CHUNK, opened, too_big
 from boaudit.ingest.readers.table import RawTable, SourceInfo
 
 XES_SUFFIXES = (".xes", ".xes.gz")
@@ -91,31 +91,22 @@ class _Counted(io.RawIOBase):
 
 def read_xes_file(path: Path, where: str, limits: Limits) -> RawTable:
     """Read an XES file (plain or gzip) from ``path`` into a :class:`RawTable`."""
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise InputMissingError(f"{where}: not a file; give the path of an export file")
-        if size > limits.max_bytes:
-            raise too_big(where, "the file is", limits.max_bytes)
-        with path.open("rb") as handle:
-            compressed = handle.read(2) == b"\x1f\x8b"
-            handle.seek(0)
-            if compressed:
-                with gzip.GzipFile(fileobj=handle) as unpacked:
-                    stream = _Counted(unpacked, where, limits.max_bytes, "decompresses to")
-                    return _parse(stream, where, limits, "gzip")
-            stream = _Counted(handle, where, limits.max_bytes, "the file is")
-            return _parse(stream, where, limits, None)
-    except FileNotFoundError:
-        raise InputMissingError(f"{where}: no such file; check the path") from None
-    except PermissionError:
-        raise InputMissingError(
-            f"{where}: permission denied; check the file's permissions"
-        ) from None
-    except IsADirectoryError:
-        raise InputMissingError(f"{where}: is a folder; give the path of an export file") from None
-    except (EOFError, gzip.BadGzipFile) as exc:
-        raise InputDataError(f"{where}: not a valid gzip file ({exc}); check the file") from None
+    with opened(path, where, limits) as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+        handle.seek(0)
+        if not compressed:
+            return _parse(
+                _Counted(handle, where, limits.max_bytes, "the file is"), where, limits, None
+            )
+        # caught here: a bad gzip stream is an OSError, which opened() reports as unreadable
+        try:
+            with gzip.GzipFile(fileobj=handle) as unpacked:
+                stream = _Counted(unpacked, where, limits.max_bytes, "decompresses to")
+                return _parse(stream, where, limits, "gzip")
+        except (EOFError, gzip.BadGzipFile) as exc:
+            raise InputDataError(
+                f"{where}: not a valid gzip file ({exc}); check the file"
+            ) from None
 
 
 def read_xes_bytes(data: bytes, where: str, limits: Limits, compression: str | None) -> RawTable:
