@@ -70,6 +70,7 @@ def result(document: Mapping[str, Any], kind: str = "tasks") -> MetricsResult:
         evidence=tuple(evidence_item(e) for e in document.get("evidence") or ()),
         data_quality=dict(document.get("data_quality") or {}),
         notes=tuple(document.get("notes") or ()),
+        tests=dict(document.get("tests") or {}),
     )
 
 

@@ -122,7 +122,8 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
     found = problems(config_file(tmp_path, text))
     assert found == [
         "answers: Input should be a valid list",
-        "thresholds[0]: metric 'speed' is not one of: score, money_at_stake, pitfall.ID.score, "
+        "thresholds[0]: metric 'speed' is not one of: score, money.KIND.CURRENCY (KIND recover, "
+        "block or yearly, e.g. money.recover.USD), pitfall.ID.score, "
         "pitfall.ID.severity, KIND.METRIC[.KEY] (e.g. tasks.sla_compliance, "
         "invoices.cycle_time_days.median)",
         "outputs[0].format: Input should be 'table', 'markdown', 'html', 'xlsx' or 'json'",
@@ -282,7 +283,7 @@ def test_money_sla_effort_and_title_reach_the_report_options(tmp_path: Path) -> 
 def metrics_report(**metrics: Any) -> dict[str, Any]:
     return {
         "assessment": {"overall": {"score": 55.0}},
-        "total_impact": {"USD": 1000.0, "EUR": 250.5},
+        "money": {"recover": {"USD": {"amount": 1000.0}, "EUR": {"amount": 250.5}}},
         "findings": [{"pitfall": "data", "questionnaire_score": 42.5, "severity": 0.6}],
         "metrics": {
             "tasks": {
@@ -299,9 +300,17 @@ def thresholds(*items: dict[str, Any]) -> RunConfig:
     )
 
 
-def test_money_at_stake_sums_every_currency() -> None:
-    assert threshold_value(metrics_report(), "money_at_stake") == (1250.5, "")
-    assert threshold_value({"total_impact": {}}, "money_at_stake") == (0.0, "")
+def test_a_money_threshold_reads_one_kind_in_one_currency() -> None:
+    assert threshold_value(metrics_report(), "money.recover.USD") == (1000.0, "")
+    assert threshold_value(metrics_report(), "money.recover.EUR") == (250.5, "")
+    # nothing of that kind found: 0, a value like any other
+    assert threshold_value(metrics_report(), "money.yearly.USD") == (0.0, "")
+    assert threshold_value({}, "money.block.CAD") == (0.0, "")
+
+
+def test_money_at_stake_is_refused_with_what_to_name_instead() -> None:
+    with pytest.raises(ValueError, match="money.recover.USD, money.block.USD or money.yearly"):
+        ThresholdConfig(metric="money_at_stake", max=1)
 
 
 def test_score_with_nothing_assessed_cannot_be_checked() -> None:
@@ -347,7 +356,7 @@ def test_a_null_group_gives_the_reason_of_its_metric() -> None:
 def test_breach_lines_for_min_max_and_unknown_values() -> None:
     config = thresholds(
         {"metric": "score", "min": 60},
-        {"metric": "money_at_stake", "max": 1000},
+        {"metric": "money.recover.USD", "max": 900},
         {"metric": "pitfall.data.severity", "max": 0.5},
         {"metric": "pitfall.data.score", "min": 40, "max": 80},
         {"metric": "tasks.error_rate", "min": 0, "max": 0.05},
@@ -357,7 +366,7 @@ def test_breach_lines_for_min_max_and_unknown_values() -> None:
     report = metrics_report(error_rate=0.125)
     assert check_thresholds(config, report) == [
         "score = 55, below the minimum 60",
-        "money_at_stake = 1250.5, above the maximum 1000",
+        "money.recover.USD = 1000, above the maximum 900",
         "pitfall.data.severity = 0.6, above the maximum 0.5",
         "tasks.error_rate = 0.125, above the maximum 0.05",
         "tasks.sla_compliance: cannot be checked (no sla_met column; pass --sla)",
@@ -383,7 +392,11 @@ PITFALL = st.sampled_from(load_taxonomy().ids)
 @given(
     path=st.one_of(
         st.just("score"),
-        st.just("money_at_stake"),
+        st.builds(
+            lambda k, c: f"money.{k}.{c}",
+            st.sampled_from(["recover", "block", "yearly"]),
+            st.sampled_from(["USD", "EUR", "CAD"]),
+        ),
         st.builds(lambda p, f: f"pitfall.{p}.{f}", PITFALL, st.sampled_from(["score", "severity"])),
         KIND.flatmap(lambda k: st.sampled_from(METRIC_NAMES[k]).map(lambda n: f"{k}.{n}")),
         st.builds(

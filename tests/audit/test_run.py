@@ -264,13 +264,13 @@ def test_threshold_paths_for_pitfalls_and_money(project: Path) -> None:
 
     report = {
         "assessment": None,
-        "total_impact": {"USD": 1200.0},
+        "money": {"yearly": {"USD": {"amount": 1200.0}}},
         "findings": [{"pitfall": "data", "questionnaire_score": None, "severity": 0.8}],
         "metrics": {
             "invoices": {"metrics": {"cycle_time_days": {"median": 4.5}}, "null_reasons": {}}
         },
     }
-    assert threshold_value(report, "money_at_stake") == (1200.0, "")
+    assert threshold_value(report, "money.yearly.USD") == (1200.0, "")
     assert threshold_value(report, "pitfall.data.severity")[0] == 0.8
     assert threshold_value(report, "pitfall.data.score") == (
         None,

@@ -60,7 +60,37 @@ def test_full_report_json_from_answers_and_data(tmp_path: Path) -> None:
     assert "Finance manager" in processes["contradiction_note"]
     assert any(e["source"] == "data" for e in processes["evidence"])
     technology = next(f for f in data["findings"] if f["pitfall"] == "technology")
-    assert technology["impact"]["currency"] and technology["impact"]["amount"] > 0
+    (excess,) = technology["money"]
+    assert (excess["kind"], excess["currency"]) == ("yearly", "USD") and excess["amount"] > 0
+    # the sample's exact duplicates: 14 already paid twice, 2 not paid yet (the cancelled pair
+    # is left out); every amount in US dollars
+    data_money = next(f for f in data["findings"] if f["pitfall"] == "data")["money"]
+    exact = [m for m in data_money if m["source"] == "invoices.tests.duplicate-exact"]
+    assert [(m["kind"], m["currency"], m["amount"], m["confidence"]) for m in exact] == [
+        ("recover", "USD", 22026.09, "data-exact"),
+        ("block", "USD", 3603.02, "data-exact"),
+    ]
+    assert exact[0]["calls"][0] == {
+        "vendor": "Evergreen Logistics",
+        "currency": "USD",
+        "recover": 9299.36,
+        "invoices": 2,
+    }
+    money = data["money"]
+    assert money["block"] == {
+        "USD": {
+            "amount": 3603.02,
+            "low": 3603.02,
+            "high": 3603.02,
+            "confidence": "data-exact",
+            "figures": 1,
+        }
+    }
+    # recover: the exact duplicates plus the suspects at their likelihood, per currency
+    assert set(money["recover"]) == {"CAD", "EUR", "USD"}
+    assert money["recover"]["USD"]["low"] == 22026.09
+    assert set(money["yearly"]) == {"CAD", "EUR", "USD"}
+    assert money["converted"] is None
     assert data["quick_wins"] == [f["pitfall"] for f in data["findings"] if f["quick_win"]]
 
 
@@ -187,14 +217,16 @@ def test_money_options_change_the_figures(tmp_path: Path) -> None:
             *base, "--annual-volume", "invoices=12,000", "--currency", "EUR", "--error-cost", "10"
         ).stdout
     )
-    technology = {d["pitfall"]: d for d in default["findings"]}["technology"]["impact"]
-    technology_given = {d["pitfall"]: d for d in given["findings"]}["technology"]["impact"]
-    assert technology_given["currency"] == "EUR"
-    assert "12,000 invoices a year (given)" in technology_given["basis"]
-    assert technology_given["amount"] != technology["amount"]
-    processes = {d["pitfall"]: d for d in given["findings"]}["processes"]["impact"]
+    (technology,) = {d["pitfall"]: d for d in default["findings"]}["technology"]["money"]
+    assert technology["currency"] == "USD"
+    # a labour cost in euros is not compared with the dollar benchmarks: refused, said why
+    assert not {d["pitfall"]: d for d in given["findings"]}["technology"]["money"]
+    assert given["money"]["refused"][0].startswith("invoices: the cost per transaction (EUR)")
+    processes = {d["pitfall"]: d for d in given["findings"]}["processes"]["money"]
+    rework = next(m for m in processes if m["source"] == "invoices.error_rate")
     # 12,000 invoices x 11.7% errors x 10 to fix one
-    assert processes["amount"] == pytest.approx(12_000 * 0.117 * 10, rel=1e-6)
+    assert rework["amount"] == pytest.approx(12_000 * 0.117 * 10, rel=1e-6)
+    assert rework["currency"] == "EUR"
     result = invoke(*base, "--annual-volume", "bills=3")
     assert result.exit_code == 2 and "unknown kind 'bills'" in result.stderr
     result = invoke(*base, "--annual-volume", "invoices=many")

@@ -100,10 +100,25 @@ def test_the_hand_checked_project_gives_the_documented_figures(project: Path) ->
     assert run(project, "--as-of", "2026-04-01").exit_code == 0
     report = report_of(project)
     assert report["assessment"]["overall"]["score"] == 62.5
-    assert report["total_impact"] == {"USD": 5170.0}
-    amounts = {f["pitfall"]: f["impact"] and f["impact"]["amount"] for f in report["findings"]}
+    # technology: 1,000 a year x (10.00 - 5.83 x 62% = 3.6146) = 6,385.40; processes: the errors
+    assert report["money"]["yearly"] == {
+        "USD": {
+            "amount": 7385.4,
+            "low": 5970.0,
+            "high": 8800.0,
+            "confidence": "assumed",
+            "figures": 2,
+        }
+    }
+    assert report["money"]["recover"] == {} and report["money"]["block"] == {}
+    amounts = {f["pitfall"]: [m["amount"] for m in f["money"]] or None for f in report["findings"]}
     # security: every invoice is dated and received on Sunday 2026-03-01 (weekend-posting)
-    assert amounts == {"technology": 4170.0, "metrics": None, "security": None, "processes": 1000.0}
+    assert amounts == {
+        "technology": [6385.4],
+        "metrics": None,
+        "security": None,
+        "processes": [1000.0],
+    }
     assert [f["pitfall"] for f in report["findings"]] == [
         "technology",
         "metrics",
@@ -119,7 +134,11 @@ def test_the_hand_checked_project_gives_the_documented_figures(project: Path) ->
     ("metric", "bounds", "line"),
     [
         ("score", {"max": 60}, "score = 62.5, above the maximum 60"),
-        ("money_at_stake", {"max": 5000}, "money_at_stake = 5170, above the maximum 5000"),
+        (
+            "money.yearly.USD",
+            {"max": 5000},
+            "money.yearly.USD = 7385.4, above the maximum 5000",
+        ),
         (
             "pitfall.processes.score",
             {"min": 70},
@@ -192,7 +211,7 @@ def test_each_kind_of_threshold_breaches_with_exit_1(
 def test_thresholds_on_their_bounds_pass(tmp_path: Path) -> None:
     extra = (
         threshold("score", min=62.5, max=62.5)
-        + threshold("money_at_stake", max=5170)
+        + threshold("money.yearly.USD", max=7385.4)
         + threshold("invoices.on_time_payment_rate", min=0.8)
         + threshold("pitfall.metrics.severity", max=0.375)
     )
@@ -201,14 +220,16 @@ def test_thresholds_on_their_bounds_pass(tmp_path: Path) -> None:
 
 
 def test_a_breached_run_still_writes_its_outputs_and_is_recorded(tmp_path: Path) -> None:
-    config = make_project(tmp_path, threshold("score", min=70) + threshold("money_at_stake", max=1))
+    config = make_project(
+        tmp_path, threshold("score", min=70) + threshold("money.yearly.USD", max=1)
+    )
     assert run(config, "--as-of", "2026-04-01").exit_code == 1
     assert report_of(config)["title"] == "Monthly audit"
     with History(tmp_path / "out" / "history.sqlite") as store:
         [record] = store.runs()
     assert record.breaches == (
         "score = 62.5, below the minimum 70",
-        "money_at_stake = 5170, above the maximum 1",
+        "money.yearly.USD = 7385.4, above the maximum 1",
     )
     rows = json.loads(runner.invoke(app, ["history", str(config), "-f", "json"]).stdout)
     assert [row["breaches"] for row in rows] == [2]

@@ -1,8 +1,10 @@
-"""Money at stake (report/impact.py) on small hand-made inputs, every figure worked out by hand.
+"""Money at stake (findings/impact.py) on small hand-made inputs, every figure worked out by hand.
 
-Each estimate: the formula, the assumptions printed beside it, the options that change it, and
-no figure when an input is missing. tests/report/test_report.py covers one built report end to end;
-these tests call :func:`estimate_impacts` directly so that one number moves at a time.
+Each figure has one kind (recover, block, yearly), one currency, a low and a high, a confidence
+and its assumptions; nothing is estimated when an input is missing, and a comparison that is not
+like for like is refused with its reason. tests/findings/test_money.py runs hand-made exports
+through the command line; these tests call :func:`estimate_money` directly so that one number
+moves at a time.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from boaudit.cli import app
-from boaudit.findings.impact import ImpactAssumptions
-from boaudit.findings.impact import estimate_impacts as _estimate_impacts
-from boaudit.findings.model import Impact
+from boaudit.findings.impact import ImpactAssumptions, MoneyEstimate, converted, totals
+from boaudit.findings.impact import estimate_money as _estimate_money
+from boaudit.findings.model import Money
 from boaudit.ingest import IngestOptions, load
 from boaudit.metrics.facts import DataFacts, data_facts
 from boaudit.report.build import ReportOptions
@@ -33,9 +35,9 @@ def build_report(assessment: Any, documents: Any, *args: Any, **kwargs: Any) -> 
     return _build_report(assessment, results(documents), *args, **kwargs)
 
 
-def estimate_impacts(documents: Any, *args: Any, **kwargs: Any) -> dict[str, Impact]:
-    """Money at stake of hand-written metrics documents by kind (see hand_results)."""
-    return _estimate_impacts(results(documents), *args, **kwargs)
+def estimate(documents: Any, *args: Any, **kwargs: Any) -> MoneyEstimate:
+    """Money of hand-written metrics documents by kind (see hand_results)."""
+    return _estimate_money(results(documents), *args, **kwargs)
 
 
 runner = CliRunner()
@@ -53,338 +55,343 @@ def doc(
     count: float | None = 500,
     cost: Any = None,
     error_rate: float | None = None,
-    extra_amount: float | None = None,
     benchmarks: list[dict[str, Any]] | None = None,
+    tests: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     metrics: dict[str, Any] = {
         "count": count,
         "cost_per_transaction": cost,
         "error_rate": error_rate,
     }
-    if extra_amount is not None:
-        metrics["duplicate_suspects"] = {"exact": {"groups": 1, "extra_amount": extra_amount}}
-    return {"metrics": metrics, "benchmarks": benchmarks or []}
+    return {"metrics": metrics, "benchmarks": benchmarks or [], "tests": tests or {}}
 
 
 MEDIAN_6 = [cost_benchmark({"p25": 3.0, "p50": 6.0, "p75": 9.0})]
 
 
-def impacts_of(
+def money_of(
     document: dict[str, Any],
     assumptions: ImpactAssumptions | None = None,
     facts: DataFacts | None = SPAN,
     kind: str = "invoices",
-) -> dict[str, Any]:
-    return estimate_impacts(
+) -> dict[str, tuple[Money, ...]]:
+    found = estimate(
         {kind: document},
         assumptions or ImpactAssumptions(),
         None if facts is None else {kind: facts},
     )
+    return dict(found.by_pitfall)
 
 
-# --- technology: annual volume x (cost per transaction - benchmark median) ----------------------
+def one(document: dict[str, Any], pitfall: str, **kwargs: Any) -> Money:
+    figures = money_of(document, **kwargs)[pitfall]
+    assert len(figures) == 1, figures
+    return figures[0]
 
 
-def test_technology_is_annual_volume_times_cost_above_the_median() -> None:
-    impact = impacts_of(doc(cost=8.0, benchmarks=MEDIAN_6))["technology"]
-    # 2,500 a year x (8.00 - 6.00) = 5,000
-    assert impact.amount == pytest.approx(5000.0)
-    assert impact.currency == "USD"
-    assert impact.per_year is True
-    assert impact.basis == f"{VOLUME_TEXT} x (cost per transaction 8.00 - APQC p50 6.00)"
-    assert impact.assumptions == (VOLUME_TEXT, "benchmark: APQC p50 6.00")
+# --- technology: labour cost above the labour part of a fully loaded benchmark --------------------
 
 
-@pytest.mark.parametrize("cost", [6.0, 5.5, 0.0])
-def test_no_technology_estimate_when_cost_is_at_or_below_the_median(cost: float) -> None:
-    assert "technology" not in impacts_of(doc(cost=cost, benchmarks=MEDIAN_6))
+def test_technology_compares_labour_with_the_labour_part_of_the_benchmark() -> None:
+    item = one(doc(cost=8.0, benchmarks=MEDIAN_6), "technology")
+    # the benchmark's labour part: 6.00 x 62% = 3.72; 2,500 a year x (8.00 - 3.72) = 10,700
+    assert item.amount == pytest.approx(10_700.0)
+    # range: labour share 75% (4.50) to 50% (3.00): 2,500 x 3.50 = 8,750; 2,500 x 5.00 = 12,500
+    assert (item.low, item.high) == (pytest.approx(8_750.0), pytest.approx(12_500.0))
+    assert (item.kind, item.currency, item.confidence) == ("yearly", "USD", "estimated")
+    assert item.basis == (
+        f"{VOLUME_TEXT} x (labour cost per item 8.00 - 3.72, the labour part of APQC p50 6.00)"
+    )
+    assert "fully loaded" in item.assumptions[1] and "62% of it (3.72)" in item.assumptions[1]
 
 
-def test_no_technology_estimate_without_a_benchmark_for_the_cost() -> None:
-    other = [{"metric": "error_rate", "references": {"p50": 0.01}, "source": "APQC"}]
-    assert "technology" not in impacts_of(doc(cost=8.0, benchmarks=other))
+def test_a_given_labour_share_moves_the_figure() -> None:
+    assumptions = ImpactAssumptions(labour_share=0.5, labour_share_range=(0.5, 0.5))
+    item = one(doc(cost=8.0, benchmarks=MEDIAN_6), "technology", assumptions=assumptions)
+    # 2,500 x (8.00 - 3.00) = 12,500, no range
+    assert (item.amount, item.low, item.high) == (12_500.0, 12_500.0, 12_500.0)
+
+
+@pytest.mark.parametrize("cost", [3.72, 3.0, 0.0])
+def test_no_technology_figure_at_or_below_the_labour_part(cost: float) -> None:
+    assert "technology" not in money_of(doc(cost=cost, benchmarks=MEDIAN_6))
+
+
+def test_a_cost_in_another_currency_is_not_compared_with_a_dollar_benchmark() -> None:
+    found = estimate(
+        {"invoices": doc(cost=8.0, benchmarks=MEDIAN_6)},
+        ImpactAssumptions(currency="EUR"),
+        {"invoices": SPAN},
+    )
+    assert "technology" not in found.by_pitfall
+    assert found.refused == (
+        "invoices: the cost per transaction (EUR) is not compared with the benchmark (USD): "
+        "give --currency USD with a dollar hourly rate, or read the benchmark table",
+    )
 
 
 def test_the_average_stands_in_when_a_benchmark_has_no_median() -> None:
-    benchmarks = [cost_benchmark({"best_in_class": 2.0, "average": 7.0}, source="Ardent")]
-    impact = impacts_of(doc(cost=9.0, benchmarks=benchmarks))["technology"]
-    # 2,500 a year x (9.00 - 7.00) = 5,000
-    assert impact.amount == pytest.approx(5000.0)
-    assert "benchmark: Ardent average 7.00" in impact.assumptions
+    benchmarks = [cost_benchmark({"best_in_class": 2.0, "average": 10.0}, source="Ardent")]
+    item = one(doc(cost=9.0, benchmarks=benchmarks), "technology")
+    # 2,500 a year x (9.00 - 10.00 x 62%) = 2,500 x 2.80 = 7,000
+    assert item.amount == pytest.approx(7_000.0)
+    assert "Ardent average 10.00" in item.basis
 
 
 def test_a_benchmark_without_median_or_average_is_skipped_for_the_next_one() -> None:
     benchmarks = [
         cost_benchmark({"best_in_class": 1.0}, source="Hackett"),
-        cost_benchmark({"p50": 4.0}, source="APQC"),
+        cost_benchmark({"p50": 5.0}, source="APQC"),
     ]
-    impact = impacts_of(doc(cost=5.0, benchmarks=benchmarks))["technology"]
-    # 2,500 a year x (5.00 - 4.00) = 2,500
-    assert impact.amount == pytest.approx(2500.0)
-    assert impact.assumptions[1] == "benchmark: APQC p50 4.00"
-
-
-def test_a_cost_given_as_an_object_is_read_from_its_value() -> None:
-    impact = impacts_of(doc(cost={"value": 7.0}, benchmarks=MEDIAN_6))["technology"]
-    # 2,500 a year x (7.00 - 6.00) = 2,500
-    assert impact.amount == pytest.approx(2500.0)
+    # 2,500 x (5.00 - 3.10) = 4,750
+    assert one(doc(cost=5.0, benchmarks=benchmarks), "technology").amount == pytest.approx(4750.0)
 
 
 # --- processes: errors a year x the cost of fixing one ------------------------------------------
 
 
-def test_errors_a_year_times_the_cost_per_transaction() -> None:
-    impact = impacts_of(doc(cost=8.0, error_rate=0.04))["processes"]
-    # 2,500 a year x 4% = 100 errors x 8.00 (one more handling) = 800
-    assert impact.amount == pytest.approx(800.0)
-    assert impact.basis == "100 errors a year (4.0% of 2,500) x 8.00 to fix one"
-    assert impact.assumptions == (VOLUME_TEXT, "cost to fix one error: cost per transaction")
+def test_errors_a_year_times_one_more_handling_with_its_range() -> None:
+    item = one(doc(cost=8.0, error_rate=0.04), "processes")
+    # 2,500 a year x 4% = 100 errors x 8.00 = 800; half to one and a half handlings: 400 to 1,200
+    assert (item.amount, item.low, item.high) == (
+        pytest.approx(800.0),
+        pytest.approx(400.0),
+        pytest.approx(1200.0),
+    )
+    assert (item.kind, item.confidence) == ("yearly", "assumed")
+    assert item.basis == "100 errors a year (4.0% of 2,500) x 8.00 to fix one"
 
 
-def test_a_given_error_cost_replaces_the_cost_per_transaction() -> None:
-    impact = impacts_of(doc(cost=8.0, error_rate=0.04), ImpactAssumptions(error_cost=25.0))[
-        "processes"
-    ]
-    # 100 errors x 25.00 = 2,500
-    assert impact.amount == pytest.approx(2500.0)
-    assert impact.basis.endswith("x 25.00 to fix one")
-    assert impact.assumptions[1] == "cost to fix one error: given"
-
-
-def test_a_given_error_cost_estimates_even_without_any_cost_data() -> None:
-    impacts = impacts_of(doc(cost=None, error_rate=0.04), ImpactAssumptions(error_cost=12.0))
-    # 100 errors x 12.00 = 1,200; there is no cost to compare with a benchmark
-    assert impacts["processes"].amount == pytest.approx(1200.0)
-    assert "technology" not in impacts
-
-
-@pytest.mark.parametrize(
-    ("cost", "error_rate"),
-    [(8.0, 0.0), (8.0, None), (None, 0.04)],
-    ids=["no errors", "error rate unknown", "no cost to fix"],
-)
-def test_no_error_estimate_when_an_input_is_missing(
-    cost: float | None, error_rate: float | None
-) -> None:
-    assert "processes" not in impacts_of(doc(cost=cost, error_rate=error_rate))
-
-
-# --- annual volume ------------------------------------------------------------------------------
-
-
-def test_a_given_annual_volume_replaces_the_annualised_data() -> None:
-    assumptions = ImpactAssumptions(annual_volume={"invoices": 10_000})
-    impacts = impacts_of(doc(cost=8.0, error_rate=0.04, benchmarks=MEDIAN_6), assumptions)
-    # technology 10,000 x (8.00 - 6.00) = 20,000; processes 10,000 x 4% = 400 x 8.00 = 3,200
-    assert impacts["technology"].amount == pytest.approx(20_000.0)
-    assert impacts["processes"].amount == pytest.approx(3200.0)
-    assert impacts["technology"].assumptions[0] == "10,000 invoices a year (given)"
-
-
-def test_a_given_annual_volume_needs_no_data_span() -> None:
-    assumptions = ImpactAssumptions(annual_volume={"invoices": 1000})
-    impact = impacts_of(doc(cost=8.0, benchmarks=MEDIAN_6), assumptions, facts=None)["technology"]
-    assert impact.amount == pytest.approx(2000.0)  # 1,000 x (8.00 - 6.00)
-
-
-def test_a_volume_given_for_another_kind_does_not_apply() -> None:
-    assumptions = ImpactAssumptions(annual_volume={"tasks": 9_999})
-    impact = impacts_of(doc(cost=8.0, benchmarks=MEDIAN_6), assumptions)["technology"]
-    assert impact.amount == pytest.approx(5000.0)  # still 2,500 a year x 2.00
-    assert impact.assumptions[0] == VOLUME_TEXT
-
-
-def test_data_spanning_less_than_a_day_counts_as_one_day() -> None:
-    impact = impacts_of(
-        doc(count=2, cost=8.0, benchmarks=MEDIAN_6), facts=DataFacts(span_days=0.25)
-    )["technology"]
-    # 2 x 365 / max(0.25, 1) = 730 a year x (8.00 - 6.00) = 1,460
-    assert impact.amount == pytest.approx(1460.0)
+def test_a_given_error_cost_is_used_without_a_range() -> None:
+    item = one(doc(error_rate=0.04), "processes", assumptions=ImpactAssumptions(error_cost=5.0))
+    # 100 errors x 5.00 = 500, the cost given: estimated, not assumed
+    assert (item.amount, item.low, item.high, item.confidence) == (500.0, 500.0, 500.0, "estimated")
 
 
 @pytest.mark.parametrize(
     ("count", "facts"),
-    [(500, None), (500, DataFacts(span_days=None)), (500, DataFacts(span_days=0.0)), (None, SPAN)],
-    ids=["no facts", "no span", "zero span", "no count"],
+    [(None, SPAN), (500, None), (500, DataFacts(span_days=None))],
+    ids=["no count", "no facts", "no span"],
 )
-def test_no_yearly_estimate_without_a_volume(count: float | None, facts: DataFacts | None) -> None:
-    impacts = impacts_of(
-        doc(count=count, cost=8.0, error_rate=0.04, benchmarks=MEDIAN_6), facts=facts
+def test_no_yearly_figure_without_a_volume(count: float | None, facts: DataFacts | None) -> None:
+    assert (
+        money_of(doc(count=count, cost=8.0, error_rate=0.04, benchmarks=MEDIAN_6), facts=facts)
+        == {}
     )
-    assert "technology" not in impacts and "processes" not in impacts
 
 
-@settings(max_examples=50, deadline=None)
-@given(st.integers(1, 1_000_000), st.integers(2, 5))
+def test_a_given_annual_volume_replaces_the_annualised_data() -> None:
+    assumptions = ImpactAssumptions(annual_volume={"invoices": 1000})
+    item = one(doc(cost=8.0, error_rate=0.04), "processes", assumptions=assumptions, facts=None)
+    # 1,000 x 4% = 40 errors x 8.00 = 320
+    assert item.amount == pytest.approx(320.0)
+    assert item.assumptions[0] == "1,000 invoices a year (given)"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=1, max_value=10_000), st.integers(min_value=2, max_value=5))
 def test_yearly_figures_scale_with_the_given_volume(volume: int, factor: int) -> None:
-    document = doc(cost=8.0, error_rate=0.04, benchmarks=MEDIAN_6)
-    once = impacts_of(document, ImpactAssumptions(annual_volume={"invoices": volume}))
-    scaled = impacts_of(document, ImpactAssumptions(annual_volume={"invoices": volume * factor}))
-    for pitfall in ("technology", "processes"):
-        assert scaled[pitfall].amount == pytest.approx(once[pitfall].amount * factor)
+    def amount(v: int) -> float:
+        assumptions = ImpactAssumptions(annual_volume={"invoices": v})
+        return one(doc(cost=8.0, error_rate=0.04), "processes", assumptions=assumptions).amount
+
+    assert amount(volume * factor) == pytest.approx(amount(volume) * factor)
 
 
-# --- data: exact duplicate invoices -------------------------------------------------------------
+# --- duplicates: recover and block, from the audit test ----------------------------------------
+
+EXACT = {
+    "duplicate-exact": {
+        "status": "ran",
+        "flagged": 5,
+        "money": {
+            "recover": {"USD": 1100.0},
+            "recover_invoices": 2,
+            "block": {"EUR": 290.0},
+            "block_invoices": 2,
+            "calls": [
+                {"vendor": "Epsilon", "currency": "USD", "recover": 1000.0, "invoices": 1},
+                {"vendor": "Acme", "currency": "USD", "recover": 100.0, "invoices": 1},
+            ],
+            "rule": "the first paid invoice is the original",
+        },
+    }
+}
 
 
-def test_duplicates_are_the_amount_in_the_data_not_a_yearly_figure() -> None:
-    impact = impacts_of(doc(extra_amount=1234.5))["data"]
-    # found in the data as it is: not scaled by the 2,500-a-year volume
-    assert impact.amount == 1234.5
-    assert impact.per_year is False and impact.span == "in the data"
-    assert impact.basis.startswith("1,234.50 in invoices that repeat another's vendor")
-    assert impact.assumptions == (
-        "every exact duplicate beyond the first would be paid if not caught",
+def test_duplicates_paid_twice_are_to_recover_and_unpaid_ones_to_block() -> None:
+    recover, block = money_of(doc(count=None, tests=EXACT), facts=None)["data"]
+    # one-off amounts as found: no volume, no year
+    assert (recover.kind, recover.currency, recover.amount, recover.confidence) == (
+        "recover",
+        "USD",
+        1100.0,
+        "data-exact",
+    )
+    assert (recover.low, recover.high) == (1100.0, 1100.0)
+    assert [c["vendor"] for c in recover.calls] == ["Epsilon", "Acme"]
+    assert (block.kind, block.currency, block.amount) == ("block", "EUR", 290.0)
+    assert block.calls == ()
+    assert recover.span == "to recover" and block.span == "to block"
+
+
+def test_no_duplicate_money_when_the_tests_did_not_run() -> None:
+    skipped = {"duplicate-exact": {**EXACT["duplicate-exact"], "status": "skipped"}}
+    assert "data" not in money_of(doc(tests=skipped))
+    assert "data" not in money_of(doc())
+
+
+# --- processes: the float of early payments ---------------------------------------------------
+
+EARLY = {
+    "early-payment": {
+        "status": "ran",
+        "flagged": 40,
+        "params": {"days": 5.0, "rate": 0.05},
+        "float_cost": {"USD": 100.0, "EUR": 20.0},
+    }
+}
+
+
+def test_the_float_of_early_payments_is_a_yearly_figure_per_currency() -> None:
+    eur, usd = money_of(doc(tests=EARLY))["processes"]
+    # 100.00 at 5% over 73 days: x 365 / 73 = 500 a year; at 3% 300, at 8% 800
+    assert (usd.currency, usd.kind, usd.confidence) == ("USD", "yearly", "estimated")
+    assert (usd.amount, usd.low, usd.high) == (
+        pytest.approx(500.0),
+        pytest.approx(300.0),
+        pytest.approx(800.0),
+    )
+    assert (eur.currency, eur.amount) == ("EUR", pytest.approx(100.0))
+
+
+def test_a_given_cost_of_capital_rescales_the_tests_float() -> None:
+    usd = money_of(doc(tests=EARLY), ImpactAssumptions(capital_rate=0.10))["processes"][1]
+    # 500 a year at 5% is 1,000 at 10%; the range widens to take the rate: 3% to 10%
+    assert (usd.amount, usd.low, usd.high) == (
+        pytest.approx(1000.0),
+        pytest.approx(300.0),
+        pytest.approx(1000.0),
     )
 
 
-def test_duplicates_need_no_volume() -> None:
-    assert impacts_of(doc(count=None, extra_amount=99.0), facts=None)["data"].amount == 99.0
+# --- resources: late payments x a rate the user gives, per currency ------------------------------
 
 
-@pytest.mark.parametrize("extra", [0.0, -5.0])
-def test_no_duplicate_estimate_when_nothing_repeats(extra: float) -> None:
-    assert "data" not in impacts_of(doc(extra_amount=extra))
-
-
-# --- resources: late payments x a rate the user gives -------------------------------------------
-
-
-def test_late_payments_times_the_given_rate() -> None:
-    facts = DataFacts(span_days=73.0, late_amount=3000.0)
-    impact = impacts_of(doc(), ImpactAssumptions(late_payment_rate=0.02), facts)["resources"]
-    # 3,000 late in 500 invoices; 2,500 a year -> x5 -> 15,000 late a year x 2% = 300
-    assert impact.amount == pytest.approx(300.0)
-    assert impact.basis == "15,000.00 paid late a year x 2.0%"
-    assert impact.assumptions == (VOLUME_TEXT, "late-payment cost rate 2.0% (given)")
-
-
-def test_late_payments_scale_with_a_given_annual_volume() -> None:
-    assumptions = ImpactAssumptions(late_payment_rate=0.02, annual_volume={"invoices": 1000})
-    facts = DataFacts(span_days=73.0, late_amount=3000.0)
-    # 1,000 a year / 500 in the data = x2 -> 6,000 late a year x 2% = 120
-    assert impacts_of(doc(), assumptions, facts)["resources"].amount == pytest.approx(120.0)
+def test_late_payments_times_the_given_rate_per_currency() -> None:
+    facts = DataFacts(span_days=73.0, late_amounts={"USD": 3000.0, "EUR": 1000.0})
+    eur, usd = money_of(doc(), ImpactAssumptions(late_payment_rate=0.02), facts)["resources"]
+    # 3,000 late over 73 days -> 15,000 a year x 2% = 300; EUR 1,000 -> 5,000 x 2% = 100
+    assert (usd.currency, usd.amount) == ("USD", pytest.approx(300.0))
+    assert (eur.currency, eur.amount) == ("EUR", pytest.approx(100.0))
+    assert usd.basis == "15,000.00 paid late a year x 2.0%"
 
 
 @pytest.mark.parametrize(
     ("rate", "late"),
-    [(None, 3000.0), (0.02, None), (0.02, 0.0)],
+    [(None, {"USD": 3000.0}), (0.02, None), (0.02, {"USD": 0.0})],
     ids=["no rate given", "late amount unknown", "nothing paid late"],
 )
-def test_no_late_payment_estimate_without_a_rate_and_a_late_amount(
-    rate: float | None, late: float | None
+def test_no_late_payment_figure_without_a_rate_and_a_late_amount(
+    rate: float | None, late: dict[str, float] | None
 ) -> None:
-    facts = DataFacts(span_days=73.0, late_amount=late)
-    assert "resources" not in impacts_of(doc(), ImpactAssumptions(late_payment_rate=rate), facts)
+    facts = DataFacts(span_days=73.0, late_amounts=late)
+    assert "resources" not in money_of(doc(), ImpactAssumptions(late_payment_rate=rate), facts)
 
 
-def test_mixed_currencies_are_said_beside_the_late_payment_figure() -> None:
-    facts = DataFacts(span_days=73.0, late_amount=3000.0, currency="EUR", currencies=2)
-    impact = impacts_of(doc(), ImpactAssumptions(late_payment_rate=0.02), facts)["resources"]
-    assert impact.assumptions[0] == (
-        "the invoices are in 2 currencies, added as they are "
-        "(convert the export to one currency for an exact figure)"
+# --- totals: per kind and currency, conversion only at the user's rates -------------------------
+
+
+def figure(kind: str, currency: str, amount: float, low: float, high: float, conf: str) -> Money:
+    return Money(kind, currency, amount, low, high, conf, "x", "y")  # type: ignore[arg-type]
+
+
+def test_totals_never_add_kinds_or_currencies() -> None:
+    found = totals(
+        [
+            figure("yearly", "USD", 10.0, 5.0, 20.0, "assumed"),
+            figure("recover", "USD", 100.0, 100.0, 100.0, "data-exact"),
+            figure("recover", "USD", 30.0, 0.0, 50.0, "estimated"),
+            figure("recover", "EUR", 7.0, 7.0, 7.0, "data-exact"),
+        ]
     )
+    assert [(t.kind, t.currency, t.amount, t.low, t.high, t.confidence) for t in found] == [
+        ("recover", "EUR", 7.0, 7.0, 7.0, "data-exact"),
+        ("recover", "USD", 130.0, 100.0, 150.0, "estimated"),
+        ("yearly", "USD", 10.0, 5.0, 20.0, "assumed"),
+    ]
 
 
-# --- currency and several kinds -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("given_currency", "data_currency", "expected"),
-    [(None, None, "USD"), (None, "EUR", "EUR"), ("GBP", "EUR", "GBP")],
-    ids=["default", "from the data", "given beats the data"],
-)
-def test_currency_of_every_figure(
-    given_currency: str | None, data_currency: str | None, expected: str
-) -> None:
-    facts = DataFacts(span_days=73.0, currency=data_currency)
-    impacts = impacts_of(
-        doc(cost=8.0, error_rate=0.04, extra_amount=10.0, benchmarks=MEDIAN_6),
-        ImpactAssumptions(currency=given_currency),
-        facts,
+def test_conversion_uses_only_the_given_rates_and_names_what_it_left_out() -> None:
+    found = totals(
+        [
+            figure("recover", "USD", 100.0, 100.0, 100.0, "data-exact"),
+            figure("recover", "EUR", 10.0, 10.0, 10.0, "data-exact"),
+            figure("recover", "CAD", 50.0, 50.0, 50.0, "data-exact"),
+        ]
     )
-    assert {pitfall: i.currency for pitfall, i in impacts.items()} == {
-        "technology": expected,
-        "processes": expected,
-        "data": expected,
+    together, missing = converted(found, {"EUR": 1.2}, "USD")
+    # 100 + 10 x 1.2 = 112; CAD has no rate
+    assert [(t.kind, t.currency, t.amount, t.converted) for t in together] == [
+        ("recover", "USD", pytest.approx(112.0), True)
+    ]
+    assert missing == ["CAD"]
+    assert converted(found, {}, "USD") == ([], [])
+
+
+def test_the_report_json_has_each_kind_per_currency_and_no_grand_total() -> None:
+    document = doc(cost=8.0, error_rate=0.04, benchmarks=MEDIAN_6, tests=EXACT)
+    document["evidence"] = [
+        {"pitfall": p, "severity": 0.5, "metric": "m", "message": p}
+        for p in ("technology", "processes", "data")
+    ]
+    options = ReportOptions(
+        impact=ImpactAssumptions(currency="USD", fx={"EUR": 1.1}, annual_volume={"invoices": 1000})
+    )
+    report = build_report(None, {"invoices": document}, options, facts={"invoices": SPAN})
+    money = report.to_dict()["money"]
+    assert money["recover"] == {
+        "USD": {
+            "amount": 1100.0,
+            "low": 1100.0,
+            "high": 1100.0,
+            "confidence": "data-exact",
+            "figures": 1,
+        }
     }
-
-
-def test_estimates_from_several_kinds_are_added_with_both_bases() -> None:
-    metrics = {
-        "invoices": doc(cost=8.0, error_rate=0.04),
-        "tasks": doc(count=100, cost=5.0, error_rate=0.1),
+    assert money["block"] == {
+        "EUR": {
+            "amount": 290.0,
+            "low": 290.0,
+            "high": 290.0,
+            "confidence": "data-exact",
+            "figures": 1,
+        }
     }
-    facts = {"invoices": SPAN, "tasks": DataFacts(span_days=365.0)}
-    impact = estimate_impacts(metrics, ImpactAssumptions(), facts)["processes"]
-    # invoices: 100 errors x 8.00 = 800; tasks: 100 a year x 10% = 10 errors x 5.00 = 50
-    assert impact.amount == pytest.approx(850.0)
-    assert impact.basis == (
-        "100 errors a year (4.0% of 2,500) x 8.00 to fix one; "
-        "10 errors a year (10.0% of 100) x 5.00 to fix one"
-    )
-    assert impact.assumptions == (
-        VOLUME_TEXT,
-        "cost to fix one error: cost per transaction",
-        "100 tasks over 365 days = 100 a year",
-        "cost to fix one error: cost per transaction",
-    )
-    assert impact.per_year is True
+    # technology 1,000 x (8.00 - 3.72) = 4,280; rework 1,000 x 4% x 8.00 = 320
+    assert money["yearly"]["USD"]["amount"] == pytest.approx(4600.0)
+    assert money["converted"]["block"]["amount"] == pytest.approx(319.0)  # 290 x 1.1
+    assert money["converted"]["rates"] == {"EUR": 1.1}
+    assert "total_impact" not in report.to_dict()
+    assert report.rules["impact_fx"] == "conversion: 1 EUR = 1.1 USD ([impact.fx])"
 
 
 # --- the assumptions in words -------------------------------------------------------------------
 
 
-def test_default_assumptions_in_words_name_their_options() -> None:
-    assert ImpactAssumptions().describe() == {
-        "annual_volume": (
-            "annual volume: items in the data x 365 / days the data spans (--annual-volume KIND=N)"
-        ),
-        "error_cost": (
-            "cost to fix one error: one more handling, i.e. the cost per transaction "
-            "(--error-cost AMOUNT)"
-        ),
-        "late_payment_rate": (
-            "cost of late payment: not estimated unless given (--late-payment-rate RATE)"
-        ),
-        "currency": "currency: from the data, else USD (--currency)",
-    }
-
-
-def test_given_assumptions_in_words_show_the_values() -> None:
-    words = ImpactAssumptions(
-        currency="EUR",
-        annual_volume={"tasks": 1200, "invoices": 52_000},
-        error_cost=12.5,
-        late_payment_rate=0.015,
-    ).describe()
-    assert words["annual_volume"] == (
-        "annual volume: invoices 52,000, tasks 1,200 (--annual-volume KIND=N)"
+def test_default_assumptions_in_words_name_their_settings() -> None:
+    words = ImpactAssumptions().describe()
+    assert words["labour_share"] == (
+        "labour share of a fully loaded benchmark cost: 62% (range 50% to 75%; APQC: 62% of AP "
+        "cost is labour, 997 organisations, 2015; [impact] labour_share, labour_share_range)"
     )
-    assert words["error_cost"] == "cost to fix one error: 12.50 (--error-cost AMOUNT)"
-    assert words["late_payment_rate"] == (
-        "cost of late payment: 1.5% of the amount paid late (--late-payment-rate RATE)"
+    assert words["capital_rate"] == (
+        "cost of capital for early payments: the early-payment test's rate (5% a year unless "
+        "set) (range 3.0% to 8.0%; [impact] capital_rate, capital_rate_range)"
     )
-    assert words["currency"] == "currency: EUR (--currency)"
-
-
-def test_the_report_prints_the_assumptions_and_totals_the_figures() -> None:
-    document = doc(cost=8.0, error_rate=0.04, benchmarks=MEDIAN_6)
-    document["evidence"] = [
-        {"pitfall": p, "severity": 0.5, "metric": "m", "message": p}
-        for p in ("technology", "processes")
-    ]
-    options = ReportOptions(
-        impact=ImpactAssumptions(currency="CHF", annual_volume={"invoices": 1000})
+    assert words["fx"] == (
+        "conversion: none; each currency is shown on its own ([impact.fx] to convert)"
     )
-    report = build_report(None, {"invoices": document}, options, facts={"invoices": SPAN})
-    assert report.rules["impact_currency"] == "currency: CHF (--currency)"
-    assert report.rules["impact_annual_volume"] == (
-        "annual volume: invoices 1,000 (--annual-volume KIND=N)"
-    )
-    # technology 1,000 x 2.00 = 2,000; processes 1,000 x 4% = 40 x 8.00 = 320
-    assert report.total_impact == pytest.approx({"CHF": 2320.0})
 
 
 # --- from a real export: the facts and the options ----------------------------------------------
@@ -409,44 +416,47 @@ def invoices(tmp_path: Path) -> Path:
 def test_facts_from_an_export_give_span_and_late_amount(invoices: Path) -> None:
     facts = data_facts(load([invoices], "invoices", IngestOptions()))
     assert facts.span_days == pytest.approx(68.0)
-    assert facts.late_amount == pytest.approx(600.0)  # 200 + 400
+    assert facts.late_amounts == {"(none)": pytest.approx(600.0)}  # 200 + 400, no currency
     assert (facts.currency, facts.currencies) == (None, 1)
-    impact = estimate_impacts(
-        {"invoices": {"metrics": {"count": 4}}},
-        ImpactAssumptions(late_payment_rate=0.05),
-        {"invoices": facts},
-    )["resources"]
-    # 600 x 365 / 68 = 3,220.59 late a year x 5% = 161.03
-    assert impact.amount == pytest.approx(600 * 365 / 68 * 0.05)
-    assert impact.basis == "3,220.59 paid late a year x 5.0%"
 
 
-def technology_impact(*args: object) -> dict[str, Any]:
+def technology_money(*args: object) -> dict[str, Any]:
     result = runner.invoke(app, ["report", *map(str, args), "-f", "json"])
     assert result.exit_code == 0, result.stderr
     findings = {f["pitfall"]: f for f in json.loads(result.stdout)["findings"]}
-    impact = findings["technology"]["impact"]
-    assert isinstance(impact, dict)
-    return impact
+    (item,) = findings["technology"]["money"]
+    assert isinstance(item, dict)
+    return item
 
 
 def test_the_hourly_rate_prices_handling_and_moves_the_figure(invoices: Path) -> None:
-    at_40 = technology_impact("--invoices", invoices, "--hourly-rate", "40")
-    at_60 = technology_impact("--invoices", invoices, "--hourly-rate", "60")
+    at_40 = technology_money("--invoices", invoices, "--hourly-rate", "40")
+    at_60 = technology_money("--invoices", invoices, "--hourly-rate", "60")
     # 4 x 365 / 68 = 21.47 a year; 30 minutes at 40/h = 20.00, at 60/h = 30.00 an invoice;
-    # against the APQC median 5.83: 21.47 x 14.17 = 304.24 and 21.47 x 24.17 = 518.94
-    assert at_40["amount"] == pytest.approx(304.24)
-    assert at_60["amount"] == pytest.approx(518.94)
-    assert "cost per transaction 30.00" in at_60["basis"]
+    # against the labour part of the APQC median, 5.83 x 62% = 3.61:
+    # 21.47 x 16.39 = 351.85 and 21.47 x 26.39 = 566.55
+    assert at_40["amount"] == pytest.approx(4 * 365 / 68 * (20 - 5.83 * 0.62), abs=0.01)
+    assert at_60["amount"] == pytest.approx(4 * 365 / 68 * (30 - 5.83 * 0.62), abs=0.01)
+    assert "labour cost per item 30.00" in at_60["basis"]
 
 
-def test_the_currency_comes_from_the_export_unless_given(tmp_path: Path) -> None:
+def test_a_cost_in_the_exports_currency_is_refused_against_dollars(tmp_path: Path) -> None:
     lines = INVOICES.splitlines()
     path = tmp_path / "eur.csv"
     path.write_text(
         "\n".join([lines[0] + ",currency", *(line + ",eur" for line in lines[1:])]) + "\n",
         encoding="utf-8",
     )
-    assert technology_impact("--invoices", path, "--hourly-rate", "40")["currency"] == "EUR"
-    given = technology_impact("--invoices", path, "--hourly-rate", "40", "--currency", "SEK")
-    assert given["currency"] == "SEK"
+    result = runner.invoke(
+        app, ["report", "--invoices", str(path), "--hourly-rate", "40", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    technology = [f for f in data["findings"] if f["pitfall"] == "technology"]
+    assert all(not f["money"] for f in technology)
+    assert data["money"]["refused"] == [
+        "invoices: the cost per transaction (EUR) is not compared with the benchmark (USD): "
+        "give --currency USD with a dollar hourly rate, or read the benchmark table"
+    ]
+    given = technology_money("--invoices", path, "--hourly-rate", "40", "--currency", "USD")
+    assert given["currency"] == "USD"

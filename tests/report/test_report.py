@@ -12,9 +12,8 @@ import pytest
 from hand_results import results
 from openpyxl import load_workbook
 
-from boaudit.findings.impact import ImpactAssumptions
-from boaudit.findings.impact import estimate_impacts as _estimate_impacts
-from boaudit.findings.model import Impact
+from boaudit.findings.impact import ImpactAssumptions, MoneyEstimate
+from boaudit.findings.impact import estimate_money as _estimate_money
 from boaudit.metrics.facts import DataFacts
 from boaudit.questionnaire import load_questionnaire
 from boaudit.questionnaire.answers import AnswerRecord
@@ -29,9 +28,9 @@ def build_report(assessment: Any, documents: Any, *args: Any, **kwargs: Any) -> 
     return _build_report(assessment, results(documents), *args, **kwargs)
 
 
-def estimate_impacts(documents: Any, *args: Any, **kwargs: Any) -> dict[str, Impact]:
+def estimate_money(documents: Any, *args: Any, **kwargs: Any) -> MoneyEstimate:
     """Money at stake of hand-written metrics documents by kind (see hand_results)."""
-    return _estimate_impacts(results(documents), *args, **kwargs)
+    return _estimate_money(results(documents), *args, **kwargs)
 
 
 MINI = Path(__file__).parents[1] / "data" / "questionnaires" / "mini.toml"
@@ -139,7 +138,7 @@ QUARANTINED = [
 ]
 
 
-FACTS = DataFacts(span_days=182.5, late_amount=10_000.0, currency="USD")
+FACTS = DataFacts(span_days=182.5, late_amounts={"USD": 10_000.0}, currency="USD")
 
 
 def make_report(**options: object):
@@ -213,26 +212,30 @@ def test_quick_wins_are_severe_and_low_effort() -> None:
 def test_money_at_stake_with_printed_assumptions() -> None:
     report = make_report()
     technology = next(f for f in report.findings if f.pitfall == "technology")
-    assert technology.impact is not None
-    # 1000 invoices over 182.5 days = 2000 a year; (9.83 - 5.83) x 2000 = 8000
-    assert technology.impact.amount == pytest.approx(8000.0)
-    assert "2,000 a year" in technology.impact.basis
+    (excess,) = technology.money
+    # 1000 invoices over 182.5 days = 2000 a year; (9.83 - 5.83 x 62%) x 2000 = 12,431.2
+    assert excess.amount == pytest.approx(2000 * (9.83 - 5.83 * 0.62))
+    assert (excess.kind, excess.confidence) == ("yearly", "estimated")
+    assert "2,000 a year" in excess.basis
     processes = next(f for f in report.findings if f.pitfall == "processes")
     # errors: 2000 x 8% = 160 a year x 9.83 to fix each
-    assert processes.impact is not None and processes.impact.amount == pytest.approx(160 * 9.83)
-    data = next(f for f in report.findings if f.pitfall == "data")
-    assert data.impact is not None and data.impact.amount == 4500.0
+    (rework,) = processes.money
+    assert rework.amount == pytest.approx(160 * 9.83)
     given = make_report(impact=ImpactAssumptions(error_cost=20.0, currency="EUR"))
     processes = next(f for f in given.findings if f.pitfall == "processes")
-    assert processes.impact is not None and processes.impact.amount == pytest.approx(3200.0)
-    assert processes.impact.currency == "EUR"
+    (rework,) = processes.money
+    assert rework.amount == pytest.approx(3200.0) and rework.currency == "EUR"
     assert any("cost to fix one error: 20.00" in rule for rule in given.rules.values())
+    # a labour cost in euros is not compared with a dollar benchmark: refused, with the reason
+    assert not next(f for f in given.findings if f.pitfall == "technology").money
+    assert given.money_refused[0].startswith("invoices: the cost per transaction (EUR)")
 
 
 def test_no_money_without_inputs() -> None:
     report = build_report(ASSESSMENT, {}, ReportOptions())
-    assert all(f.impact is None for f in report.findings)
-    assert report.total_impact == {}
+    assert all(not f.money for f in report.findings)
+    assert report.money_totals == []
+    assert report.to_dict()["money"]["recover"] == {}
 
 
 def test_answers_only_and_data_only() -> None:
@@ -248,8 +251,9 @@ def test_json_contract_and_strictness() -> None:
     text = render(make_report(), ReportFormat.json)
     assert isinstance(text, str)
     data = json.loads(text)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert set(data) >= {"title", "as_of", "assessment", "metrics", "findings", "quick_wins"}
+    assert set(data["money"]) == {"recover", "block", "yearly", "converted", "refused", "rule"}
     finding = data["findings"][0]
     assert set(finding) >= {
         "pitfall",
@@ -260,7 +264,7 @@ def test_json_contract_and_strictness() -> None:
         "questionnaire_score",
         "evidence",
         "contradiction",
-        "impact",
+        "money",
         "effort",
         "fixes",
     }
@@ -330,11 +334,12 @@ def test_late_payment_cost_only_when_a_rate_is_given() -> None:
     # resources has no interview or data evidence here, so no finding carries the figure;
     # the estimate itself: 10,000 late in 1,000 invoices, 2,000 a year -> 20,000 x 2% = 400
 
-    impacts = estimate_impacts(
+    found = estimate_money(
         METRICS, ImpactAssumptions(late_payment_rate=0.02), {"invoices": FACTS}
-    )
-    assert impacts["resources"].amount == pytest.approx(400.0)
-    assert "2.0%" in impacts["resources"].basis
+    ).by_pitfall
+    (late,) = found["resources"]
+    assert (late.amount, late.currency) == (pytest.approx(400.0), "USD")
+    assert "2.0%" in late.basis
     assert report.rules["impact_late_payment_rate"].startswith("cost of late payment: 2.0%")
 
 
@@ -364,19 +369,6 @@ def test_a_respondent_calling_it_healthy_against_the_data_is_named() -> None:
         "Access is shared"
     )
     assert security.severity == pytest.approx((0.5 + 0.7) / 2)  # still the mean
-
-
-def test_mixed_currencies_are_said_beside_the_figure() -> None:
-
-    mixed = DataFacts(span_days=182.5, currency="USD", currencies=3)
-    impacts = estimate_impacts(METRICS, ImpactAssumptions(), {"invoices": mixed})
-    assert any("in 3 currencies" in a for a in impacts["data"].assumptions)
-    assert not any(
-        "currencies" in a
-        for a in estimate_impacts(METRICS, ImpactAssumptions(), {"invoices": FACTS})[
-            "data"
-        ].assumptions
-    )
 
 
 def test_evidence_says_where_to_look() -> None:

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from boaudit.findings.model import EvidenceItem, Finding, Impact
+from boaudit.findings.model import EvidenceItem, Finding, Money
 from boaudit.report import ReportFormat, charts, render
 from boaudit.report.build import build_report as _build_report
 from boaudit.report.markdown import render_markdown
@@ -51,7 +51,7 @@ def finding(pitfall: str, rank: int, priority: float, severity: float, **extra: 
         "evidence": (),
         "contradiction": False,
         "contradiction_note": None,
-        "impact": None,
+        "money": (),
         "effort": "medium",
         "effort_overridden": False,
         "fixes": (f"First fix for {pitfall}", f"Second fix for {pitfall}", "Third fix"),
@@ -83,11 +83,18 @@ FINDINGS = (
         effort="low",
         quick_win=True,
         evidence=(DUPES,),
-        impact=Impact(
-            amount=12345.6,
-            currency="USD",
-            basis="1,000 invoices a year x 12.35",
-            assumptions=("annual volume: given (--annual-volume KIND=N)",),
+        money=(
+            Money(
+                "yearly",
+                "USD",
+                12345.6,
+                10000.0,
+                15000.0,
+                "estimated",
+                "rework",
+                "1,000 invoices a year x 12.35",
+                ("annual volume: given (--annual-volume KIND=N)",),
+            ),
         ),
     ),
     finding(
@@ -110,7 +117,18 @@ FINDINGS = (
         10.0,
         0.2,
         effort="high",
-        impact=Impact(amount=500.0, currency="EUR", basis="found in the data", per_year=False),
+        money=(
+            Money(
+                "recover",
+                "EUR",
+                500.0,
+                500.0,
+                500.0,
+                "data-exact",
+                "paid twice",
+                "found in the data",
+            ),
+        ),
     ),
 )
 
@@ -167,17 +185,18 @@ def test_markdown_priority_table_rows_in_rank_order() -> None:
     lines = markdown_lines(hand_report())
     start = lines.index("|---:|---|---:|---:|---:|---:|---|---:|") + 1
     assert lines[start : start + 3] == [
-        "| 1 | Title of metrics (`metrics`) | 80.0 | 0.80 | - | 0.80 | low | 12,346 USD |",
+        "| 1 | Title of metrics (`metrics`) | 80.0 | 0.80 | - | 0.80 | low | a year 12,346 USD |",
         "| 2 | Title of processes (`processes`) ⚑ | 33.3 | 0.50 | 50.0 | - | medium | - |",
-        "| 3 | Title of security (`security`) | 10.0 | 0.20 | - | 0.20 | high | 500 EUR |",
+        "| 3 | Title of security (`security`) | 10.0 | 0.20 | - | 0.20 | high | recover 500 EUR |",
     ]
 
 
-def test_markdown_money_totals_are_listed_per_currency_in_order() -> None:
+def test_markdown_money_is_listed_per_kind_and_currency_never_added() -> None:
     lines = markdown_lines(hand_report())
-    assert [line for line in lines if line.startswith("- Money at stake")] == [
-        "- Money at stake (estimated): **500 EUR**",
-        "- Money at stake (estimated): **12,346 USD**",
+    start = lines.index("- Money at stake (kinds and currencies are never added together):")
+    assert lines[start + 1 : start + 3] == [
+        "  - To recover (one-off): **500 EUR (data-exact)**",
+        "  - Leaking every year: **12,346 USD (10,000 to 15,000, estimated)**",
     ]
 
 
@@ -190,11 +209,14 @@ def test_markdown_evidence_line_escapes_the_message_and_says_where() -> None:
     assert lines[index + 1] == "  - vendor = A\\|B; rows: ap.csv row 7 (INV-7)"
 
 
-def test_markdown_money_line_says_per_year_or_in_the_data_with_assumptions() -> None:
+def test_markdown_money_line_says_its_kind_range_and_assumptions() -> None:
     lines = markdown_lines(hand_report())
-    yearly = lines.index("**Money at stake:** 12,346 USD a year: 1,000 invoices a year x 12.35.")
-    assert lines[yearly + 1] == "- assumption: annual volume: given (--annual-volume KIND=N)"
-    assert "**Money at stake:** 500 EUR in the data: found in the data." in lines
+    yearly = lines.index(
+        "- rework: **12,346 USD (10,000 to 15,000, estimated)** a year: "
+        "1,000 invoices a year x 12.35."
+    )
+    assert lines[yearly + 1] == "  - assumption: annual volume: given (--annual-volume KIND=N)"
+    assert "- paid twice: **500 EUR (data-exact)** to recover: found in the data." in lines
 
 
 def test_markdown_finding_tags_and_contradiction_quote() -> None:
@@ -334,10 +356,14 @@ def test_html_findings_appear_in_rank_order_with_their_tags() -> None:
 
 def test_html_money_cards_and_per_finding_figures() -> None:
     html = html_of(hand_report())
-    assert html.count('<div class="label">Money at stake (estimated)</div>') == 2
-    assert '<div class="big">500 EUR</div>' in html
-    assert '<div class="big">12,346 USD</div>' in html
-    assert "<strong>Money at stake:</strong> 500 EUR in the data: found in the data.</p>" in html
+    assert '<div class="label">To recover (one-off)</div>' in html
+    assert '<div class="label">Leaking every year</div>' in html
+    assert '<div class="big money">500 EUR (data-exact)</div>' in html
+    assert '<div class="big money">12,346 USD (10,000 to 15,000, estimated)</div>' in html
+    assert (
+        "<li>paid twice: <strong>500 EUR (data-exact)</strong> to recover: found in the data."
+        in html
+    )
 
 
 def test_html_data_quality_lists_at_most_50_rows() -> None:

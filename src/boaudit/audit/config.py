@@ -39,7 +39,7 @@ from boaudit.taxonomy import load_taxonomy
 
 KINDS = ("tasks", "invoices", "events")
 THRESHOLD_PATH = re.compile(
-    r"^(score|money_at_stake|pitfall\.[a-z-]+\.(score|severity)|(tasks|invoices|events)\.[a-z_0-9.>-]+)$"
+    r"^(score|money\.(recover|block|yearly)\.[A-Z]{3}|pitfall\.[a-z-]+\.(score|severity)|(tasks|invoices|events)\.[a-z_0-9.>-]+)$"
 )
 
 
@@ -96,6 +96,28 @@ class ImpactConfig(_Model):
     error_cost: float | None = Field(default=None, ge=0)
     late_payment_rate: float | None = Field(default=None, ge=0, le=1)
     annual_volume: dict[Literal["tasks", "invoices", "events"], float] = {}
+    capital_rate: float | None = Field(default=None, ge=0, le=1)
+    capital_rate_range: tuple[float, float] = (0.03, 0.08)
+    labour_share: float = Field(default=0.62, gt=0, le=1)
+    labour_share_range: tuple[float, float] = (0.50, 0.75)
+    fx: dict[str, float] = {}
+    """Rates into ``currency``: ``EUR = 1.08`` (one euro is 1.08 of it)."""
+
+    @model_validator(mode="after")
+    def _ranges(self) -> ImpactConfig:
+        for name in ("capital_rate_range", "labour_share_range"):
+            low, high = getattr(self, name)
+            if not 0 <= low <= high <= 1:
+                raise ValueError(f"{name}: give [low, high] with 0 <= low <= high <= 1")
+        if self.fx and not self.currency:
+            raise ValueError("fx: name the currency the rates convert into (currency = \"USD\")")
+        for code, rate in self.fx.items():
+            if not re.fullmatch(r"[A-Z]{3}", code) or rate <= 0:
+                raise ValueError(
+                    f"fx.{code}: give a three-letter currency code and a positive rate "
+                    "(EUR = 1.08)"
+                )
+        return self
 
 
 class ThresholdConfig(_Model):
@@ -109,9 +131,16 @@ class ThresholdConfig(_Model):
     def _bounds(self) -> ThresholdConfig:
         if self.min is None and self.max is None:
             raise ValueError("give min, max or both")
+        if self.metric == "money_at_stake":
+            raise ValueError(
+                "metric 'money_at_stake' added one-off and yearly amounts across currencies "
+                "and is no longer given; name one kind and currency: money.recover.USD, "
+                "money.block.USD or money.yearly.USD"
+            )
         if not THRESHOLD_PATH.match(self.metric):
             raise ValueError(
-                f"metric '{self.metric}' is not one of: score, money_at_stake, "
+                f"metric '{self.metric}' is not one of: score, money.KIND.CURRENCY (KIND "
+                "recover, block or yearly, e.g. money.recover.USD), "
                 "pitfall.ID.score, pitfall.ID.severity, KIND.METRIC[.KEY] "
                 "(e.g. tasks.sla_compliance, invoices.cycle_time_days.median)"
             )
@@ -333,6 +362,11 @@ def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) ->
                 annual_volume={str(k): v for k, v in config.impact.annual_volume.items()} or None,
                 error_cost=config.impact.error_cost,
                 late_payment_rate=config.impact.late_payment_rate,
+                capital_rate=config.impact.capital_rate,
+                capital_rate_range=config.impact.capital_rate_range,
+                labour_share=config.impact.labour_share,
+                labour_share_range=config.impact.labour_share_range,
+                fx=dict(config.impact.fx),
             ),
         ),
     )

@@ -1,6 +1,6 @@
 """Thresholds of an unattended run: the value each one names in the report, and the breaches.
 
-A threshold names a value of the report's JSON document: ``score``, ``money_at_stake``,
+A threshold names a value of the report's JSON document: ``score``, ``money.KIND.CURRENCY``,
 ``pitfall.ID.score`` or ``.severity``, or ``KIND.METRIC[.KEY]`` of the metrics. A value that
 cannot be computed is a breach too, with the reason.
 """
@@ -22,9 +22,11 @@ def threshold_value(report: JsonObject, metric: str) -> tuple[float | None, str]
         if not assessment:
             return None, "no interview answers in this run"
         return assessment["overall"]["score"], "no pitfall was assessed"
-    if metric == "money_at_stake":
-        totals = report.get("total_impact") or {}
-        return (float(sum(totals.values())) if totals else 0.0), ""
+    if metric.startswith("money."):
+        # one kind in one currency: no money of that kind found is 0, a value like any other
+        _, kind, currency = metric.split(".")
+        total = ((report.get("money") or {}).get(kind) or {}).get(currency) or {}
+        return float(total.get("amount", 0.0)), ""
     head, _, rest = metric.partition(".")
     if head == "pitfall":
         pitfall, _, field = rest.rpartition(".")

@@ -2,7 +2,7 @@
 
     from boaudit.findings import with_evidence, prioritise
     result = with_evidence(metrics_result)        # the rules' evidence attached, strongest first
-    findings = prioritise(assessment, results, effort=..., impacts=...)
+    findings = prioritise(assessment, results, effort=..., money=...)
 
 The rules are data (``boaudit/data/evidence_rules.toml``, see :mod:`boaudit.findings.rules`);
 the ranking is :mod:`boaudit.findings.prioritise`; the money at stake
@@ -16,18 +16,18 @@ from typing import TYPE_CHECKING
 from boaudit.lazy import lazy_attributes
 
 if TYPE_CHECKING:
-    from boaudit.findings.impact import ImpactAssumptions, estimate_impacts
-    from boaudit.findings.model import Effort, EvidenceItem, Finding, Impact
+    from boaudit.findings.impact import ImpactAssumptions, estimate_money
+    from boaudit.findings.model import Effort, EvidenceItem, Finding, Money
     from boaudit.findings.prioritise import RULES, prioritise, respondent_scores
     from boaudit.findings.rules import Rule, evaluate, load_rules, with_evidence
 
 _HOMES = {
     "ImpactAssumptions": "boaudit.findings.impact",
-    "estimate_impacts": "boaudit.findings.impact",
+    "estimate_money": "boaudit.findings.impact",
     "Effort": "boaudit.findings.model",
     "EvidenceItem": "boaudit.findings.model",
     "Finding": "boaudit.findings.model",
-    "Impact": "boaudit.findings.model",
+    "Money": "boaudit.findings.model",
     "RULES": "boaudit.findings.prioritise",
     "prioritise": "boaudit.findings.prioritise",
     "respondent_scores": "boaudit.findings.prioritise",
@@ -42,10 +42,10 @@ __all__ = [
     "Effort",
     "EvidenceItem",
     "Finding",
-    "Impact",
     "ImpactAssumptions",
+    "Money",
     "Rule",
-    "estimate_impacts",
+    "estimate_money",
     "evaluate",
     "load_rules",
     "prioritise",

@@ -2,7 +2,8 @@
 
 :class:`EvidenceItem` is the one evidence model. The evidence rules make the ``data`` items from a
 metrics result; the prioritisation makes the ``interviews`` items from an assessment; a
-:class:`Finding` holds both kinds for one pitfall, with its :class:`Impact` (money at stake).
+:class:`Finding` holds both kinds for one pitfall, with its :class:`Money` figures (money at
+stake, by kind and currency).
 """
 
 from __future__ import annotations
@@ -100,33 +101,64 @@ class EvidenceItem:
         return data
 
 
-@dataclass(frozen=True)
-class Impact:
-    """Money at stake for one finding, with every assumption behind the figure."""
+MoneyKind = Literal["recover", "block", "yearly"]
+Confidence = Literal["data-exact", "estimated", "assumed"]
 
-    amount: float
+MONEY_KINDS: tuple[MoneyKind, ...] = ("recover", "block", "yearly")
+"""The three kinds of money, never added to one another."""
+KIND_WORDS: Mapping[MoneyKind, str] = {
+    "recover": "to recover (one-off: paid twice or overpaid)",
+    "block": "to block (one-off: not paid yet, stop it before the next payment run)",
+    "yearly": "a year (leakage that repeats)",
+}
+CONFIDENCE_ORDER: Mapping[Confidence, int] = {"data-exact": 0, "estimated": 1, "assumed": 2}
+"""data-exact: counted in the data as it is; estimated: the data scaled by a stated assumption
+(a year's volume, a rate); assumed: rests mainly on an assumption (a cost to fix one error)."""
+
+
+@dataclass(frozen=True)
+class Money:
+    """One figure of money at stake: one kind, one currency, with its range and assumptions."""
+
+    kind: MoneyKind
     currency: str
+    amount: float
+    low: float
+    high: float
+    confidence: Confidence
+    label: str
+    """What it is, in a few words (``duplicate invoices paid twice``)."""
     basis: str
     """How the figure was computed, in one sentence with the numbers."""
     assumptions: tuple[str, ...] = ()
-    """Each assumption, with the option that changes it."""
-    per_year: bool = True
-    """True for a yearly figure; False for an amount found in the data as it is."""
+    """Each assumption, with the setting that changes it."""
+    source: str = ""
+    """Where it comes from: ``invoices.tests.duplicate-exact``, ``tasks.error_rate``..."""
+    calls: tuple[Mapping[str, Any], ...] = ()
+    """Duplicates: the vendors with the most to recover, first (vendor, recover, invoices)."""
 
     @property
     def span(self) -> str:
-        """``a year`` or ``in the data``, for sentences."""
-        return "a year" if self.per_year else "in the data"
+        """``a year``, ``to recover`` or ``to block``, for sentences."""
+        return "a year" if self.kind == "yearly" else f"to {self.kind}"
 
     def to_dict(self) -> JsonObject:
         """JSON form."""
-        return {
-            "amount": round(self.amount, 2),
+        data: JsonObject = {
+            "kind": self.kind,
             "currency": self.currency,
+            "amount": round(self.amount, 2),
+            "low": round(self.low, 2),
+            "high": round(self.high, 2),
+            "confidence": self.confidence,
+            "label": self.label,
             "basis": self.basis,
-            "per_year": self.per_year,
             "assumptions": list(self.assumptions),
+            "source": self.source,
         }
+        if self.calls:
+            data["calls"] = [dict(call) for call in self.calls]
+        return data
 
 
 @dataclass(frozen=True)
@@ -147,7 +179,8 @@ class Finding:
     evidence: tuple[EvidenceItem, ...]
     contradiction: bool
     contradiction_note: str | None
-    impact: Impact | None
+    money: tuple[Money, ...]
+    """Money at stake, one figure per kind and currency (never added across them)."""
     effort: Effort
     effort_overridden: bool
     fixes: tuple[str, ...]
@@ -168,7 +201,7 @@ class Finding:
             "evidence": [e.to_dict() for e in self.evidence],
             "contradiction": self.contradiction,
             "contradiction_note": self.contradiction_note,
-            "impact": None if self.impact is None else self.impact.to_dict(),
+            "money": [m.to_dict() for m in self.money],
             "effort": self.effort,
             "quick_win": self.quick_win,
             "fixes": list(self.fixes),

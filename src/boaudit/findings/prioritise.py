@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from boaudit.findings.model import Effort, EvidenceItem, Finding, Impact
+from boaudit.findings.model import Effort, EvidenceItem, Finding, Money
 from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.scoring import HEALTHY_FROM, Assessment
 from boaudit.taxonomy import load_taxonomy
@@ -56,21 +56,21 @@ def prioritise(
     assessment: Assessment | None,
     results: Mapping[str, MetricsResult],
     effort: Mapping[str, Effort] | None = None,
-    impacts: Mapping[str, Impact] | None = None,
+    money: Mapping[str, tuple[Money, ...]] | None = None,
 ) -> tuple[Finding, ...]:
     """One Finding per pitfall with any evidence, ranked by priority (the rules above).
 
     ``results`` are metrics results by kind with their evidence attached
     (:func:`boaudit.findings.with_evidence`); ``effort`` overrides the taxonomy's effort by
-    pitfall id; ``impacts`` is the money at stake by pitfall id
-    (:func:`boaudit.findings.impact.estimate_impacts`).
+    pitfall id; ``money`` is the money at stake by pitfall id
+    (:func:`boaudit.findings.impact.estimate_money`).
     """
     effort = effort or {}
-    impacts = impacts or {}
+    money = money or {}
     taxonomy = load_taxonomy()
     interview = _interview_evidence(assessment)
     data = _data_evidence(results)
-    drafts: list[tuple[float, float, int, Finding]] = []
+    drafts: list[tuple[float, tuple[float, float], int, Finding]] = []
     for order, pitfall in enumerate(taxonomy.pitfalls):
         scored = interview.get(pitfall.id)
         evidence = data.get(pitfall.id, [])
@@ -87,7 +87,7 @@ def prioritise(
             contradiction, note = True, dissent
         chosen: Effort = effort.get(pitfall.id, pitfall.effort)
         priority = round(100.0 * severity / EFFORT_FACTOR[chosen], 1)
-        impact = impacts.get(pitfall.id)
+        figures = money.get(pitfall.id, ())
         finding = Finding(
             pitfall=pitfall.id,
             title=pitfall.title,
@@ -102,17 +102,24 @@ def prioritise(
             evidence=(*interview_items, *sorted(evidence, key=_strongest_first)),
             contradiction=contradiction,
             contradiction_note=note,
-            impact=impact,
+            money=figures,
             effort=chosen,
             effort_overridden=pitfall.id in effort,
             fixes=pitfall.fixes,
             quick_win=severity >= QUICK_WIN_SEVERITY and chosen == "low",
         )
-        drafts.append((priority, impact.amount if impact else 0.0, order, finding))
-    drafts.sort(key=lambda item: (-item[0], -item[1], item[2]))
+        drafts.append((priority, _cash(figures), order, finding))
+    drafts.sort(key=lambda item: (-item[0], -item[1][0], -item[1][1], item[2]))
     return tuple(
         _with_rank(finding, rank) for rank, (_, _, _, finding) in enumerate(drafts, start=1)
     )
+
+
+def _cash(figures: tuple[Money, ...]) -> tuple[float, float]:
+    """For ties: the largest one-off figure (recover or block) first, then the largest yearly
+    one (amounts of different currencies compared as numbers, only to break a tie)."""
+    one_off = max((m.amount for m in figures if m.kind != "yearly"), default=0.0)
+    return one_off, max((m.amount for m in figures if m.kind == "yearly"), default=0.0)
 
 
 def _strongest_first(item: EvidenceItem) -> float:

@@ -186,6 +186,11 @@ class Exception_:
     """The other invoices of its group (number and row)."""
     source: str | None
     row: int | None
+    paid: str | None = None
+    """The payment date, when the invoice is paid."""
+    action: str | None = None
+    """Duplicate tests: ``keep`` (the original), ``recover`` (paid again) or ``block`` (not
+    paid yet: stop it before the next payment run); None for the other tests."""
 
     def to_dict(self) -> JsonObject:
         return {
@@ -200,6 +205,8 @@ class Exception_:
             "at_stake": self.money,
             "detail": self.detail,
             "group": list(self.group),
+            "paid": self.paid,
+            "action": self.action,
             "source": self.source,
             "row": self.row,
         }
@@ -997,6 +1004,12 @@ def _one_time_vendor(ctx: Context, params: Mapping[str, Any]) -> Outcome:
     return Outcome(_single(rows, lambda r: "the vendor's only invoice"), _count(ctx, t))
 
 
+PRICED = frozenset(
+    ["duplicate-exact", "duplicate-near", "duplicate-fuzzy-number", "same-number-other-vendor"]
+)
+"""The tests whose groups are invoices paid or payable twice: each member is kept, money to
+recover or money to block (:meth:`_Ranked.priced`)."""
+
 TESTS: tuple[AuditTest, ...] = (
     AuditTest(
         "duplicate-exact",
@@ -1252,6 +1265,7 @@ _DETAIL_COLUMNS = (
     "amount",
     "currency",
     "status",
+    "paid_at",
     "_source",
     "_row",
 )
@@ -1284,6 +1298,13 @@ def _text(value: Any) -> str | None:
     import pandas as pd
 
     return None if value is None or pd.isna(value) else str(value)
+
+
+def _day(value: Any) -> str | None:
+    """A date or timestamp cell as ``YYYY-MM-DD``."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return _text(value)
 
 
 class _Ranked:
@@ -1340,23 +1361,102 @@ class _Ranked:
             else np.zeros(len(self.positions))
         )
         self.order = np.lexsort((np.nan_to_num(rows_), sources, -self.scores))
+        self.action: Any = np.full(len(self.positions), None, dtype=object)
+        if test.id in PRICED:
+            self._price()
 
     def __len__(self) -> int:
         return len(self.positions)
+
+    def _price(self) -> None:
+        """Each member's action: the first paid invoice of a group (by payment date, then file
+        order; the first in file order when none is paid) is the original and is kept; every
+        other paid member is money to recover, every other unpaid member money to block."""
+        paid: Any = (
+            self.details["paid_at"].reindex(self.positions)
+            if "paid_at" in self.details.columns
+            else None
+        )
+        start = 0
+        for group in self.groups:
+            size = len(group.members)
+            rows = range(start, start + size)
+            start += size
+
+            def key(row: int) -> tuple[int, Any, int]:
+                when = None if paid is None else paid.iloc[row]
+                missing = when is None or bool(_text(when) is None)
+                return (1 if missing else 0, "" if missing else str(when), int(self.positions[row]))
+
+            ordered = sorted(rows, key=key)
+            self.action[ordered[0]] = "keep"
+            for row in ordered[1:]:
+                self.action[row] = "block" if key(row)[0] else "recover"
+
+    def currencies(self) -> Any:
+        """The currency of each flagged row, upper case; ``(none)`` where it is missing."""
+        import numpy as np
+
+        if "currency" not in self.details.columns or not len(self.positions):
+            return np.full(len(self.positions), "(none)", dtype=object)
+        text = self.details["currency"].reindex(self.positions).astype("str").str.strip()
+        upper = text.str.upper().fillna("")
+        return upper.where(~upper.isin(["", "NAN", "<NA>", "NONE"]), "(none)").to_numpy()
 
     def amount_by_currency(self) -> dict[str, float]:
         import pandas as pd
 
         if not len(self.positions):
             return {}
-        currency: Any = [""] * len(self.positions)
-        if "currency" in self.details.columns:
-            text = self.details["currency"].reindex(self.positions).astype("str").str.strip()
-            currency = text.str.upper().fillna("").to_numpy()
-        frame = pd.DataFrame({"c": currency, "a": self.amounts})
-        frame["c"] = frame["c"].where(~frame["c"].isin(["", "NAN", "<NA>", "NONE"]), "(none)")
+        frame = pd.DataFrame({"c": self.currencies(), "a": self.amounts})
         sums = frame.groupby("c", sort=True)["a"].sum(min_count=1)
         return {str(k): round(float(v), 2) for k, v in sums.items() if v == v}
+
+    def priced(self) -> JsonObject:
+        """Duplicate tests: the money to recover and to block per currency, and the vendors
+        with the most to recover first (the first calls to make)."""
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "action": self.action,
+                "currency": self.currencies(),
+                "amount": self.amounts,
+                "vendor": (
+                    self.details["vendor"].reindex(self.positions).to_numpy()
+                    if "vendor" in self.details.columns and len(self.positions)
+                    else [None] * len(self.positions)
+                ),
+            }
+        )
+        money: JsonObject = {}
+        for action in ("recover", "block"):
+            part = frame[frame["action"] == action]
+            sums = part.groupby("currency", sort=True)["amount"].sum()
+            money[action] = {str(k): round(float(v), 2) for k, v in sums.items()}
+            money[f"{action}_invoices"] = len(part)
+        owed = frame[frame["action"] == "recover"].dropna(subset=["vendor"])
+        calls = (
+            owed.groupby(["vendor", "currency"], sort=False)["amount"]
+            .agg(["sum", "count"])
+            .reset_index()
+            .sort_values(["sum", "vendor"], ascending=[False, True], kind="stable")
+        )
+        money["calls"] = [
+            {
+                "vendor": str(r.vendor),
+                "currency": str(r.currency),
+                "recover": round(float(r["sum"]), 2),
+                "invoices": int(r["count"]),
+            }
+            for _, r in calls.head(10).iterrows()
+        ]
+        money["rule"] = (
+            "in each group the first paid invoice (by payment date, else the first in the "
+            "file) is the original; every other paid invoice is money to recover, every other "
+            "unpaid one money to block before the next payment run"
+        )
+        return money
 
     def exception(self, index: int) -> Exception_:
         """The ``index``-th exception in rank order."""
@@ -1388,7 +1488,7 @@ class _Ranked:
             score=round(float(self.scores[at]), 2),
             vendor=_text(row.get("vendor")),
             number=_text(row.get("invoice_id")),
-            date=date.date().isoformat() if isinstance(date, dt.datetime) else _text(date),
+            date=_day(date),
             amount=None if math.isnan(amount) else amount,
             currency=_text(row.get("currency")),
             status=_text(row.get("status")),
@@ -1397,6 +1497,8 @@ class _Ranked:
             group=tuple(named),
             source=_text(row.get("_source")),
             row=self._row(position),
+            paid=_day(row.get("paid_at")),
+            action=self.action[at],
         )
 
     def _row(self, position: int) -> int | None:
@@ -1460,6 +1562,7 @@ def _result(
         "amount": ranked.amount_by_currency(),
         "share": round(len(ranked) / tested, 6) if tested else None,
         **outcome.extra,
+        **({"money": ranked.priced()} if test.id in PRICED and not outcome.skipped else {}),
         "examples": [item.to_dict() for item in ranked.top(20)],
     }
     if outcome.skipped:

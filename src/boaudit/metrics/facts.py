@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,8 +22,9 @@ class DataFacts:
 
     span_days: float | None = None
     """Days from the earliest to the latest timestamp in the data."""
-    late_amount: float | None = None
-    """Total amount of invoices paid after their due date."""
+    late_amounts: Mapping[str, float] | None = None
+    """Amount of invoices paid after their due date, per currency (``(none)`` when the
+    export has no currency)."""
     currency: str | None = None
     """The currency most of the amounts are in."""
     currencies: int = 1
@@ -59,17 +61,26 @@ def data_facts(result: LoadLike) -> DataFacts:
             starts.append(frame[column].min())
             ends.append(frame[column].max())
     span = (max(ends) - min(starts)).total_seconds() / 86_400.0 if starts else None
-    late_amount = None
+    late_amounts: dict[str, float] | None = None
     if {"paid_at", "due_date", "amount"} <= set(frame.columns):
         paid = frame["paid_at"].dt.normalize()
         due = frame["due_date"].dt.normalize()
         late = (paid > due).fillna(False).to_numpy(dtype=bool)
         if frame["paid_at"].notna().any() and frame["due_date"].notna().any():
-            late_amount = float(frame["amount"].to_numpy(dtype="float64", na_value=0.0)[late].sum())
+            amounts = frame["amount"].to_numpy(dtype="float64", na_value=0.0)[late]
+            if "currency" in frame:
+                keys = frame["currency"].astype("string").str.strip().str.upper().fillna("")
+                codes = keys.to_numpy(dtype=object)[late]
+            else:
+                codes = [""] * len(amounts)
+            late_amounts = {}
+            for code, amount in zip(codes, amounts, strict=True):
+                key = str(code) or "(none)"
+                late_amounts[key] = late_amounts.get(key, 0.0) + float(amount)
     currency, currencies = None, 1
     if "currency" in frame and frame["currency"].notna().any():
         counts = frame["currency"].dropna().astype(str).str.strip().str.upper().value_counts()
         currency, currencies = str(counts.index[0]), len(counts)
     return DataFacts(
-        span_days=span, late_amount=late_amount, currency=currency, currencies=currencies
+        span_days=span, late_amounts=late_amounts, currency=currency, currencies=currencies
     )

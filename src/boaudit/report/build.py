@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from boaudit import __version__
-from boaudit.findings.impact import ImpactAssumptions, estimate_impacts
+from boaudit.findings.impact import ImpactAssumptions, estimate_money, report_currency
 from boaudit.findings.model import Effort
 from boaudit.findings.prioritise import RULES, prioritise
 from boaudit.metrics.facts import DataFacts
@@ -41,8 +41,8 @@ def build_report(
 ) -> Report:
     """Combine an assessment and metrics results by kind (evidence attached) into a Report."""
     options = options or ReportOptions()
-    impacts = estimate_impacts(results, options.impact, facts)
-    findings = prioritise(assessment, results, options.effort, impacts)
+    money = estimate_money(results, options.impact, facts)
+    findings = prioritise(assessment, results, options.effort, money.by_pitfall)
     return Report(
         title=options.title,
         as_of=options.as_of or _as_of(results),
@@ -53,6 +53,9 @@ def build_report(
         data_quality=tuple(dict(row) for row in data_quality),
         cycle_times={kind: tuple(days) for kind, days in (cycle_times or {}).items()},
         version=__version__,
+        money_refused=money.refused,
+        fx=dict(options.impact.fx),
+        fx_currency=report_currency(facts or {}, options.impact),
     )
 
 

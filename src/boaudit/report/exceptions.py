@@ -28,6 +28,8 @@ HEADER = [
     "at_stake",
     "detail",
     "group",
+    "paid",
+    "action",
     "source",
     "row",
 ]

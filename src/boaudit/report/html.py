@@ -15,7 +15,14 @@ from boaudit.questionnaire.scoring import InterviewMeta, confidence_rule, round_
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
-from boaudit.report.text import as_is, money, scalar_metrics
+from boaudit.report.text import (
+    as_is,
+    finding_money,
+    money,
+    money_range,
+    money_summary,
+    scalar_metrics,
+)
 
 
 def _environment() -> Environment:
@@ -26,7 +33,10 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters["money"] = lambda impact: money(impact.amount, impact.currency)
+    environment.filters["money_range"] = lambda m: money_range(
+        m.amount, m.low, m.high, m.currency, m.confidence
+    )
+    environment.filters["finding_money"] = finding_money
     return environment
 
 
@@ -53,7 +63,7 @@ def render_html(report: Report) -> str:
         },
         contradictions=[f for f in report.findings if f.contradiction],
         quick_wins=[f for f in report.findings if f.quick_win],
-        totals=sorted(report.total_impact.items()),
+        money_summary=money_summary(report),
         money=money,
         changes=change_tables(report.changes),
         interviews=_interviews(report),

@@ -7,7 +7,14 @@ from boaudit.questionnaire.render import fed_by, respondent_table, section_table
 from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
-from boaudit.report.text import md_escape, money, number, scalar_metrics
+from boaudit.report.text import (
+    finding_money,
+    md_escape,
+    money_range,
+    money_summary,
+    number,
+    scalar_metrics,
+)
 
 QUARANTINE_SHOWN = 20
 
@@ -15,9 +22,7 @@ QUARANTINE_SHOWN = 20
 def _finding_line(finding: Finding) -> str:
     interview = "-" if finding.questionnaire_score is None else f"{finding.questionnaire_score:.1f}"
     data = "-" if finding.data_severity is None else f"{finding.data_severity:.2f}"
-    impact = (
-        "-" if finding.impact is None else money(finding.impact.amount, finding.impact.currency)
-    )
+    impact = md_escape(finding_money(finding))
     flags = " ⚑" if finding.contradiction else ""
     return (
         f"| {finding.rank} | {md_escape(finding.title)} (`{finding.pitfall}`){flags} | "
@@ -53,8 +58,11 @@ def render_markdown(report: Report) -> str:
     if not report.metrics:
         lines.append("- Data: none given")
     lines.append(f"- Findings: {len(report.findings)}; quick wins: {len(report.quick_wins)}")
-    for currency, amount in sorted(report.total_impact.items()):
-        lines.append(f"- Money at stake (estimated): **{money(amount, currency)}**")
+    summary = money_summary(report)
+    if summary:
+        lines.append("- Money at stake (kinds and currencies are never added together):")
+        lines += [f"  - {heading}: **{'; '.join(parts)}**" for heading, parts in summary]
+    lines += [f"- Money not estimated: {md_escape(reason)}" for reason in report.money_refused]
     contradictions = [f for f in report.findings if f.contradiction]
     if contradictions:
         lines += ["", "### Contradictions between interviews and data", ""]
@@ -184,14 +192,19 @@ def _finding_section(finding: Finding) -> list[str]:
         lines.append(f"- [{source}] {md_escape(item.message)}{severity}")
         if item.where:
             lines.append(f"  - {md_escape(item.where)}")
-    if finding.impact is not None:
-        impact = finding.impact
-        lines += [
-            "",
-            f"**Money at stake:** {money(impact.amount, impact.currency)} {impact.span}: "
-            f"{md_escape(impact.basis)}.",
-        ]
-        lines += [f"- assumption: {md_escape(a)}" for a in impact.assumptions]
+    if finding.money:
+        lines += ["", "**Money at stake**", ""]
+        for m in finding.money:
+            figure = money_range(m.amount, m.low, m.high, m.currency, m.confidence)
+            lines.append(f"- {md_escape(m.label)}: **{figure}** {m.span}: {md_escape(m.basis)}.")
+            lines += [f"  - assumption: {md_escape(a)}" for a in m.assumptions]
+            if m.calls:
+                calls = ", ".join(
+                    f"{c['vendor']} ({c['recover']:,.0f} {c['currency']}, {c['invoices']} "
+                    "invoice(s))"
+                    for c in m.calls
+                )
+                lines.append(f"  - first calls to make: {md_escape(calls)}")
     lines += ["", "**What to do**", ""]
     lines += [f"{n}. {md_escape(step)}" for n, step in enumerate(finding.fixes, start=1)]
     return lines

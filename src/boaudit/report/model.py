@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from boaudit.document import JsonObject
-from boaudit.findings.model import Finding
+from boaudit.findings.impact import Total, converted, totals
+from boaudit.findings.model import MONEY_KINDS, Finding, Money
 
 if TYPE_CHECKING:
     from boaudit.metrics.model import MetricsResult
     from boaudit.questionnaire.scoring import Assessment
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: money by kind (recover, block, yearly) and currency, with ranges (was ``total_impact``,
+one sum per currency across kinds)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,11 @@ class Report:
     """From the run history: ``since_last`` and ``since_baseline`` comparisons."""
     trend: tuple[JsonObject, ...] = ()
     """From the run history: one row per earlier run plus this one (scores, KPIs)."""
+    money_refused: tuple[str, ...] = ()
+    """Money estimates refused, each with its reason (a comparison not like for like)."""
+    fx: Mapping[str, float] = field(default_factory=dict)
+    """The user's conversion rates into :attr:`fx_currency` (empty: no conversion)."""
+    fx_currency: str = "USD"
 
     @property
     def generated_by(self) -> str:
@@ -56,17 +64,48 @@ class Report:
         return tuple(f.pitfall for f in self.findings if f.quick_win)
 
     @property
-    def total_impact(self) -> dict[str, float]:
-        """Money at stake summed per currency."""
-        totals: dict[str, float] = {}
-        for finding in self.findings:
-            if finding.impact is not None:
-                currency = finding.impact.currency
-                totals[currency] = totals.get(currency, 0.0) + finding.impact.amount
-        return totals
+    def money(self) -> tuple[Money, ...]:
+        """Every money figure of every finding, in rank order."""
+        return tuple(m for f in self.findings for m in f.money)
+
+    @property
+    def money_totals(self) -> list[Total]:
+        """Money per kind and currency: recover, block, yearly; never added across them."""
+        return totals(self.money)
+
+    @property
+    def money_converted(self) -> tuple[list[Total], list[str]]:
+        """Each kind in :attr:`fx_currency` at the user's rates, and the currencies left out
+        for want of a rate; nothing without a rate table."""
+        return converted(self.money_totals, self.fx, self.fx_currency)
+
+    def money_dict(self) -> JsonObject:
+        """The ``money`` object of the JSON document."""
+        by_kind: JsonObject = {kind: {} for kind in MONEY_KINDS}
+        for total in self.money_totals:
+            by_kind[total.kind][total.currency] = total.to_dict()
+        together, missing = self.money_converted
+        return {
+            **by_kind,
+            "converted": (
+                {
+                    "currency": self.fx_currency,
+                    "rates": dict(self.fx),
+                    "not_converted": missing,
+                    **{t.kind: t.to_dict() for t in together},
+                }
+                if self.fx
+                else None
+            ),
+            "refused": list(self.money_refused),
+            "rule": (
+                "recover and block are one-off amounts found in the data, yearly amounts "
+                "repeat every year; kinds and currencies are never added together"
+            ),
+        }
 
     def to_dict(self) -> JsonObject:
-        """The JSON contract of ``boaudit report --format json`` (schema version 1)."""
+        """The JSON contract of ``boaudit report --format json`` (schema version 2)."""
         return {
             "schema_version": SCHEMA_VERSION,
             "title": self.title,
@@ -76,7 +115,7 @@ class Report:
             "metrics": {kind: result.to_dict() for kind, result in self.metrics.items()},
             "findings": [f.to_dict() for f in self.findings],
             "quick_wins": list(self.quick_wins),
-            "total_impact": {k: round(v, 2) for k, v in sorted(self.total_impact.items())},
+            "money": self.money_dict(),
             "rules": dict(self.rules),
             "data_quality": list(self.data_quality),
             "changes": dict(self.changes) or None,

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from boaudit.report.model import Report
-from boaudit.report.text import money
+from boaudit.report.text import finding_money, money_summary
 from boaudit.textsafe import printable
 
 PLAIN_WIDTH = 10_000
@@ -96,11 +96,13 @@ def render_table(
             "-" if f.questionnaire_score is None else f"{f.questionnaire_score:.1f}",
             "-" if f.data_severity is None else f"{f.data_severity:.2f}",
             f.effort,
-            "-" if f.impact is None else money(f.impact.amount, f.impact.currency),
+            finding_money(f),
         )
     console.print(table)
-    for currency, amount in sorted(report.total_impact.items()):
-        console.print(f"Money at stake (estimated): {money(amount, currency)}", markup=False)
+    for heading, parts in money_summary(report):
+        console.print(f"{heading}: {'; '.join(parts)}", markup=False)
+    for reason in report.money_refused:
+        console.print(f"Money not estimated: {reason}", markup=False)
     for f in report.findings:
         if f.contradiction:
             console.print(f"Contradiction, {f.title}: {f.contradiction_note}", markup=False)

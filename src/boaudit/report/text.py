@@ -9,18 +9,25 @@ history's before/after figures and their differences do; :func:`metric_rows` and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.render import md_escape
+
+if TYPE_CHECKING:
+    from boaudit.findings.model import Finding
+    from boaudit.report.model import Report
 
 __all__ = [
     "as_is",
     "change_delta",
     "change_number",
+    "finding_money",
     "md_escape",
     "metric_rows",
     "money",
+    "money_range",
+    "money_summary",
     "number",
     "scalar_metrics",
 ]
@@ -29,6 +36,63 @@ __all__ = [
 def money(amount: float, currency: str) -> str:
     """``12,345 USD``: whole units, thousands separated."""
     return f"{amount:,.0f} {currency}"
+
+
+KIND_HEADINGS = {
+    "recover": "To recover (one-off)",
+    "block": "To block before the next payment run (one-off)",
+    "yearly": "Leaking every year",
+}
+"""How each kind of money is named in a report."""
+
+
+def money_range(amount: float, low: float, high: float, currency: str, confidence: str) -> str:
+    """``9,751 USD (5,851 to 15,602, estimated)``; one figure when low and high agree."""
+    if round(low) == round(high) == round(amount):
+        return f"{money(amount, currency)} ({confidence})"
+    return f"{money(amount, currency)} ({low:,.0f} to {high:,.0f}, {confidence})"
+
+
+def money_summary(report: Report) -> list[tuple[str, list[str]]]:
+    """The summary's money: per kind its heading and one entry per currency (then the
+    user's conversion, when given); never a total across kinds or currencies."""
+    out: list[tuple[str, list[str]]] = []
+    for kind, heading in KIND_HEADINGS.items():
+        parts = [
+            money_range(t.amount, t.low, t.high, t.currency, t.confidence)
+            for t in report.money_totals
+            if t.kind == kind
+        ]
+        if parts:
+            out.append((heading, parts))
+    together, missing = report.money_converted
+    for total in together:
+        rates = ", ".join(f"1 {k} = {v:g} {report.fx_currency}" for k, v in report.fx.items())
+        left = f"; not converted (no rate): {', '.join(missing)}" if missing else ""
+        out.append(
+            (
+                f"{KIND_HEADINGS[total.kind]}, in {report.fx_currency} at the given rates",
+                [
+                    money_range(
+                        total.amount, total.low, total.high, total.currency, total.confidence
+                    )
+                    + f" ({rates}{left})"
+                ],
+            )
+        )
+    return out
+
+
+def finding_money(finding: Finding) -> str:
+    """A finding's money in one cell: ``recover 22,026 USD; a year 9,751 USD``."""
+    words = {"recover": "recover", "block": "block", "yearly": "a year"}
+    found: dict[tuple[str, str], float] = {}
+    for item in finding.money:
+        found[(item.kind, item.currency)] = found.get((item.kind, item.currency), 0.0) + (
+            item.amount
+        )
+    ordered = sorted(found.items(), key=lambda kv: (list(words).index(kv[0][0]), kv[0][1]))
+    return "; ".join(f"{words[k]} {money(a, c)}" for (k, c), a in ordered) or "-"
 
 
 def number(value: Any, escape: Callable[[str], str] = md_escape) -> str:

@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from boaudit.questionnaire.scoring import round_score
 from boaudit.report.exceptions import add_exception_sheets
 from boaudit.report.model import Report
-from boaudit.report.text import metric_rows
+from boaudit.report.text import finding_money, metric_rows, money_range, money_summary
 from boaudit.xlsxio import cell_at, write_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
@@ -119,8 +119,9 @@ def _summary(sheet: Worksheet, report: Report) -> None:
     for kind, result in report.metrics.items():
         accepted = result.rows.get("accepted")
         rows.append((f"Rows accepted ({kind})", accepted))
-    for currency, amount in sorted(report.total_impact.items()):
-        rows.append((f"Money at stake a year ({currency})", round(amount, 2)))
+    for heading, parts in money_summary(report):
+        rows.append((f"Money: {heading}", "; ".join(parts)))
+    rows += [("Money not estimated", reason) for reason in report.money_refused]
     rows += [(f"Rule: {name}", text) for name, text in report.rules.items()]
     _table(sheet, [("item", 34), ("value", 100)], rows)
 
@@ -150,9 +151,8 @@ def _findings(sheet: Worksheet, report: Report) -> None:
         ("effort", 9),
         ("quick win", 8),
         ("contradiction", 40),
-        ("money at stake", 14),
-        ("currency", 8),
-        ("basis and assumptions", 50),
+        ("money at stake", 24),
+        ("basis and assumptions", 60),
         ("evidence", 70),
         ("what to do", 80),
     ]
@@ -168,9 +168,13 @@ def _findings(sheet: Worksheet, report: Report) -> None:
             f.effort,
             "yes" if f.quick_win else "no",
             f.contradiction_note or "",
-            None if f.impact is None else round(f.impact.amount, 2),
-            "" if f.impact is None else f.impact.currency,
-            "" if f.impact is None else "; ".join([f.impact.basis, *f.impact.assumptions]),
+            finding_money(f) if f.money else "",
+            "\n".join(
+                f"{m.label}: "
+                f"{money_range(m.amount, m.low, m.high, m.currency, m.confidence)} {m.span}: "
+                + "; ".join([m.basis, *m.assumptions])
+                for m in f.money
+            ),
             "\n".join(
                 f"[{e.source}] {e.message}" + (f" ({e.where})" if e.where else "")
                 for e in f.evidence
