@@ -5,6 +5,7 @@ The CLI side of the same rules is in tests/audit/test_run.py and tests/cli/test_
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -309,7 +310,9 @@ def test_a_money_threshold_reads_one_kind_in_one_currency() -> None:
 
 
 def test_money_at_stake_is_refused_with_what_to_name_instead() -> None:
-    with pytest.raises(ValueError, match="money.recover.USD, money.block.USD or money.yearly"):
+    with pytest.raises(
+        ValueError, match=re.escape("money.recover.USD, money.block.USD or money.yearly")
+    ):
         ThresholdConfig(metric="money_at_stake", max=1)
 
 

@@ -100,12 +100,15 @@ def test_the_hand_checked_project_gives_the_documented_figures(project: Path) ->
     assert run(project, "--as-of", "2026-04-01").exit_code == 0
     report = report_of(project)
     assert report["assessment"]["overall"]["score"] == 62.5
-    # technology: 1,000 a year x (10.00 - 5.83 x 62% = 3.6146) = 6,385.40; processes: the errors
+    # technology: 1,000 a year x (10.00 - 5.83 x 62% = 3.6146) = 6,385.40, ranging over the labour
+    # share 75% to 50%: 1,000 x (10 - 4.3725) = 5,627.50 to 1,000 x (10 - 2.915) = 7,085.00;
+    # processes: the errors' rework, 1,000.00 at one handling each, 500.00 to 1,500.00 at a half to
+    # one and a half; together 7,385.40 (6,127.50 to 8,585.00)
     assert report["money"]["yearly"] == {
         "USD": {
             "amount": 7385.4,
-            "low": 5970.0,
-            "high": 8800.0,
+            "low": 6127.5,
+            "high": 8585.0,
             "confidence": "assumed",
             "figures": 2,
         }

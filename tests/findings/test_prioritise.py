@@ -264,9 +264,15 @@ def test_quick_wins_are_listed_in_rank_order() -> None:
 
 def test_a_tie_goes_to_the_larger_money_at_stake_before_taxonomy_order() -> None:
     # technology and data: both high effort, 100 x 0.6 / 2 = 30.0; technology comes first in
-    # the taxonomy, but only data has money at stake (500 in duplicate invoices)
+    # the taxonomy, but only data has money at stake (500 USD paid twice, to recover)
     document = data(("technology", 0.6), ("data", 0.6))
-    document["metrics"]["duplicate_suspects"] = {"exact": {"extra_amount": 500.0}}
+    document["tests"] = {
+        "duplicate-exact": {
+            "status": "ran",
+            "flagged": 2,
+            "money": {"recover": {"USD": 500.0}, "recover_invoices": 1, "block": {}},
+        }
+    }
     report = build_report(None, {"invoices": document})
     assert [(f.pitfall, f.priority) for f in report.findings] == [
         ("data", 30.0),
@@ -306,6 +312,9 @@ def test_rules_and_version_are_printed_with_the_report() -> None:
         "impact_error_cost",
         "impact_late_payment_rate",
         "impact_currency",
+        "impact_capital_rate",
+        "impact_labour_share",
+        "impact_fx",
     }
     assert report.version == __version__
     assert report.generated_by == f"boaudit {__version__}"

@@ -77,6 +77,30 @@ METRICS = {
             "duplicate_suspects": {"exact": {"groups": 3, "invoices": 6, "extra_amount": 4500.0}},
         },
         "null_reasons": {},
+        # 3 exact duplicate groups: two copies already paid (3,000 to recover, Acme first), one
+        # not paid yet (1,500 to block)
+        "tests": {
+            "duplicate-exact": {
+                "status": "ran",
+                "flagged": 6,
+                "money": {
+                    "recover": {"USD": 3000.0},
+                    "recover_invoices": 2,
+                    "block": {"USD": 1500.0},
+                    "block_invoices": 1,
+                    "calls": [
+                        {
+                            "vendor": "Acme <Supplies>",
+                            "currency": "USD",
+                            "recover": 2000.0,
+                            "invoices": 1,
+                        },
+                        {"vendor": "Beta Ltd", "currency": "USD", "recover": 1000.0, "invoices": 1},
+                    ],
+                    "rule": "the first paid invoice of each group is the original",
+                },
+            }
+        },
         "benchmarks": [
             {
                 "benchmark": "apqc-ap-cost-per-invoice",
@@ -299,7 +323,15 @@ def test_xlsx_sheets_charts_and_no_formulas() -> None:
     data = render(make_report(), ReportFormat.xlsx)
     assert isinstance(data, bytes)
     workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["Summary", "Findings", "Scores", "Metrics", "Data quality"]
+    assert workbook.sheetnames == [
+        "Summary",
+        "Findings",
+        "Money",
+        "Scores",
+        "Metrics",
+        "Data quality",
+        "Audit tests",
+    ]
     assert len(workbook["Findings"]._charts) == 1
     assert len(workbook["Scores"]._charts) == 1
     for sheet in workbook.worksheets:

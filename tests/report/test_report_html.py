@@ -171,7 +171,7 @@ def test_every_rule_is_listed_escaped_and_in_order() -> None:
     section = page[page.index("<h2>How this report decides</h2>") :]
     items = re.findall(r"<li>(.*?)</li>", section[: section.index("</ul>")])
     assert [htmllib.unescape(item) for item in items] == list(report.rules.values())
-    assert len(items) == 10  # 6 rules + 4 money assumptions
+    assert len(items) == 13  # 6 rules + 7 money assumptions
 
 
 # --- findings -----------------------------------------------------------------------------------

@@ -397,11 +397,51 @@ def test_xlsx_findings_rows_follow_the_ranking() -> None:
         [2, "processes", "Title of processes", 33.3, 0.5],
         [3, "security", "Title of security", 10.0, 0.2],
     ]
-    assert [(row[8], row[10], row[11]) for row in rows] == [
-        ("yes", 12345.6, "USD"),
-        ("no", None, None),  # an empty cell
-        ("no", 500.0, "EUR"),
+    assert [(row[8], row[10]) for row in rows] == [
+        ("yes", "a year 12,346 USD"),
+        ("no", None),  # an empty cell
+        ("no", "recover 500 EUR"),
     ]
+    assert rows[0][11] == (
+        "rework: 12,346 USD (10,000 to 15,000, estimated) a year: 1,000 invoices a year x 12.35; "
+        "annual volume: given (--annual-volume KIND=N)"
+    )
+
+
+def test_xlsx_money_sheet_has_one_numeric_row_per_figure() -> None:
+    sheet = workbook_of(hand_report())["Money"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows == [
+        [
+            1,
+            "metrics",
+            "yearly",
+            "USD",
+            12345.6,
+            10000.0,
+            15000.0,
+            "estimated",
+            "rework",
+            "1,000 invoices a year x 12.35",
+            "annual volume: given (--annual-volume KIND=N)",
+        ],
+        [
+            3,
+            "security",
+            "recover",
+            "EUR",
+            500.0,
+            500.0,
+            500.0,
+            "data-exact",
+            "paid twice",
+            "found in the data",
+            None,
+        ],
+    ]
+    assert sheet["E2"].number_format == "#,##0.00"
+    empty = workbook_of(hand_report(findings=()))["Money"]
+    assert empty["A2"].value == "No money at stake was found or estimated."
 
 
 def test_xlsx_text_that_looks_like_a_formula_stays_text() -> None:
@@ -410,7 +450,7 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text() -> None:
     assert (title.value, title.data_type, title.quotePrefix) == (EVIL_VENDOR, "s", True)
     source = workbook["Data quality"]["A2"]
     assert (source.value, source.data_type, source.quotePrefix) == ("=cmd|' /C calc'!A0", "s", True)
-    evidence = workbook["Findings"]["N2"]
+    evidence = workbook["Findings"]["M2"]
     assert evidence.data_type == "s"
     assert evidence.value == (f"[data] {DUPES.message} (vendor = A|B; rows: ap.csv row 7 (INV-7))")
 
@@ -418,8 +458,16 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text() -> None:
 def test_xlsx_summary_gives_money_per_currency_and_the_rules() -> None:
     sheet = workbook_of(hand_report())["Summary"]
     items = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
-    assert items["Money at stake a year (EUR)"] == 500.0
-    assert items["Money at stake a year (USD)"] == 12345.6
+    notes = {row[0].value: row[2].value for row in sheet.iter_rows(min_row=2)}
+    # one numeric row per kind and currency, never a total across them
+    assert items["Money: To recover (one-off) (EUR)"] == 500.0
+    assert items["Money: Leaking every year (USD)"] == 12345.6
+    assert notes["Money: Leaking every year (USD)"] == "10,000.00 to 15,000.00, estimated"
+    assert not [
+        k
+        for k in items
+        if str(k).startswith("Money") and "EUR" not in str(k) and "USD" not in str(k)
+    ]
     assert items["Quick wins"] == "metrics"
     assert items["Contradictions"] == "processes"
     assert items["Rows accepted (invoices)"] == 1200
@@ -453,8 +501,8 @@ def test_table_lists_findings_in_rank_order_with_money() -> None:
     assert lines[2] == "Data, invoices: 1200 of 1204 rows accepted, 4 quarantined, 0 skipped"
     order = [text.index(f"Title of {p}") for p in ("metrics", "processes", "security")]
     assert order == sorted(order)
-    assert "Money at stake (estimated): 500 EUR" in lines
-    assert "Money at stake (estimated): 12,346 USD" in lines
+    assert "To recover (one-off): 500 EUR (data-exact)" in lines
+    assert "Leaking every year: 12,346 USD (10,000 to 15,000, estimated)" in lines
     assert (
         "Contradiction, Title of processes: Interviews say <healthy> | data [/x] disagrees" in lines
     )

@@ -110,12 +110,11 @@ class ImpactConfig(_Model):
             if not 0 <= low <= high <= 1:
                 raise ValueError(f"{name}: give [low, high] with 0 <= low <= high <= 1")
         if self.fx and not self.currency:
-            raise ValueError("fx: name the currency the rates convert into (currency = \"USD\")")
+            raise ValueError('fx: name the currency the rates convert into (currency = "USD")')
         for code, rate in self.fx.items():
             if not re.fullmatch(r"[A-Z]{3}", code) or rate <= 0:
                 raise ValueError(
-                    f"fx.{code}: give a three-letter currency code and a positive rate "
-                    "(EUR = 1.08)"
+                    f"fx.{code}: give a three-letter currency code and a positive rate (EUR = 1.08)"
                 )
         return self
 
