@@ -281,7 +281,10 @@ def test_the_money_cards_show_each_kind_once_and_never_a_grand_total() -> None:
     page = render_html(built_report())
     # yearly: technology 10,700 + rework 100 errors x 8.00 = 800 -> 11,500
     assert page.count('<div class="label">Leaking every year</div>') == 1
-    assert '<div class="big money">11,500 USD (9,150 to 13,700, assumed)</div>' in page
+    assert (
+        '<div class="money"><span class="amount">11,500 USD</span> '
+        '<span class="label">9,150 to 13,700, assumed</span></div>'
+    ) in page
     assert "Money at stake (estimated)" not in page
 
 

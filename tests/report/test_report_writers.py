@@ -358,8 +358,10 @@ def test_html_money_cards_and_per_finding_figures() -> None:
     html = html_of(hand_report())
     assert '<div class="label">To recover (one-off)</div>' in html
     assert '<div class="label">Leaking every year</div>' in html
-    assert '<div class="big money">500 EUR (data-exact)</div>' in html
-    assert '<div class="big money">12,346 USD (10,000 to 15,000, estimated)</div>' in html
+    assert '<span class="amount">500 EUR</span> <span class="label">data-exact</span>' in html
+    assert (
+        '<span class="amount">12,346 USD</span> <span class="label">10,000 to 15,000, estimated</span>'
+    ) in html
     assert (
         "<li>paid twice: <strong>500 EUR (data-exact)</strong> to recover: found in the data."
         in html
@@ -472,6 +474,15 @@ def test_xlsx_summary_gives_money_per_currency_and_the_rules() -> None:
     assert items["Contradictions"] == "processes"
     assert items["Rows accepted (invoices)"] == 1200
     assert items["Rule: priority"] == "priority = 100 x severity / effort"
+
+
+def test_xlsx_wrapped_rows_are_given_their_height_and_money_prints_across() -> None:
+    workbook = workbook_of(hand_report())
+    money = workbook["Money"]
+    assert money.row_dimensions[2].height is None  # every cell fits one line: left to the program
+    assert money.page_setup.orientation == "landscape" and money.page_setup.fitToWidth == 1
+    # the first finding's "what to do" cell holds 3 fixes on 3 lines: 3 x 15 points
+    assert workbook["Findings"].row_dimensions[2].height == 45.0
 
 
 def test_xlsx_empty_sheets_say_why_they_are_empty() -> None:

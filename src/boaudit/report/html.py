@@ -19,8 +19,8 @@ from boaudit.report.text import (
     as_is,
     finding_money,
     money,
+    money_cards,
     money_range,
-    money_summary,
     scalar_metrics,
 )
 
@@ -63,7 +63,7 @@ def render_html(report: Report) -> str:
         },
         contradictions=[f for f in report.findings if f.contradiction],
         quick_wins=[f for f in report.findings if f.quick_win],
-        money_summary=money_summary(report),
+        money_cards=money_cards(report),
         money=money,
         changes=change_tables(report.changes),
         interviews=_interviews(report),

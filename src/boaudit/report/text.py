@@ -15,6 +15,7 @@ from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.render import md_escape
 
 if TYPE_CHECKING:
+    from boaudit.findings.impact import Total
     from boaudit.findings.model import Finding
     from boaudit.report.model import Report
 
@@ -26,6 +27,7 @@ __all__ = [
     "md_escape",
     "metric_rows",
     "money",
+    "money_cards",
     "money_range",
     "money_summary",
     "number",
@@ -78,6 +80,34 @@ def money_summary(report: Report) -> list[tuple[str, list[str]]]:
                     )
                     + f" ({rates}{left})"
                 ],
+            )
+        )
+    return out
+
+
+def money_cards(report: Report) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The summary's money for cards: per kind its heading and, largest first, one
+    (amount, range and confidence) pair per currency; then the user's conversion, if any."""
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def detail(t: Total) -> str:
+        if round(t.low) == round(t.high) == round(t.amount):
+            return t.confidence
+        return f"{t.low:,.0f} to {t.high:,.0f}, {t.confidence}"
+
+    for kind, heading in KIND_HEADINGS.items():
+        found = sorted(
+            (t for t in report.money_totals if t.kind == kind), key=lambda t: -t.amount
+        )
+        if found:
+            out.append((heading, [(money(t.amount, t.currency), detail(t)) for t in found]))
+    together, missing = report.money_converted
+    for total in together:
+        left = f"; not converted (no rate): {', '.join(missing)}" if missing else ""
+        out.append(
+            (
+                f"{KIND_HEADINGS[total.kind]}, in {report.fx_currency} at the given rates",
+                [(money(total.amount, total.currency), detail(total) + left)],
             )
         )
     return out

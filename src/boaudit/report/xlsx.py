@@ -17,6 +17,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boaudit.questionnaire.scoring import round_score
@@ -43,14 +44,42 @@ def _table(
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         sheet.column_dimensions[get_column_letter(column)].width = width
+    widths = [width for _, width in header]
     for r, values in enumerate(rows, start=2):
+        lines = 1
         for c, value in enumerate(values, start=1):
             cell = cell_at(sheet, r, c)
             write_cell(cell, value)
             cell.alignment = WRAP
+            if isinstance(value, str) and c <= len(widths):
+                lines = max(lines, _wrapped_lines(value, widths[c - 1]))
+        if lines > 1:
+            # not every spreadsheet program sizes a wrapped row itself: give it its height
+            sheet.row_dimensions[r].height = LINE_HEIGHT * min(lines, MAX_LINES)
     sheet.freeze_panes = "A2"
     if rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+
+
+LINE_HEIGHT = 15.0
+"""Points per line of 11-point text."""
+MAX_LINES = 27
+"""A row grows to at most this many lines (409 points is the format's limit)."""
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide, wrapped."""
+    per_line = max(1, int(width * 1.1) - 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def _print_across(sheet: Worksheet) -> None:
+    """Print landscape, every column on one page across (as many pages down as needed)."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:1"
 
 
 def _rule(operator: str, formula: list[str], fill: PatternFill) -> Any:
@@ -142,7 +171,8 @@ def _summary(sheet: Worksheet, report: Report) -> None:
         )
     rows += [("Money not estimated", reason, "") for reason in report.money_refused]
     rows += [(f"Rule: {name}", text, "") for name, text in report.rules.items()]
-    _table(sheet, [("item", 40), ("value", 90), ("range and confidence", 40)], rows)
+    _table(sheet, [("item", 56), ("value", 80), ("range and confidence", 36)], rows)
+    _print_across(sheet)
     for row in money_rows:
         cell_at(sheet, row, 2).number_format = AMOUNT
 
@@ -249,6 +279,7 @@ def _money(sheet: Worksheet, report: Report) -> None:
         write_cell(cell_at(sheet, 2, 1), "No money at stake was found or estimated.")
         return
     _table(sheet, header, rows)
+    _print_across(sheet)
     for r in range(2, len(rows) + 2):
         for c in (5, 6, 7):
             cell_at(sheet, r, c).number_format = AMOUNT
