@@ -96,9 +96,7 @@ def money_cards(report: Report) -> list[tuple[str, list[tuple[str, str]]]]:
         return f"{t.low:,.0f} to {t.high:,.0f}, {t.confidence}"
 
     for kind, heading in KIND_HEADINGS.items():
-        found = sorted(
-            (t for t in report.money_totals if t.kind == kind), key=lambda t: -t.amount
-        )
+        found = sorted((t for t in report.money_totals if t.kind == kind), key=lambda t: -t.amount)
         if found:
             out.append((heading, [(money(t.amount, t.currency), detail(t)) for t in found]))
     together, missing = report.money_converted
