@@ -29,6 +29,7 @@ def evidence_item(raw: Mapping[str, Any]) -> EvidenceItem:
         value=raw.get("value"),
         group=(group["column"], group["value"]) if isinstance(group, Mapping) else None,
         rows=tuple(raw.get("rows") or ()),
+        primary=bool(raw.get("primary", True)),
     )
 
 

@@ -17,6 +17,18 @@ PitfallId = NewType("PitfallId", str)
 Effort = Literal["low", "medium", "high"]
 
 
+class PitfallFix(BaseModel):
+    """One concrete step that fixes a pitfall, with its own effort."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str = Field(min_length=40)
+    """The step, as an instruction."""
+    effort: Effort
+    """What this step takes: ``low`` (days, within the team), ``medium`` (weeks, several
+    people) or ``high`` (months, a project or an investment)."""
+
+
 class Pitfall(BaseModel):
     """One well-known back-office mistake."""
 
@@ -28,12 +40,11 @@ class Pitfall(BaseModel):
     """Short name of the mistake."""
     description: str = Field(min_length=40)
     """One paragraph: what the mistake is and what it costs."""
-    effort: Effort
-    """Typical effort to fix it."""
     named_in: tuple[str, ...] = ()
     """Where the seed articles name it, e.g. ``000 #1``."""
-    fixes: tuple[str, ...] = Field(min_length=3, max_length=6)
-    """Three to six concrete steps that fix it."""
+    fixes: tuple[PitfallFix, ...] = Field(min_length=3, max_length=6)
+    """Three to six concrete steps that fix it, the first to take first; each has its own
+    effort (a finding's effort is that of its first recommended fix)."""
 
 
 class Taxonomy(BaseModel):

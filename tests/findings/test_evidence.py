@@ -127,6 +127,7 @@ def test_evidence_in_the_metrics_document() -> None:
     assert item.rule_dict() == {
         "pitfall": "data",
         "severity": 0.5,
+        "primary": True,
         "metric": "m",
         "message": "msg.",
         "rule": "r",

@@ -218,7 +218,8 @@ CASES = [
         0.005,
         0.5,
         "2 invoices (0.5%) share vendor, amount and invoice number with another in 1 group(s), "
-        "1,234.50 paid or payable twice: duplicate checks are missing.",
+        "1,234.50 in the extra copies (the money section splits them into paid twice and not "
+        "yet paid): duplicate checks are missing.",
         ("data",),
     ),
     Case(

@@ -207,13 +207,13 @@ def test_the_group_contradiction_is_reported_rather_than_the_respondents() -> No
 
 def test_priority_divides_by_the_effort_factor() -> None:
     report = build_report(
-        None, {"tasks": data(("metrics", 0.6), ("processes", 0.6), ("security", 0.6))}
+        None, {"tasks": data(("metrics", 0.6), ("processes", 0.6), ("over-dependence", 0.6))}
     )
-    # 100 x 0.6 / 1 (low), / 1.5 (medium), / 2 (high)
+    # the effort of each pitfall's first fix: 100 x 0.6 / 1 (low), / 1.5 (medium), / 2 (high)
     assert [(f.rank, f.pitfall, f.effort, f.priority) for f in report.findings] == [
         (1, "metrics", "low", 60.0),
         (2, "processes", "medium", 40.0),
-        (3, "security", "high", 30.0),
+        (3, "over-dependence", "high", 30.0),
     ]
 
 
@@ -263,9 +263,10 @@ def test_quick_wins_are_listed_in_rank_order() -> None:
 
 
 def test_a_tie_goes_to_the_larger_money_at_stake_before_taxonomy_order() -> None:
-    # technology and data: both high effort, 100 x 0.6 / 2 = 30.0; technology comes first in
-    # the taxonomy, but only data has money at stake (500 USD paid twice, to recover)
-    document = data(("technology", 0.6), ("data", 0.6))
+    # technology 100 x 0.6 / 1 = 60.0; data 100 x 0.48 x 1.25 (money to recover) / 1 = 60.0:
+    # a tie, and technology comes first in the taxonomy, but only data has money at stake
+    # (500 USD paid twice, to recover)
+    document = data(("technology", 0.6), ("data", 0.48))
     document["tests"] = {
         "duplicate-exact": {
             "status": "ran",
@@ -274,12 +275,15 @@ def test_a_tie_goes_to_the_larger_money_at_stake_before_taxonomy_order() -> None
         }
     }
     report = build_report(None, {"invoices": document})
-    assert [(f.pitfall, f.priority) for f in report.findings] == [
-        ("data", 30.0),
-        ("technology", 30.0),
+    assert [(f.pitfall, f.money_factor, f.priority) for f in report.findings] == [
+        ("data", 1.25, 60.0),
+        ("technology", 1.0, 60.0),
     ]
     without_money = build_report(None, {"invoices": data(("technology", 0.6), ("data", 0.6))})
-    assert [f.pitfall for f in without_money.findings] == ["technology", "data"]
+    assert [(f.pitfall, f.priority) for f in without_money.findings] == [
+        ("technology", 60.0),
+        ("data", 60.0),
+    ]
 
 
 def test_ties_are_on_the_rounded_priority() -> None:

@@ -197,7 +197,9 @@ def test_contradiction_interviews_healthy_data_bad() -> None:
     assert processes.contradiction_note.startswith("Interviews call this healthy (score 97.9)")
     # combined takes the higher of the two when they contradict
     assert processes.severity == pytest.approx(0.8)
-    assert processes.priority == pytest.approx(round(80 / 1.5, 1))
+    # 100 x 0.8 x confidence 1 (measured) x money 1.1 (rework, yearly) / effort 1.5 (medium)
+    assert (processes.confidence, processes.money_factor) == (1.0, 1.1)
+    assert processes.priority == 58.7
 
 
 def test_contradiction_interviews_critical_data_fine() -> None:
@@ -211,7 +213,9 @@ def test_agreeing_sources_are_averaged_and_priority_uses_effort() -> None:
     data = next(f for f in make_report().findings if f.pitfall == "data")
     assert data.interview_severity is None and data.data_severity == pytest.approx(0.55)
     assert data.severity == pytest.approx(0.55)
-    assert data.priority == round(55 / 2.0, 1)  # data is high effort in the taxonomy
+    # 100 x 0.55 x money 1.25 (duplicates to recover) / effort 1 (the first fix is low effort)
+    assert (data.effort, data.money_factor) == ("low", 1.25)
+    assert data.priority == 68.8
     security = next(f for f in make_report().findings if f.pitfall == "security")
     assert security.data_severity is None
     assert security.severity == pytest.approx((100 - security.questionnaire_score) / 100, abs=1e-3)
@@ -221,16 +225,16 @@ def test_ranking_is_by_priority_then_money() -> None:
     report = make_report()
     priorities = [f.priority for f in report.findings]
     assert priorities == sorted(priorities, reverse=True)
-    assert report.findings[0].pitfall == "metrics"  # low effort: 100 x 0.96 / 1
+    assert report.findings[0].pitfall == "metrics"  # low effort: 100 x 0.95 / 1
 
 
 def test_quick_wins_are_severe_and_low_effort() -> None:
     report = make_report()
-    assert report.quick_wins == ("metrics",)
-    overridden = make_report(effort={"data": "low"})
-    assert "data" in overridden.quick_wins
+    assert report.quick_wins == ("metrics", "data")
+    overridden = make_report(effort={"data": "high"})
+    assert overridden.quick_wins == ("metrics",)
     data = next(f for f in overridden.findings if f.pitfall == "data")
-    assert data.effort_overridden and data.priority == 55.0
+    assert data.effort_overridden and data.priority == 34.4  # 100 x 0.55 x 1.25 / 2
 
 
 def test_money_at_stake_with_printed_assumptions() -> None:
@@ -327,11 +331,20 @@ def test_xlsx_sheets_charts_and_no_formulas() -> None:
         "Summary",
         "Findings",
         "Money",
+        "Baseline",
         "Scores",
         "Metrics",
         "Data quality",
         "Audit tests",
     ]
+    # the KPIs measured today, as numbers with their unit and a number format to match
+    baseline = workbook["Baseline"]
+    assert [[c.value for c in row][1:5] for row in baseline.iter_rows(min_row=2)] == [
+        ["median cycle time", "invoices.cycle_time_days.median", 8, "days"],
+        ["error rate", "invoices.error_rate", 0.08, "percent"],
+        ["cost per item", "invoices.cost_per_transaction", 9.83, "per item"],
+    ]
+    assert [baseline.cell(row=r, column=4).number_format for r in (2, 3)] == ["0.0", "0.0%"]
     assert len(workbook["Findings"]._charts) == 1
     assert len(workbook["Scores"]._charts) == 1
     for sheet in workbook.worksheets:

@@ -171,7 +171,7 @@ def test_every_rule_is_listed_escaped_and_in_order() -> None:
     section = page[page.index("<h2>How this report decides</h2>") :]
     items = re.findall(r"<li>(.*?)</li>", section[: section.index("</ul>")])
     assert [htmllib.unescape(item) for item in items] == list(report.rules.values())
-    assert len(items) == 13  # 6 rules + 7 money assumptions
+    assert len(items) == 16  # 9 rules + 7 money assumptions
 
 
 # --- findings -----------------------------------------------------------------------------------
@@ -229,9 +229,9 @@ def render_html(report: Report) -> str:
 def test_every_finding_appears_in_rank_order_in_the_table_and_the_sections() -> None:
     report = built_report()
     page = render_html(report)
-    # metrics 70/1, security 90/2, processes 60/1.5, technology 50/2, communication 20/1,
-    # data 30/2
-    expected = ["metrics", "security", "processes", "technology", "communication", "data"]
+    # 100 x severity x money / effort of the first fix: metrics 70/1, security 90/1.5,
+    # technology 50 x 1.1 (yearly money)/1, processes 60 x 1.1/1.5, data 30/1, communication 20/1
+    expected = ["metrics", "security", "technology", "processes", "data", "communication"]
     assert [f.pitfall for f in report.findings] == expected
     rows = re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]+?)(?: <span|</td>)', page)
     assert rows == [(str(f.rank), f.title) for f in report.findings]
@@ -245,11 +245,11 @@ def test_priorities_and_severities_are_printed_as_computed() -> None:
     # priority with one decimal, severity with two
     assert cells == [
         ("70.0", "0.70"),
-        ("45.0", "0.90"),
-        ("40.0", "0.60"),
-        ("25.0", "0.50"),
+        ("60.0", "0.90"),
+        ("55.0", "0.50"),
+        ("44.0", "0.60"),
+        ("30.0", "0.30"),
         ("20.0", "0.20"),
-        ("15.0", "0.30"),
     ]
 
 
@@ -257,14 +257,15 @@ def test_tags_mark_only_the_quick_wins() -> None:
     page = render_html(built_report())
     table = page[page.index("<tbody>") : page.index("</tbody>")]
     tagged = re.findall(r"<td>([^<]+) <span class=\"tag quick\">quick win</span>", table)
-    # low effort and severity 0.5+: metrics (0.7); communication (0.2) is low effort but mild
-    assert tagged == ["No performance metrics or KPIs"]
+    # low effort and severity 0.5+: metrics (0.7) and technology (0.5); data (0.3) and
+    # communication (0.2) are low effort but mild
+    assert tagged == ["No performance metrics or KPIs", "Outdated or underused technology"]
     assert "tag contra" not in table  # no interviews, no contradiction
 
 
 def test_each_money_figure_has_its_assumptions_beside_it() -> None:
     page = render_html(built_report())
-    technology = page.index("<h3>4. Outdated or underused technology</h3>")
+    technology = page.index("<h3>3. Outdated or underused technology</h3>")
     block = page[technology : page.index('<div class="finding', technology)]
     # 500 x 365 / 73 = 2,500 a year x (8.00 - 6.00 x 62%) = 10,700; 8,750 to 12,500
     assert (
@@ -297,7 +298,7 @@ def test_the_summary_counts_rows_findings_and_quick_wins() -> None:
     ) in page
     assert (
         '<div class="label">Findings</div><div class="big">6</div>\n'
-        '    <div class="label">1 quick win(s), 0 contradiction(s)</div>'
+        '    <div class="label">2 quick win(s), 0 contradiction(s)</div>'
     ) in page
 
 

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from boaudit.findings.model import EvidenceItem, Finding, Money
+from boaudit.findings.model import EvidenceItem, Finding, Fix, Money
 from boaudit.report import ReportFormat, charts, render
 from boaudit.report.build import build_report as _build_report
 from boaudit.report.markdown import render_markdown
@@ -54,7 +54,11 @@ def finding(pitfall: str, rank: int, priority: float, severity: float, **extra: 
         "money": (),
         "effort": "medium",
         "effort_overridden": False,
-        "fixes": (f"First fix for {pitfall}", f"Second fix for {pitfall}", "Third fix"),
+        "fixes": (
+            Fix(f"First fix for {pitfall}", "medium", "taxonomy"),
+            Fix(f"Second fix for {pitfall}", "medium", "taxonomy"),
+            Fix("Third fix", "high", "taxonomy"),
+        ),
         "quick_win": False,
     }
     values.update(extra)
@@ -393,18 +397,19 @@ def workbook_of(report: Report) -> Any:
 
 def test_xlsx_findings_rows_follow_the_ranking() -> None:
     sheet = workbook_of(hand_report())["Findings"]
-    rows = [[cell.value for cell in row[:12]] for row in sheet.iter_rows(min_row=2)]
+    rows = [[cell.value for cell in row[:14]] for row in sheet.iter_rows(min_row=2)]
     assert [row[:5] for row in rows] == [
         [1, "metrics", "Title of metrics", 80.0, 0.8],
         [2, "processes", "Title of processes", 33.3, 0.5],
         [3, "security", "Title of security", 10.0, 0.2],
     ]
-    assert [(row[8], row[10]) for row in rows] == [
-        ("yes", "a year 12,346 USD"),
-        ("no", None),  # an empty cell
-        ("no", "recover 500 EUR"),
+    assert [(row[8], row[9], row[12]) for row in rows] == [
+        ("yes", "no", "a year 12,346 USD"),
+        ("no", "no", None),  # an empty cell
+        ("no", "no", "recover 500 EUR"),
     ]
-    assert rows[0][11] == (
+    assert rows[0][10] == "100 x severity 0.800 x confidence 1 x money 1 / effort 1 = 80.0"
+    assert rows[0][13] == (
         "rework: 12,346 USD (10,000 to 15,000, estimated) a year: 1,000 invoices a year x 12.35; "
         "annual volume: given (--annual-volume KIND=N)"
     )
@@ -452,7 +457,7 @@ def test_xlsx_text_that_looks_like_a_formula_stays_text() -> None:
     assert (title.value, title.data_type, title.quotePrefix) == (EVIL_VENDOR, "s", True)
     source = workbook["Data quality"]["A2"]
     assert (source.value, source.data_type, source.quotePrefix) == ("=cmd|' /C calc'!A0", "s", True)
-    evidence = workbook["Findings"]["M2"]
+    evidence = workbook["Findings"]["O2"]
     assert evidence.data_type == "s"
     assert evidence.value == (f"[data] {DUPES.message} (vendor = A|B; rows: ap.csv row 7 (INV-7))")
 
@@ -631,11 +636,12 @@ EVIDENCE = [
 def test_ranking_by_priority_with_ties_in_taxonomy_order() -> None:
     report = build_report(None, {"tasks": evidence_doc(EVIDENCE)})
     ranked = [(f.rank, f.pitfall, f.priority) for f in report.findings]
-    # processes 60/1.5, metrics 40/1, security and data 90/2 (a tie: data comes first in the
-    # taxonomy; so do processes and metrics), communication 30/1, training 45/1.5
+    # the effort is that of each pitfall's first fix: data 90/1 (low), security 90/1.5
+    # (medium), processes 60/1.5 and metrics 40/1 (a tie: processes comes first in the
+    # taxonomy), communication 30/1 and training 45/1.5 (another tie)
     assert ranked == [
-        (1, "data", 45.0),
-        (2, "security", 45.0),
+        (1, "data", 90.0),
+        (2, "security", 60.0),
         (3, "processes", 40.0),
         (4, "metrics", 40.0),
         (5, "communication", 30.0),

@@ -217,12 +217,17 @@ def report(
     \b
     Each pitfall with any evidence becomes a finding:
     - interview severity = (100 - pitfall score) / 100
-    - data severity = the highest severity of its data evidence (boaudit metrics)
+    - data severity = the highest severity of its data evidence (boaudit metrics),
+      at half weight where a rule only supports the pitfall
     - combined = their mean, or the higher one when they contradict each other
     - contradiction: interviews healthy (70+) but data severity 0.5+, or interviews
       critical (below 40) but every data signal below 0.2
-    - priority = 100 x combined severity / effort factor (low 1, medium 1.5, high 2)
-    - quick win: combined severity 0.5+ and low effort
+    - confidence = 1 when the data measured it; interviews alone 0.9, 0.8 or 0.6 by
+      their agreement (alpha 0.8+, 0.667+, below: "to confirm")
+    - money = 1.25 with money to recover or block, 1.1 with yearly money only, else 1
+    - effort = that of the first recommended fix (low 1, medium 1.5, high 2)
+    - priority = 100 x severity x confidence x money / effort
+    - quick win: combined severity 0.5+, low effort, not "to confirm"
     Money at stake is estimated only where the data allows, each assumption printed
     beside the figure and settable (--currency, --error-cost, --late-payment-rate,
     --annual-volume, --hourly-rate).

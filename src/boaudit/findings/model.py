@@ -16,6 +16,65 @@ from boaudit.document import JsonObject
 
 EvidenceSource = Literal["interviews", "data"]
 Effort = Literal["low", "medium", "high"]
+Better = Literal["lower", "higher"]
+
+SUPPORTING_WEIGHT = 0.5
+"""What a piece of data evidence weighs in a finding it only supports: a rule names its primary
+pitfall first, and counts in full there alone."""
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One recommended fix, with its effort and, when the data measured the problem, the
+    client's own numbers: the KPI, its value today (the baseline), a target and the named
+    outliers."""
+
+    text: str
+    effort: Effort
+    source: str
+    """``rule ID`` (made for what an evidence rule found) or ``taxonomy`` (a general step)."""
+    kpi: str | None = None
+    """``KIND.METRIC`` the fix moves (``invoices.tests.duplicate-exact.share``)."""
+    group: tuple[str, str] | None = None
+    """(column, value) when the KPI is that of one group."""
+    baseline: float | None = None
+    """The KPI's value today."""
+    baseline_text: str = ""
+    """The baseline in words, with its unit."""
+    target: float | None = None
+    target_text: str = ""
+    target_source: str = ""
+    """Where the target comes from (a benchmark and its publisher, or a practitioner
+    suggestion, or the level below which boaudit sees no sign of the mistake)."""
+    better: Better | None = None
+    """Which way the KPI should move."""
+    outliers: tuple[str, ...] = ()
+    """Who or what to look at first: the slowest clerk, the partner, the first vendor to call."""
+
+    def met(self, value: float | None) -> bool | None:
+        """Whether ``value`` has reached the target (None without a target or a value)."""
+        if value is None or self.target is None or self.better is None:
+            return None
+        return value <= self.target if self.better == "lower" else value >= self.target
+
+    def to_dict(self) -> JsonObject:
+        """JSON form."""
+        return {
+            "text": self.text,
+            "effort": self.effort,
+            "source": self.source,
+            "kpi": self.kpi,
+            "group": (
+                None if self.group is None else {"column": self.group[0], "value": self.group[1]}
+            ),
+            "baseline": None if self.baseline is None else round(self.baseline, 6),
+            "baseline_text": self.baseline_text or None,
+            "target": None if self.target is None else round(self.target, 6),
+            "target_text": self.target_text or None,
+            "target_source": self.target_source or None,
+            "better": self.better,
+            "outliers": list(self.outliers),
+        }
 
 
 @dataclass(frozen=True)
@@ -46,6 +105,21 @@ class EvidenceItem:
     """Data evidence: example input rows behind it (``invoice_id``, ``source``, ``row``)."""
     details: Mapping[str, Any] = field(default_factory=dict)
     """Interview evidence: respondents, the question and its answers."""
+    primary: bool = True
+    """Data evidence: False where the rule names this pitfall after its first one, so the item
+    only supports the finding (at :data:`SUPPORTING_WEIGHT`)."""
+    fix: Fix | None = None
+    """Data evidence of a rule with a fix: that fix, filled with the numbers found."""
+
+    @property
+    def weight(self) -> float:
+        """1 for primary evidence, :data:`SUPPORTING_WEIGHT` for supporting evidence."""
+        return 1.0 if self.primary else SUPPORTING_WEIGHT
+
+    @property
+    def weighted_severity(self) -> float | None:
+        """The severity this item adds to its finding (its severity times its weight)."""
+        return None if self.severity is None else round(self.severity * self.weight, 3)
 
     @property
     def refs(self) -> JsonObject:
@@ -80,6 +154,7 @@ class EvidenceItem:
         return {
             "pitfall": self.pitfall,
             "severity": self.severity,
+            "primary": self.primary,
             "metric": self.metric,
             "message": self.message,
             **self.refs,
@@ -95,6 +170,8 @@ class EvidenceItem:
         }
         if self.kind:
             data["kind"] = self.kind
+        if self.source == "data":
+            data["role"] = "primary" if self.primary else "supporting"
         refs = self.refs
         if refs:
             data["refs"] = refs
@@ -182,9 +259,39 @@ class Finding:
     money: tuple[Money, ...]
     """Money at stake, one figure per kind and currency (never added across them)."""
     effort: Effort
+    """The effort of the first recommended fix (or the user's override)."""
     effort_overridden: bool
-    fixes: tuple[str, ...]
+    fixes: tuple[Fix, ...]
+    """Recommended fixes, the first to take first: those made for what the data found, then
+    the pitfall's general steps."""
     quick_win: bool
+    confidence: float = 1.0
+    """The confidence factor of the priority (1 when the data confirms it)."""
+    confidence_basis: str = ""
+    """Why that factor, in words."""
+    to_confirm: bool = False
+    """True when the finding rests on interviews alone and the interviews cannot carry it
+    (agreement below the follow-up threshold, or a single respondent)."""
+    money_factor: float = 1.0
+    """The money factor of the priority (one-off money first, then yearly, then none)."""
+    effort_factor: float = 1.0
+    """The effort factor of the priority (low 1, medium 1.5, high 2)."""
+
+    @property
+    def first_fix(self) -> Fix | None:
+        """The fix to take first."""
+        return self.fixes[0] if self.fixes else None
+
+    @property
+    def factors(self) -> JsonObject:
+        """Each factor of the priority, as the formula uses it."""
+        return {
+            "severity": round(self.severity, 3),
+            "confidence": self.confidence,
+            "confidence_basis": self.confidence_basis,
+            "money": self.money_factor,
+            "effort": self.effort_factor,
+        }
 
     def to_dict(self) -> JsonObject:
         """The object in the report's ``findings`` list."""
@@ -204,7 +311,9 @@ class Finding:
             "money": [m.to_dict() for m in self.money],
             "effort": self.effort,
             "quick_win": self.quick_win,
-            "fixes": list(self.fixes),
+            "to_confirm": self.to_confirm,
+            "priority_factors": self.factors,
+            "fixes": [fix.to_dict() for fix in self.fixes],
         }
 
 

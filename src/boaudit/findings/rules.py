@@ -32,11 +32,36 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from boaudit.document import number
-from boaudit.findings.model import EvidenceItem
+from boaudit.findings.model import EvidenceItem, Fix
+from boaudit.metrics.benchmarks import BenchmarkComparison
 from boaudit.metrics.model import MetricsResult
 from boaudit.taxonomy import load_taxonomy
 
 Format = Literal["percent", "days", "ratio", "number", "money"]
+
+NO_SIGN_TARGET = (
+    "the level at which this rule sees no sign of the mistake (boaudit's evidence threshold)"
+)
+
+
+class RuleFix(BaseModel):
+    """The fix for what a rule found, filled with the same fields as its message."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str = Field(min_length=20)
+    """The step to take, a ``str.format`` template (the message's fields, and ``{target}``)."""
+    effort: Literal["low", "medium", "high"]
+    """What this step takes (low: days within the team; medium: weeks; high: a project)."""
+    baseline: str = Field(min_length=5)
+    """Today's value in words, a template like the message."""
+    target: float | None = None
+    """The value to reach; default: a benchmark rule's median (or average), else ``start``."""
+    target_note: str | None = None
+    """Where the target comes from (default: the benchmark's source, or
+    :data:`NO_SIGN_TARGET`)."""
+    outliers: tuple[str, ...] = ()
+    """Templates naming who or what to look at first (``slowest assignee: {slowest}``)."""
 
 
 class Rule(BaseModel):
@@ -47,7 +72,8 @@ class Rule(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     """Stable slug."""
     pitfalls: tuple[str, ...] = Field(min_length=1)
-    """Pitfall ids it gives evidence for (one EvidenceItem each)."""
+    """Pitfall ids it gives evidence for (one EvidenceItem each): the first is the primary
+    pitfall, where the evidence counts in full; the others it only supports."""
     type: Literal["threshold", "benchmark", "missing"] = "threshold"
     """How severity is computed."""
     kinds: tuple[Literal["tasks", "invoices", "events"], ...] = ("tasks", "invoices", "events")
@@ -77,6 +103,8 @@ class Rule(BaseModel):
     """How ``{value}`` and ``{overall}`` are written."""
     message: str = Field(min_length=10)
     """The sentence template."""
+    fix: RuleFix | None = None
+    """The fix for what it found (attached to the primary pitfall's evidence)."""
 
     @field_validator("pitfalls")
     @classmethod
@@ -178,6 +206,7 @@ def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[EvidenceItem]:
         if isinstance(count, int) and count < rule.min_count:
             continue
         fields: dict[str, Any] = {}
+        comparison = None
         if rule.type == "missing":
             names = [name for name in rule.metrics if name in result.metrics]
             if not names:
@@ -211,6 +240,7 @@ def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[EvidenceItem]:
         )
         message = rule.message.format(**fields)
         rows = _rows(rule, result) if rule.examples else ()
+        fix = _fix(rule, result.kind, value, group, fields, comparison)
         found.extend(
             EvidenceItem(
                 source="data",
@@ -222,10 +252,57 @@ def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[EvidenceItem]:
                 value=value,
                 group=group,
                 rows=rows,
+                primary=position == 0,
+                fix=fix if position == 0 else None,
             )
-            for pitfall in rule.pitfalls
+            for position, pitfall in enumerate(rule.pitfalls)
         )
     return found
+
+
+def _fix(
+    rule: Rule,
+    kind: str,
+    value: float | None,
+    group: tuple[str, str] | None,
+    fields: Mapping[str, Any],
+    comparison: BenchmarkComparison | None,
+) -> Fix | None:
+    """The rule's fix with the numbers found: baseline, target and outliers."""
+    if rule.fix is None:
+        return None
+    spec = rule.fix
+    better: Literal["lower", "higher"] = "lower" if rule.full >= rule.start else "higher"
+    target = spec.target
+    source = spec.target_note
+    if comparison is not None:
+        better = comparison.direction
+        reference = comparison.references.get("p50", comparison.references.get("average"))
+        if target is None and reference is not None:
+            target = reference
+            label = "median" if "p50" in comparison.references else "average"
+            source = source or f"the {label} of {comparison.source}"
+    if target is None:
+        target = rule.start
+    source = source or NO_SIGN_TARGET
+    written = fmt(target, rule.format)
+    filled = {**fields, "target": written}
+    outliers = [f"{group[0]} {group[1]}"] if group else []
+    outliers += [template.format(**filled) for template in spec.outliers]
+    return Fix(
+        text=spec.text.format(**filled),
+        effort=spec.effort,
+        source=f"rule {rule.id}",
+        kpi=f"{kind}.{rule.metric}",
+        group=group,
+        baseline=value,
+        baseline_text=spec.baseline.format(**filled),
+        target=target,
+        target_text=f"{'at most' if better == 'lower' else 'at least'} {written}",
+        target_source=source,
+        better=better,
+        outliers=tuple(dict.fromkeys(outliers)),
+    )
 
 
 def _rows(rule: Rule, result: MetricsResult) -> tuple[Mapping[str, Any], ...]:

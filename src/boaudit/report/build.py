@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from boaudit import __version__
+from boaudit.findings.baseline import kpi_baseline
 from boaudit.findings.impact import ImpactAssumptions, estimate_money, report_currency
 from boaudit.findings.model import Effort
 from boaudit.findings.prioritise import RULES, prioritise
@@ -56,6 +57,7 @@ def build_report(
         money_refused=money.refused,
         fx=dict(options.impact.fx),
         fx_currency=report_currency(facts or {}, options.impact),
+        baseline=kpi_baseline(results),
     )
 
 

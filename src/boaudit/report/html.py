@@ -18,9 +18,12 @@ from boaudit.report.model import Report
 from boaudit.report.text import (
     as_is,
     finding_money,
+    fix_details,
+    follow_up_warning,
     money,
     money_cards,
     money_range,
+    priority_formula,
     scalar_metrics,
 )
 
@@ -37,6 +40,8 @@ def _environment() -> Environment:
         m.amount, m.low, m.high, m.currency, m.confidence
     )
     environment.filters["finding_money"] = finding_money
+    environment.filters["fix_details"] = fix_details
+    environment.filters["priority_formula"] = priority_formula
     return environment
 
 
@@ -64,6 +69,7 @@ def render_html(report: Report) -> str:
         contradictions=[f for f in report.findings if f.contradiction],
         quick_wins=[f for f in report.findings if f.quick_win],
         money_cards=money_cards(report),
+        follow_up=follow_up_warning(report),
         money=money,
         changes=change_tables(report.changes),
         interviews=_interviews(report),

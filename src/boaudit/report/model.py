@@ -16,6 +16,7 @@ from boaudit.findings.impact import Total, converted, totals
 from boaudit.findings.model import MONEY_KINDS, Finding, Money
 
 if TYPE_CHECKING:
+    from boaudit.findings.baseline import BaselineKpi
     from boaudit.metrics.model import MetricsResult
     from boaudit.questionnaire.scoring import Assessment
 
@@ -52,6 +53,8 @@ class Report:
     fx: Mapping[str, float] = field(default_factory=dict)
     """The user's conversion rates into :attr:`fx_currency` (empty: no conversion)."""
     fx_currency: str = "USD"
+    baseline: tuple[BaselineKpi, ...] = ()
+    """The headline KPIs the exports measure today (the starting point for targets)."""
 
     @property
     def generated_by(self) -> str:
@@ -116,6 +119,8 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "quick_wins": list(self.quick_wins),
             "money": self.money_dict(),
+            "to_confirm": [f.pitfall for f in self.findings if f.to_confirm],
+            "baseline": [kpi.to_dict() for kpi in self.baseline],
             "rules": dict(self.rules),
             "data_quality": list(self.data_quality),
             "changes": dict(self.changes) or None,

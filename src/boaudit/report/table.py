@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from boaudit.report.model import Report
-from boaudit.report.text import finding_money, money_summary
+from boaudit.report.text import finding_money, fix_details, follow_up_warning, money_summary
 from boaudit.textsafe import printable
 
 PLAIN_WIDTH = 10_000
@@ -85,8 +85,10 @@ def render_table(
     table.add_column("effort")
     table.add_column("at stake", justify="right")
     for f in report.findings:
-        flags = (" *quick win*" if f.quick_win else "") + (
-            " !contradiction" if f.contradiction else ""
+        flags = (
+            (" *quick win*" if f.quick_win else "")
+            + (" (to confirm)" if f.to_confirm else "")
+            + (" !contradiction" if f.contradiction else "")
         )
         table.add_row(
             str(f.rank),
@@ -99,6 +101,9 @@ def render_table(
             finding_money(f),
         )
     console.print(table)
+    warning = follow_up_warning(report)
+    if warning:
+        console.print(f"To confirm: {warning}", markup=False)
     for heading, parts in money_summary(report):
         console.print(f"{heading}: {'; '.join(parts)}", markup=False)
     for reason in report.money_refused:
@@ -108,7 +113,9 @@ def render_table(
             console.print(f"Contradiction, {f.title}: {f.contradiction_note}", markup=False)
     for f in report.findings[:3]:
         console.print(_text(f"{f.rank}. {f.title}: first steps", style="bold"))
-        for step in f.fixes[:2]:
-            console.print(f"   - {step}", markup=False)
+        for fix in f.fixes[:2]:
+            console.print(f"   - {fix.text} (effort {fix.effort})", markup=False)
+            for detail in fix_details(fix):
+                console.print(f"     {detail}", markup=False)
     console.print("Full evidence and every fix: --format markdown, html or xlsx.", markup=False)
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))

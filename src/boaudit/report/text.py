@@ -16,7 +16,7 @@ from boaudit.questionnaire.render import md_escape
 
 if TYPE_CHECKING:
     from boaudit.findings.impact import Total
-    from boaudit.findings.model import Finding
+    from boaudit.findings.model import Finding, Fix
     from boaudit.report.model import Report
 
 __all__ = [
@@ -24,6 +24,8 @@ __all__ = [
     "change_delta",
     "change_number",
     "finding_money",
+    "fix_details",
+    "follow_up_warning",
     "md_escape",
     "metric_rows",
     "money",
@@ -31,6 +33,7 @@ __all__ = [
     "money_range",
     "money_summary",
     "number",
+    "priority_formula",
     "scalar_metrics",
 ]
 
@@ -184,3 +187,41 @@ def change_delta(value: Any) -> str:
     if value == 0:
         return "0"
     return f"{value:+.3f}".rstrip("0").rstrip(".") if abs(value) < 10 else f"{value:+,.1f}"
+
+
+def fix_details(fix: Fix) -> list[str]:
+    """What a fix is measured by, each a short line: baseline, target (with where it comes
+    from) and who or what to look at first; nothing for a general step."""
+    out: list[str] = []
+    if fix.baseline_text:
+        out.append(f"today: {fix.baseline_text}")
+    if fix.target_text:
+        out.append(f"target: {fix.target_text} ({fix.target_source})")
+    if fix.outliers:
+        out.append("look first at: " + "; ".join(fix.outliers))
+    return out
+
+
+def follow_up_warning(report: Report) -> str | None:
+    """The line at the top of a report whose interviews cannot carry findings alone."""
+    flagged = [f for f in report.findings if f.to_confirm]
+    if not flagged:
+        return None
+    basis = flagged[0].confidence_basis.removeprefix("interviews alone, ").removeprefix("whose ")
+    return (
+        f"The interviews need follow-up: {basis}. {len(flagged)} finding(s) that rest on "
+        "interviews alone are marked 'to confirm' and count at 0.6 in the priority until a "
+        "follow-up interview or the data confirms them."
+    )
+
+
+def priority_formula(finding: Finding) -> str:
+    """``100 x severity 0.885 x confidence 1 x money 1 / effort 1 = 88.5 (confidence: ...)``:
+    the priority with its factors, and why the confidence is what it is."""
+    formula = (
+        f"100 x severity {finding.severity:.3f} x confidence {finding.confidence:g} x money "
+        f"{finding.money_factor:g} / effort {finding.effort_factor:g} = {finding.priority:.1f}"
+    )
+    if finding.confidence_basis:
+        formula += f" (confidence: {finding.confidence_basis})"
+    return formula

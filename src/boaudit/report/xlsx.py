@@ -23,7 +23,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from boaudit.questionnaire.scoring import round_score
 from boaudit.report.exceptions import add_exception_sheets
 from boaudit.report.model import Report
-from boaudit.report.text import KIND_HEADINGS, finding_money, metric_rows, money_range
+from boaudit.report.text import (
+    KIND_HEADINGS,
+    finding_money,
+    fix_details,
+    follow_up_warning,
+    metric_rows,
+    money_range,
+    priority_formula,
+)
 from boaudit.xlsxio import cell_at, write_cell
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
@@ -116,6 +124,8 @@ def render_xlsx(report: Report) -> bytes:
     _summary(summary, report)
     _findings(workbook.create_sheet("Findings"), report)
     _money(workbook.create_sheet("Money"), report)
+    if report.baseline:
+        _baseline(workbook.create_sheet("Baseline"), report)
     _scores(workbook.create_sheet("Scores"), report)
     _metrics(workbook.create_sheet("Metrics"), report)
     _data_quality(workbook.create_sheet("Data quality"), report)
@@ -141,6 +151,7 @@ def _summary(sheet: Worksheet, report: Report) -> None:
             "Contradictions",
             ", ".join(f.pitfall for f in report.findings if f.contradiction) or "none",
         ),
+        ("To confirm", follow_up_warning(report) or "none"),
     ]
     assessment = report.assessment
     if assessment:
@@ -201,6 +212,8 @@ def _findings(sheet: Worksheet, report: Report) -> None:
         ("data severity", 10),
         ("effort", 9),
         ("quick win", 8),
+        ("to confirm", 9),
+        ("priority formula", 36),
         ("contradiction", 40),
         ("money at stake", 24),
         ("basis and assumptions", 60),
@@ -218,6 +231,8 @@ def _findings(sheet: Worksheet, report: Report) -> None:
             None if f.data_severity is None else round(f.data_severity, 3),
             f.effort,
             "yes" if f.quick_win else "no",
+            "yes" if f.to_confirm else "no",
+            priority_formula(f),
             f.contradiction_note or "",
             finding_money(f) if f.money else "",
             "\n".join(
@@ -227,10 +242,17 @@ def _findings(sheet: Worksheet, report: Report) -> None:
                 for m in f.money
             ),
             "\n".join(
-                f"[{e.source}] {e.message}" + (f" ({e.where})" if e.where else "")
+                f"[{e.source}{'' if e.primary else ', supporting'}] {e.message}"
+                + (f" ({e.where})" if e.where else "")
                 for e in f.evidence
             ),
-            "\n".join(f"{n}. {step}" for n, step in enumerate(f.fixes, start=1)),
+            "\n".join(
+                "\n".join(
+                    [f"{n}. {fix.text} (effort {fix.effort})"]
+                    + [f"   {d}" for d in fix_details(fix)]
+                )
+                for n, fix in enumerate(f.fixes, start=1)
+            ),
         ]
         for f in report.findings
     ]
@@ -240,6 +262,23 @@ def _findings(sheet: Worksheet, report: Report) -> None:
         chart = _bar_chart(sheet, "Priority by pitfall", values=4, labels=2, rows=len(rows))
         chart.y_axis.title = "priority"
         sheet.add_chart(chart, f"{get_column_letter(len(header) + 2)}2")
+
+
+def _baseline(sheet: Worksheet, report: Report) -> None:
+    """The KPIs the exports measure today, as numbers (shares as percentages)."""
+    formats = {"share": "0.0%", "days": "0.0", "amount": AMOUNT, "count": "#,##0"}
+    units = {"share": "percent", "days": "days", "amount": "per item", "count": "items"}
+    rows = [
+        [k.kind, k.label, k.kpi, round(k.value, 6), units[k.unit], k.as_of or ""]
+        for k in report.baseline
+    ]
+    _table(
+        sheet,
+        [("data", 10), ("KPI", 40), ("metric", 38), ("today", 12), ("unit", 10), ("as of", 22)],
+        rows,
+    )
+    for offset, kpi in enumerate(report.baseline, start=2):
+        sheet.cell(row=offset, column=4).number_format = formats[kpi.unit]
 
 
 def _money(sheet: Worksheet, report: Report) -> None:
