@@ -279,6 +279,7 @@ def _baseline(sheet: Worksheet, report: Report) -> None:
     )
     for offset, kpi in enumerate(report.baseline, start=2):
         sheet.cell(row=offset, column=4).number_format = formats[kpi.unit]
+    _print_across(sheet)
 
 
 def _money(sheet: Worksheet, report: Report) -> None:
