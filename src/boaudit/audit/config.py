@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -29,6 +29,7 @@ from boaudit.audit.pipeline import AuditInputs, DataSource
 from boaudit.errors import ConfigError, InputMissingError, UsageError
 from boaudit.fileio import parse_problem
 from boaudit.findings.impact import ImpactAssumptions
+from boaudit.findings.scorecard import Contract
 from boaudit.ingest import IngestOptions, read_map_file
 from boaudit.metrics import MetricsOptions, SlaTarget, load_benchmarks, load_sla_map
 from boaudit.metrics import parse_duration as parse_sla
@@ -45,6 +46,9 @@ THRESHOLD_PATH = re.compile(
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_ModelT = TypeVar("_ModelT", bound=_Model)
 
 
 class SourceConfig(_Model):
@@ -119,6 +123,54 @@ class ImpactConfig(_Model):
         return self
 
 
+class ContractConfig(_Model):
+    """One outsourcing contract's terms (``[contracts.NAME]``), for the partner scorecard."""
+
+    provider: str | None = None
+    """The provider value in the exports (default: the table's name)."""
+    kinds: list[Literal["tasks", "invoices", "events"]] = []
+    fee_per_item: float | None = Field(default=None, ge=0)
+    fee_per_month: float | None = Field(default=None, ge=0)
+    currency: str | None = None
+    sla_target: float | None = Field(default=None, gt=0, le=1)
+    credit_per_breach: float | None = Field(default=None, ge=0)
+    credit_cap: float | None = Field(default=None, ge=0)
+    """Most credits owed per month."""
+
+    @model_validator(mode="after")
+    def _terms(self) -> ContractConfig:
+        if self.fee_per_item is not None and self.fee_per_month is not None:
+            raise ValueError("give fee_per_item or fee_per_month, not both")
+        if self.currency is not None and not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise ValueError(f"currency: '{self.currency}' is not a three-letter code (USD)")
+        if (self.credit_per_breach is None) != (self.sla_target is None):
+            raise ValueError(
+                "sla_target and credit_per_breach go together: the credits owed are the "
+                "breaches beyond the target x the credit per breach"
+            )
+        return self
+
+    def terms(self, name: str) -> Contract:
+        """The contract as the scorecard uses it."""
+        return Contract(
+            name=name,
+            provider=self.provider or name,
+            kinds=tuple(self.kinds),
+            fee_per_item=self.fee_per_item,
+            fee_per_month=self.fee_per_month,
+            currency=self.currency,
+            sla_target=self.sla_target,
+            credit_per_breach=self.credit_per_breach,
+            credit_cap=self.credit_cap,
+        )
+
+
+class ContractsFile(_Model):
+    """A file of contracts alone (``boaudit report --contracts FILE``)."""
+
+    contracts: dict[str, ContractConfig] = Field(min_length=1)
+
+
 class ThresholdConfig(_Model):
     """A value that must stay within bounds; outside them the run exits 1."""
 
@@ -188,6 +240,8 @@ class RunConfig(_Model):
     history: str | None = None
     tests: dict[str, dict[str, str | float | int | list[str]]] = {}
     """``[tests.ID]``: parameters of the invoice audit tests (``--test ID.PARAM=VALUE``)."""
+    contracts: dict[str, ContractConfig] = {}
+    """``[contracts.NAME]``: outsourcing contracts' fees, SLA targets and credits."""
 
     @model_validator(mode="after")
     def _checks(self) -> RunConfig:
@@ -223,6 +277,16 @@ def _location(loc: tuple[int | str, ...]) -> str:
 
 def load_config(path: Path) -> RunConfig:
     """Read and validate ``path``; every problem is one line naming its key."""
+    return _load(path, RunConfig)
+
+
+def load_contracts(path: Path) -> tuple[Contract, ...]:
+    """The ``[contracts.NAME]`` tables of a TOML file (``--contracts FILE``), checked."""
+    found = _load(path, ContractsFile)
+    return tuple(terms.terms(name) for name, terms in found.contracts.items())
+
+
+def _load(path: Path, model: type[_ModelT]) -> _ModelT:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
@@ -234,7 +298,7 @@ def load_config(path: Path) -> RunConfig:
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {parse_problem(exc)}") from None
     try:
-        return RunConfig.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -356,6 +420,7 @@ def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) ->
             title=config.title,
             as_of=as_of,
             effort=dict(config.effort),
+            contracts=tuple(terms.terms(name) for name, terms in config.contracts.items()),
             impact=ImpactAssumptions(
                 currency=config.impact.currency,
                 annual_volume={str(k): v for k, v in config.impact.annual_volume.items()} or None,

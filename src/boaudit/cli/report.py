@@ -131,6 +131,17 @@ AnnualVolumeOpt = Annotated[
     ),
 ]
 
+ContractsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--contracts",
+        help="TOML file of outsourcing contracts, one [contracts.NAME] table each (provider, "
+        "fee_per_item or fee_per_month, currency, sla_target, credit_per_breach, credit_cap): "
+        "the partner scorecard compares their fees and counts the SLA credits owed.",
+        rich_help_panel=_REPORT,
+    ),
+]
+
 
 def parse_pairs(values: list[str] | None, option: str) -> dict[str, str]:
     """``KEY=VALUE`` options into a dict; a malformed one is a usage error."""
@@ -207,6 +218,7 @@ def report(
     error_cost: ErrorCostOpt = None,
     late_payment_rate: LatePaymentRateOpt = None,
     annual_volume: AnnualVolumeOpt = None,
+    contracts: ContractsOpt = None,
     *,
     metrics_options: MetricsOptions,
     ingest_options: IngestOptions,
@@ -230,8 +242,11 @@ def report(
     - quick win: combined severity 0.5+, low effort, not "to confirm"
     Money at stake is estimated only where the data allows, each assumption printed
     beside the figure and settable (--currency, --error-cost, --late-payment-rate,
-    --annual-volume, --hourly-rate).
+    --annual-volume, --hourly-rate). With a provider column, in-house work and each
+    outsourcing partner are compared side by side (the partner scorecard); --contracts
+    gives the partners' fees and SLA terms.
     """
+    from boaudit.audit.config import load_contracts
     from boaudit.audit.pipeline import AuditInputs, sources_from_files
     from boaudit.report.build import ReportOptions
 
@@ -253,6 +268,7 @@ def report(
             title=title,
             as_of=metrics_options.as_of,
             effort=effort_overrides(effort),
+            contracts=load_contracts(contracts) if contracts is not None else (),
             impact=ImpactAssumptions(
                 currency=currency,
                 annual_volume=annual_volumes(annual_volume),

@@ -15,6 +15,12 @@ from boaudit.findings.baseline import kpi_baseline
 from boaudit.findings.impact import ImpactAssumptions, estimate_money, report_currency
 from boaudit.findings.model import Effort
 from boaudit.findings.prioritise import RULES, prioritise
+from boaudit.findings.scorecard import (
+    CREDITS_PITFALL,
+    Contract,
+    build_scorecard,
+    with_contract_targets,
+)
 from boaudit.metrics.facts import DataFacts
 from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.scoring import Assessment
@@ -30,6 +36,8 @@ class ReportOptions:
     effort: Mapping[str, Effort] = field(default_factory=dict)
     """Effort overrides by pitfall id (``--effort data=low``)."""
     impact: ImpactAssumptions = field(default_factory=ImpactAssumptions)
+    contracts: tuple[Contract, ...] = ()
+    """Outsourcing contracts (``[contracts.NAME]``, ``--contracts FILE``)."""
 
 
 def build_report(
@@ -43,7 +51,14 @@ def build_report(
     """Combine an assessment and metrics results by kind (evidence attached) into a Report."""
     options = options or ReportOptions()
     money = estimate_money(results, options.impact, facts)
-    findings = prioritise(assessment, results, options.effort, money.by_pitfall)
+    currency = report_currency(facts or {}, options.impact)
+    scorecard = build_scorecard(results, facts or {}, options.contracts, options.impact, currency)
+    by_pitfall = dict(money.by_pitfall)
+    if scorecard is not None and scorecard.credits:
+        by_pitfall[CREDITS_PITFALL] = (*by_pitfall.get(CREDITS_PITFALL, ()), *scorecard.credits)
+    findings = with_contract_targets(
+        prioritise(assessment, results, options.effort, by_pitfall), options.contracts
+    )
     return Report(
         title=options.title,
         as_of=options.as_of or _as_of(results),
@@ -56,8 +71,9 @@ def build_report(
         version=__version__,
         money_refused=money.refused,
         fx=dict(options.impact.fx),
-        fx_currency=report_currency(facts or {}, options.impact),
+        fx_currency=currency,
         baseline=kpi_baseline(results),
+        scorecard=scorecard,
     )
 
 

@@ -25,6 +25,8 @@ from boaudit.report.text import (
     money_range,
     priority_formula,
     scalar_metrics,
+    scorecard_header,
+    scorecard_rows,
 )
 
 
@@ -73,6 +75,10 @@ def render_html(report: Report) -> str:
         money=money,
         changes=change_tables(report.changes),
         interviews=_interviews(report),
+        scorecard=[
+            {"kind": card, "header": scorecard_header(card), "rows": scorecard_rows(card)}
+            for card in (report.scorecard.kinds if report.scorecard else ())
+        ],
     )
 
 

@@ -17,6 +17,8 @@ from boaudit.report.text import (
     number,
     priority_formula,
     scalar_metrics,
+    scorecard_header,
+    scorecard_rows,
 )
 
 QUARANTINE_SHOWN = 20
@@ -108,6 +110,7 @@ def render_markdown(report: Report) -> str:
             f"| {k.kind} | {md_escape(k.label)} (`{k.metric}`) | {k.written} | {k.as_of or 'n/a'} |"
             for k in report.baseline
         ]
+    lines += _scorecard(report)
     lines += ["", "## Findings"]
     for finding in report.findings:
         lines += _finding_section(finding)
@@ -158,6 +161,39 @@ def render_markdown(report: Report) -> str:
             for row in shown
         ]
     return "\n".join(lines) + "\n"
+
+
+def _scorecard(report: Report) -> list[str]:
+    """In-house and each partner side by side, per kind, with the cost basis and verdicts."""
+    card = report.scorecard
+    if card is None:
+        return []
+    lines = ["", "## Outsourcing partner scorecard"]
+    for kind in card.kinds:
+        header = scorecard_header(kind)
+        lines += ["", f"### {kind.kind.capitalize()}", ""]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|---|" + "---:|" * (len(header) - 1))
+        lines += [
+            "| " + " | ".join(md_escape(cell) for cell in row) + " |"
+            for row in scorecard_rows(kind)
+        ]
+        lines.append("")
+        lines += [
+            f"- Cost, {md_escape(row.provider)}: {md_escape(row.cost_basis)}."
+            for row in kind.rows
+            if row.cost_basis
+        ]
+        lines += [f"- {md_escape(text)}" for text in (*kind.verdicts, *kind.notes)]
+    if card.credits:
+        lines += ["", "SLA credits owed (money to recover):", ""]
+        for m in card.credits:
+            figure = money_range(m.amount, m.low, m.high, m.currency, m.confidence)
+            lines.append(f"- {md_escape(m.label)}: **{figure}**: {md_escape(m.basis)}.")
+            lines += [f"  - assumption: {md_escape(a)}" for a in m.assumptions]
+    lines += [f"- {md_escape(text)}" for text in card.notes]
+    lines += ["", f"The outsourcing saving is set against {md_escape(card.claim)}."]
+    return lines
 
 
 def _score(value: float | None) -> str:

@@ -17,6 +17,7 @@ from boaudit.findings.model import MONEY_KINDS, Finding, Money
 
 if TYPE_CHECKING:
     from boaudit.findings.baseline import BaselineKpi
+    from boaudit.findings.scorecard import Scorecard
     from boaudit.metrics.model import MetricsResult
     from boaudit.questionnaire.scoring import Assessment
 
@@ -55,6 +56,8 @@ class Report:
     fx_currency: str = "USD"
     baseline: tuple[BaselineKpi, ...] = ()
     """The headline KPIs the exports measure today (the starting point for targets)."""
+    scorecard: Scorecard | None = None
+    """In-house and each outsourcing partner side by side; None without a partner."""
 
     @property
     def generated_by(self) -> str:
@@ -121,6 +124,7 @@ class Report:
             "money": self.money_dict(),
             "to_confirm": [f.pitfall for f in self.findings if f.to_confirm],
             "baseline": [kpi.to_dict() for kpi in self.baseline],
+            "scorecard": None if self.scorecard is None else self.scorecard.to_dict(),
             "rules": dict(self.rules),
             "data_quality": list(self.data_quality),
             "changes": dict(self.changes) or None,

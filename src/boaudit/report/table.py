@@ -12,7 +12,15 @@ from rich.table import Table
 from rich.text import Text
 
 from boaudit.report.model import Report
-from boaudit.report.text import finding_money, fix_details, follow_up_warning, money_summary
+from boaudit.report.text import (
+    finding_money,
+    fix_details,
+    follow_up_warning,
+    money_range,
+    money_summary,
+    scorecard_header,
+    scorecard_rows,
+)
 from boaudit.textsafe import printable
 
 PLAIN_WIDTH = 10_000
@@ -111,6 +119,7 @@ def render_table(
     for f in report.findings:
         if f.contradiction:
             console.print(f"Contradiction, {f.title}: {f.contradiction_note}", markup=False)
+    _scorecard(console, report, terminal)
     for f in report.findings[:3]:
         console.print(_text(f"{f.rank}. {f.title}: first steps", style="bold"))
         for fix in f.fixes[:2]:
@@ -119,3 +128,28 @@ def render_table(
                 console.print(f"     {detail}", markup=False)
     console.print("Full evidence and every fix: --format markdown, html or xlsx.", markup=False)
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+
+
+def _scorecard(console: Console, report: Report, terminal: bool) -> None:
+    """The partner scorecard: one table per kind, then its verdicts and the credits owed."""
+    card = report.scorecard
+    if card is None:
+        return
+    for kind in card.kinds:
+        table = Table(title=f"Outsourcing partner scorecard: {kind.kind}", title_justify="left")
+        if not terminal:
+            table.box = None
+            table.show_edge = False
+            table.pad_edge = False
+        for n, name in enumerate(scorecard_header(kind)):
+            table.add_column(name, justify="left" if n == 0 else "right")
+        for row in scorecard_rows(kind):
+            table.add_row(*(_text(cell) for cell in row))
+        console.print(table)
+        for text in kind.verdicts:
+            console.print(text, markup=False)
+    for m in card.credits:
+        figure = money_range(m.amount, m.low, m.high, m.currency, m.confidence)
+        console.print(f"{m.label}: {figure} to recover: {m.basis}", markup=False)
+    for text in card.notes:
+        console.print(text, markup=False)

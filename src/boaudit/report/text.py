@@ -17,6 +17,7 @@ from boaudit.questionnaire.render import md_escape
 if TYPE_CHECKING:
     from boaudit.findings.impact import Total
     from boaudit.findings.model import Finding, Fix
+    from boaudit.findings.scorecard import KindScorecard
     from boaudit.report.model import Report
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "number",
     "priority_formula",
     "scalar_metrics",
+    "scorecard_header",
+    "scorecard_rows",
 ]
 
 
@@ -112,6 +115,58 @@ def money_cards(report: Report) -> list[tuple[str, list[tuple[str, str]]]]:
             )
         )
     return out
+
+
+SCORECARD_COLUMNS = (
+    "Provider",
+    "Items",
+    "Median cycle time",
+    "Error rate",
+    "Rework",
+    "SLA met",
+    "Paid on time",
+    "Cost per item",
+)
+
+
+def scorecard_header(card: KindScorecard) -> list[str]:
+    """The scorecard table's column names, the cost with its currency."""
+    return [*SCORECARD_COLUMNS[:-1], f"{SCORECARD_COLUMNS[-1]} ({card.currency})"]
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def scorecard_rows(card: KindScorecard) -> list[list[str]]:
+    """One row of printed cells per provider: in-house first, then each partner."""
+    rows = []
+    for row in card.rows:
+        if row.cost is None:
+            cost = "no fee given" if not row.in_house else "n/a"
+        elif row.in_house and row.full_cost is not None and row.full_cost != row.cost:
+            cost = (
+                f"{row.cost:,.2f} labour; {row.full_cost:,.2f} full "
+                f"({row.cost_low or 0:,.2f} to {row.cost_high or 0:,.2f})"
+            )
+        elif row.contract is not None:
+            cost = f"{row.cost:,.2f} (contract)"
+        else:
+            cost = f"{row.cost:,.2f}"
+        rows.append(
+            [
+                row.provider
+                + ("" if row.in_house or "partner" in row.provider.casefold() else " (partner)"),
+                "n/a" if row.items is None else f"{row.items:,}",
+                "n/a" if row.cycle_days is None else f"{row.cycle_days:.1f} days",
+                _share(row.error_rate),
+                _share(row.rework_rate),
+                _share(row.sla_compliance),
+                _share(row.on_time_rate),
+                cost,
+            ]
+        )
+    return rows
 
 
 def finding_money(finding: Finding) -> str:

@@ -126,6 +126,8 @@ def render_xlsx(report: Report) -> bytes:
     _money(workbook.create_sheet("Money"), report)
     if report.baseline:
         _baseline(workbook.create_sheet("Baseline"), report)
+    if report.scorecard is not None:
+        _partners(workbook.create_sheet("Partners"), report)
     _scores(workbook.create_sheet("Scores"), report)
     _metrics(workbook.create_sheet("Metrics"), report)
     _data_quality(workbook.create_sheet("Data quality"), report)
@@ -279,6 +281,76 @@ def _baseline(sheet: Worksheet, report: Report) -> None:
     )
     for offset, kpi in enumerate(report.baseline, start=2):
         sheet.cell(row=offset, column=4).number_format = formats[kpi.unit]
+    _print_across(sheet)
+
+
+def _partners(sheet: Worksheet, report: Report) -> None:
+    """The partner scorecard as numbers: one row per provider and kind, then the verdicts."""
+    card = report.scorecard
+    assert card is not None
+    header = [
+        ("data", 10),
+        ("provider", 24),
+        ("in-house", 9),
+        ("items", 9),
+        ("median cycle time (days)", 12),
+        ("error rate", 10),
+        ("rework", 10),
+        ("SLA met", 10),
+        ("paid on time", 10),
+        ("currency", 9),
+        ("cost per item", 12),
+        ("full cost per item (in-house)", 14),
+        ("cost basis", 70),
+    ]
+    rows: list[list[Any]] = [
+        [
+            kind.kind,
+            row.provider,
+            "yes" if row.in_house else "no",
+            row.items,
+            None if row.cycle_days is None else round(row.cycle_days, 2),
+            row.error_rate,
+            row.rework_rate,
+            row.sla_compliance,
+            row.on_time_rate,
+            kind.currency,
+            None if row.cost is None else round(row.cost, 2),
+            None if row.full_cost is None else round(row.full_cost, 2),
+            row.cost_basis,
+        ]
+        for kind in card.kinds
+        for row in kind.rows
+    ]
+    _table(sheet, header, rows)
+    for c in range(1, len(header) + 1):  # the narrow number columns' names wrap
+        cell_at(sheet, 1, c).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[1].height = 2 * LINE_HEIGHT
+    for r in range(2, len(rows) + 2):
+        for c in (6, 7, 8, 9):
+            cell_at(sheet, r, c).number_format = "0.0%"
+        for c in (11, 12):
+            cell_at(sheet, r, c).number_format = AMOUNT
+        cell_at(sheet, r, 4).number_format = "#,##0"
+        cell_at(sheet, r, 5).number_format = "0.0"
+    lines = [text for kind in card.kinds for text in (*kind.verdicts, *kind.notes)]
+    lines += [
+        f"{m.label}: {money_range(m.amount, m.low, m.high, m.currency, m.confidence)} to "
+        f"recover: {m.basis}; " + "; ".join(m.assumptions)
+        for m in card.credits
+    ]
+    lines += [*card.notes, f"The saving is set against {card.claim}."]
+    start = len(rows) + 3
+    for offset, text in enumerate(lines):
+        cell = cell_at(sheet, start + offset, 1)
+        write_cell(cell, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.merge_cells(
+            start_row=start + offset, start_column=1, end_row=start + offset, end_column=len(header)
+        )
+        sheet.row_dimensions[start + offset].height = LINE_HEIGHT * min(
+            _wrapped_lines(text, sum(w for _, w in header)), MAX_LINES
+        )
     _print_across(sheet)
 
 
