@@ -425,8 +425,8 @@ def _seed_reference(seed: str, section: str) -> str:
 
 def _seed_questionnaires() -> Iterator[tuple[str, str]]:
     for questionnaire_id in bundled_ids():
-        source = load_bundled(questionnaire_id).source
-        match = re.fullmatch(r"seeds/(\d{3})_[0-9a-f]+\.txt", source)
+        seed = load_bundled(questionnaire_id).seed or ""
+        match = re.fullmatch(r"seeds/(\d{3})_[0-9a-f]+\.txt", seed)
         if match:
             yield questionnaire_id, match.group(1)
 
@@ -436,7 +436,7 @@ def test_five_questionnaires_name_their_seed_file() -> None:
     assert sorted(pairs.values()) == ["000", "001", "002", "003", "004"]
     seeds = _shared("seeds")
     for questionnaire_id in pairs:
-        assert (seeds.parent / load_bundled(questionnaire_id).source).is_file()
+        assert (seeds.parent / (load_bundled(questionnaire_id).seed or "")).is_file()
 
 
 @pytest.mark.parametrize("questionnaire_id", [q for q, _ in _seed_questionnaires()])

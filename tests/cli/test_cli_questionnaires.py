@@ -84,7 +84,7 @@ def test_list_table_row_for_full_shows_its_counts() -> None:
     assert cells == [
         "full",
         "Full back-office review",
-        "DESIGN.md section 1 (all seed articles)",
+        "All five practitioner articles behind the bundled questionnaires, on boaudit's shared taxonomy",
         "18",
         "75",
     ]
@@ -136,7 +136,7 @@ def test_show_markdown_to_stdout_starts_with_title_source_and_description() -> N
     assert result.stdout.splitlines()[:7] == [
         "# Mini questionnaire for tests",
         "",
-        "Questionnaire `mini`, built from `tests`.",
+        "Questionnaire `mini`, built from tests.",
         "",
         "Two pitfalls, weights 1 to 3, for hand-checked scoring.",
         "",

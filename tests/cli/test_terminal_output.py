@@ -96,7 +96,10 @@ def test_piped_tables_are_plain_aligned_text_cut_at_no_width() -> None:
     assert all(line == line.rstrip() for line in text.splitlines())
     listed = boaudit("questionnaires", "list").stdout.decode()
     assert not set(listed) & BOX
-    assert "DESIGN.md section 1 (all seed articles)" in listed
+    assert (
+        "All five practitioner articles behind the bundled questionnaires, on boaudit's shared taxonomy"
+        in listed
+    )
 
 
 # --- usage errors and help --------------------------------------------------------------------

@@ -75,7 +75,10 @@ class Questionnaire(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=3)
     source: str = Field(min_length=1)
-    """The seed article (file name) or other source it is built from."""
+    """What it is built from, as a reader would cite it (title, publisher, year)."""
+    seed: str | None = None
+    """Bundled questionnaires: the project's copy of the source article, which its own
+    consistency tests read; never shown in any output."""
     description: str = ""
     sections: tuple[Section, ...] = Field(min_length=1)
 

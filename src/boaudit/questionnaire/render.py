@@ -71,19 +71,13 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
 
 
-def md_code(text: str) -> str:
-    """``text`` as a Markdown code span that no backtick inside it can close early."""
-    text = text.replace("\r", " ").replace("\n", " ")
-    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def questionnaire_markdown(questionnaire: Questionnaire) -> str:
     """The questionnaire as an interview guide in Markdown."""
     taxonomy = load_taxonomy()
     lines = [f"# {md_escape(questionnaire.title)}", ""]
-    lines.append(f"Questionnaire `{questionnaire.id}`, built from {md_code(questionnaire.source)}.")
+    lines.append(
+        f"Questionnaire `{questionnaire.id}`, built from {md_escape(questionnaire.source)}."
+    )
     if questionnaire.description:
         lines += ["", md_escape(questionnaire.description)]
     lines += [
