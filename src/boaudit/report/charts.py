@@ -7,6 +7,7 @@ date and uses a fixed id salt, so the same report gives the same bytes.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -165,9 +166,32 @@ def cycle_time_distribution(samples: Mapping[str, Sequence[float]]) -> str | Non
     return _svg(figure)
 
 
+def partial_days(period: Mapping[str, Any], as_of: str | None) -> tuple[int, int] | None:
+    """(days with data, days in the period) when ``as_of`` falls inside the period, else None:
+    a period the data only partly covers is not a fall in volume."""
+    from datetime import datetime
+
+    try:
+        start = datetime.fromisoformat(str(period["start"]).replace("Z", "+00:00"))
+        end = datetime.fromisoformat(str(period["end"]).replace("Z", "+00:00"))
+        last = datetime.fromisoformat(str(as_of).replace("Z", "+00:00"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=start.tzinfo)
+    if not start <= last < end:
+        return None
+    total = (end - start).total_seconds() / 86_400
+    covered = (last - start).total_seconds() / 86_400
+    days, whole = max(1, math.ceil(covered)), round(total)
+    return None if days >= whole else (days, whole)
+
+
 def trend(metrics: Mapping[str, MetricsResult]) -> str | None:
-    """Items completed and median cycle time by period, per kind."""
+    """Items completed and median cycle time by period, per kind; a last period the data only
+    partly covers is drawn hollow, joined by a dashed line, and labelled with its days."""
     series: dict[str, list[tuple[str, float | None, float | None]]] = {}
+    covered: dict[str, list[tuple[int, int]]] = {}
     for kind, result in metrics.items():
         points = []
         for period in result.periods:
@@ -184,18 +208,36 @@ def trend(metrics: Mapping[str, MetricsResult]) -> str | None:
             )
         if len(points) >= 2:
             series[kind] = points
+            days = partial_days(result.periods[-1], result.as_of)
+            if days is not None:
+                covered.setdefault(points[-1][0], []).append(days)
     if not series:
         return None
+    partial: dict[str, str] = {}
+    for label, spans in covered.items():
+        low, high = min(d for d, _ in spans), max(d for d, _ in spans)
+        days = f"{low}" if low == high else f"{low} to {high}"
+        partial[label] = f"{label}\n({days} of {spans[0][1]} days)"
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 4.2), sharex=False)
     for kind, points in series.items():
-        labels = [p[0] for p in points]
-        top.plot(labels, [p[1] for p in points], marker="o", label=kind)
-        bottom.plot(labels, [p[2] for p in points], marker="o", label=kind)
+        labels = [partial.get(p[0], p[0]) for p in points]
+        cut = len(points) - 1 if points[-1][0] in partial else len(points)
+        for axes, index in ((top, 1), (bottom, 2)):
+            values = [p[index] for p in points]
+            (line,) = axes.plot(labels[:cut], values[:cut], marker="o", label=kind)
+            if cut < len(points):
+                colour = line.get_color()
+                axes.plot(labels[cut - 1 :], values[cut - 1 :], linestyle="--", color=colour)
+                axes.plot(
+                    labels[cut:], values[cut:], marker="o", markerfacecolor="white", color=colour
+                )
     top.set_ylabel("completed")
     bottom.set_ylabel("median cycle time, days")
     for axes in (top, bottom):
         axes.tick_params(axis="x", labelrotation=45, labelsize=7)
         axes.legend(frameon=False)
+    if partial:
+        top.set_title("hollow point: a period the data only partly covers", fontsize=8, loc="right")
     figure.tight_layout()
     return _svg(figure)
 
