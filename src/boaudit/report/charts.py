@@ -216,8 +216,8 @@ def trend(metrics: Mapping[str, MetricsResult]) -> str | None:
     partial: dict[str, str] = {}
     for label, spans in covered.items():
         low, high = min(d for d, _ in spans), max(d for d, _ in spans)
-        days = f"{low}" if low == high else f"{low} to {high}"
-        partial[label] = f"{label}\n({days} of {spans[0][1]} days)"
+        written = f"{low}" if low == high else f"{low} to {high}"
+        partial[label] = f"{label}\n({written} of {spans[0][1]} days)"
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 4.2), sharex=False)
     for kind, points in series.items():
         labels = [partial.get(p[0], p[0]) for p in points]
