@@ -278,6 +278,14 @@ class Finding:
     """The effort factor of the priority (low 1, medium 1.5, high 2)."""
 
     @property
+    def printed_score(self) -> float | None:
+        """The interview score as every output prints it: one decimal, half away from zero,
+        the same rounding as ``boaudit assess``."""
+        from boaudit.questionnaire.scoring import round_score
+
+        return round_score(self.questionnaire_score)
+
+    @property
     def first_fix(self) -> Fix | None:
         """The fix to take first."""
         return self.fixes[0] if self.fixes else None

@@ -31,7 +31,13 @@ from dataclasses import dataclass, replace
 from boaudit.findings.baseline import BaselineKpi, baseline_sentence, kpi_baseline
 from boaudit.findings.model import Effort, EvidenceItem, Finding, Fix, Money
 from boaudit.metrics.model import MetricsResult
-from boaudit.questionnaire.scoring import ALPHA_RELIABLE, ALPHA_TENTATIVE, HEALTHY_FROM, Assessment
+from boaudit.questionnaire.scoring import (
+    ALPHA_RELIABLE,
+    ALPHA_TENTATIVE,
+    HEALTHY_FROM,
+    Assessment,
+    round_score,
+)
 from boaudit.taxonomy import Pitfall, load_taxonomy
 
 EFFORT_FACTOR: dict[str, float] = {"low": 1.0, "medium": 1.5, "high": 2.0}
@@ -302,14 +308,14 @@ def _contradiction(
     strongest = max(evidence, key=lambda e: e.weighted_severity or 0.0)
     if score >= HEALTHY_FROM and data_severity >= CONTRADICTION_DATA_HIGH:
         return True, (
-            f"Interviews call this healthy (score {score:.1f}) but the data says otherwise: "
-            f"{strongest.message}"
+            f"Interviews call this healthy (score {round_score(score):.1f}) but the data says "
+            f"otherwise: {strongest.message}"
         )
     if score < CRITICAL_BELOW and data_severity < CONTRADICTION_DATA_LOW:
         return True, (
-            f"Interviews call this critical (score {score:.1f}) but the data shows little sign "
-            f"of it (highest data severity {data_severity:.2f}): check whether the data covers "
-            "what the respondents worry about"
+            f"Interviews call this critical (score {round_score(score):.1f}) but the data shows "
+            f"little sign of it (highest data severity {data_severity:.2f}): check whether the "
+            "data covers what the respondents worry about"
         )
     return False, None
 
@@ -349,7 +355,7 @@ def _respondent_contradiction(
     strongest = max(evidence, key=lambda e: e.weighted_severity or 0.0)
     names = ", ".join(
         f"{who}{f' ({assessment.roles[who]})' if assessment.roles.get(who, who) != who else ''} "
-        f"{score:.1f}"
+        f"{round_score(score):.1f}"
         for who, score in healthy.items()
     )
     return (
@@ -367,14 +373,15 @@ def _interview_evidence(
     for pitfall in assessment.pitfalls:
         if pitfall.score is None:
             continue
-        score = round(pitfall.score, 1)
+        score = round_score(pitfall.score)
+        assert score is not None  # a pitfall with a score has a rounded score
         items = [
             EvidenceItem(
                 source="interviews",
                 severity=(100.0 - pitfall.score) / 100.0,
                 metric=f"questionnaire:{assessment.questionnaire_id}",
                 message=(
-                    f"Interviews score it {score:.1f} ({pitfall.band}) from "
+                    f"Interviews score it {round_score(score):.1f} ({pitfall.band}) from "
                     f"{len(assessment.respondents)} respondent(s), {pitfall.answered} of "
                     f"{pitfall.asked} questions answered"
                 ),

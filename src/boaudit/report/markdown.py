@@ -25,7 +25,7 @@ QUARANTINE_SHOWN = 20
 
 
 def _finding_line(finding: Finding) -> str:
-    interview = "-" if finding.questionnaire_score is None else f"{finding.questionnaire_score:.1f}"
+    interview = "-" if finding.printed_score is None else f"{finding.printed_score:.1f}"
     data = "-" if finding.data_severity is None else f"{finding.data_severity:.2f}"
     impact = md_escape(finding_money(finding))
     flags = (" ⚑" if finding.contradiction else "") + (

@@ -103,7 +103,7 @@ def render_table(
             _text(f.title + flags),
             f"{f.priority:.1f}",
             Text(f"{f.severity:.2f}", style=_severity_style(f.severity)),
-            "-" if f.questionnaire_score is None else f"{f.questionnaire_score:.1f}",
+            "-" if f.printed_score is None else f"{f.printed_score:.1f}",
             "-" if f.data_severity is None else f"{f.data_severity:.2f}",
             f.effort,
             finding_money(f),

@@ -229,7 +229,7 @@ def _findings(sheet: Worksheet, report: Report) -> None:
             f.title,
             f.priority,
             round(f.severity, 3),
-            f.questionnaire_score,
+            f.printed_score,
             None if f.data_severity is None else round(f.data_severity, 3),
             f.effort,
             "yes" if f.quick_win else "no",
