@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -254,7 +255,8 @@ def test_a_sheet_without_a_dimension_is_still_read(
         for item in old.infolist():
             content = old.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b'<dimension ref="A1:B2" />', b"")
+                # the element's spacing differs between openpyxl versions
+                content = re.sub(rb"<dimension [^>]*/>", b"", content)
                 assert b"<dimension" not in content
             new.writestr(item.filename, content)
     result = load([target], None, IngestOptions(limits=Limits(max_columns=2)))
