@@ -36,6 +36,7 @@ from boaudit.questionnaire.scoring import (
     ALPHA_TENTATIVE,
     HEALTHY_FROM,
     Assessment,
+    PitfallResult,
     round_score,
 )
 from boaudit.taxonomy import Pitfall, load_taxonomy
@@ -417,8 +418,55 @@ def _interview_evidence(
                     details={"questions": [q.id for q in flagged]},
                 )
             )
+        items.extend(_quote_evidence(assessment, pitfall))
         out[pitfall.id] = (score, pitfall.band, items)
     return out
+
+
+def _quote_evidence(assessment: Assessment, pitfall: PitfallResult) -> list[EvidenceItem]:
+    """Each comment on the pitfall's questions in the respondents' words, attributed by role
+    (the same words from several respondents once); flagged where a healthy answer's comment
+    reads as a problem."""
+    from boaudit.questionnaire.quotes import Quote, quotes
+
+    said: dict[str, list[Quote]] = {}
+    for quote in quotes(assessment, pitfall):
+        said.setdefault(quote.comment, []).append(quote)
+    items = []
+    for comment, by in said.items():
+        who = "; ".join(
+            f"{q.who}, answering {'n/a' if q.answer is None else q.answer} to {q.question}"
+            for q in by
+        )
+        message = f'"{comment}" (said by {who})'
+        for q in by:
+            if q.contradicts:
+                message += (
+                    f". {q.who} answered {q.answer} (healthy) but the comment reads as a problem "
+                    f"('{q.cue}'): check which one holds"
+                )
+        items.append(
+            EvidenceItem(
+                source="interviews",
+                metric=by[0].question,
+                message=message,
+                details={
+                    "quote": comment,
+                    "said_by": [
+                        {
+                            "respondent": q.respondent,
+                            "role": q.role,
+                            "question": q.question,
+                            "answer": q.answer,
+                            "contradicts": q.contradicts,
+                            "cue": q.cue,
+                        }
+                        for q in by
+                    ],
+                },
+            )
+        )
+    return items
 
 
 def _data_evidence(results: Mapping[str, MetricsResult]) -> dict[str, list[EvidenceItem]]:
