@@ -131,7 +131,7 @@ def test_a_respondent_name_with_a_script_tag_appears_as_text(cli_html: str) -> N
     # in the weakest-question evidence line of the metrics finding ...
     assert f"&#39;Are the figures shared with the team?&#39;: {escaped} 1, Bob 1" in cli_html
     # the respondent's comment is quoted under its finding, as text
-    assert '&#34;&lt;script&gt;alert(2)&lt;/script&gt;&#34; (said by ' in cli_html
+    assert "&#34;&lt;script&gt;alert(2)&lt;/script&gt;&#34; (said by " in cli_html
     # ... and nowhere as markup
     assert htmllib.unescape(cli_html).count(EVIL) == cli_html.count(escaped)
 
