@@ -231,6 +231,8 @@ class RunConfig(_Model):
     questionnaire: str | None = None
     answers: list[str] = []
     by_role: bool = False
+    anonymise: bool = False
+    """Respondents replaced by their roles in every output (``--anonymise``)."""
     sources: list[SourceConfig] = []
     metrics: MetricsConfig = MetricsConfig()
     impact: ImpactConfig = ImpactConfig()
@@ -406,6 +408,7 @@ def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) ->
         answers=answers,
         questionnaire=questionnaire,
         by_role=config.by_role,
+        anonymise=config.anonymise,
         sources=tuple(sources),
         metrics=MetricsOptions(
             by=tuple(metrics.by),

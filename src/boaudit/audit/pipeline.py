@@ -44,6 +44,8 @@ class AuditInputs:
     questionnaire: str | tuple[str, ...] | None = None
     """One questionnaire id or path, several (merged on the taxonomy), or None to infer."""
     by_role: bool = False
+    anonymise: bool = False
+    """Respondents replaced by their roles in every output."""
     sources: tuple[DataSource, ...] = ()
     metrics: MetricsOptions = field(default_factory=MetricsOptions)
     report: ReportOptions = field(default_factory=ReportOptions)
@@ -82,7 +84,12 @@ def run_audit(
     if inputs.answers:
         if on_progress:
             on_progress("scoring the interview answers")
-        assessment = assess_files(inputs.answers, inputs.questionnaire, by_role=inputs.by_role)
+        assessment = assess_files(
+            inputs.answers,
+            inputs.questionnaire,
+            by_role=inputs.by_role,
+            anonymise=inputs.anonymise,
+        )
     metrics_options = inputs.metrics
     if inputs.report.as_of and not metrics_options.as_of:
         metrics_options = replace(metrics_options, as_of=inputs.report.as_of)

@@ -107,6 +107,14 @@ def assess(
             "--by-role", help="Also score each role separately (a gap between roles is a finding)."
         ),
     ] = False,
+    anonymise: Annotated[
+        bool,
+        typer.Option(
+            "--anonymise",
+            help="Replace each respondent by their role (numbered when shared) in every output, "
+            "their names in comments too.",
+        ),
+    ] = False,
 ) -> None:
     """Score interview answers per pitfall and overall, across respondents.
 
@@ -138,7 +146,7 @@ def assess(
     )
 
     reject_flag_values(answers, "--by-role")
-    assessment = run_assessment(answers, questionnaire, by_role=by_role)
+    assessment = run_assessment(answers, questionnaire, by_role=by_role, anonymise=anonymise)
     if format is AssessFormat.json:
         write_output(assessment_json(assessment), output)
     elif format is AssessFormat.markdown:
@@ -150,12 +158,16 @@ def assess(
 
 
 def run_assessment(
-    answers: list[Path], questionnaire: list[str] | None, *, by_role: bool = False
+    answers: list[Path],
+    questionnaire: list[str] | None,
+    *,
+    by_role: bool = False,
+    anonymise: bool = False,
 ) -> Assessment:
     """Read, check and score answer files: the whole of ``boaudit assess`` but the output."""
     from boaudit.questionnaire.assess import assess_files
 
-    return assess_files(answers, questionnaire, by_role=by_role)
+    return assess_files(answers, questionnaire, by_role=by_role, anonymise=anonymise)
 
 
 def _score_text(value: float | None, band: str | None) -> Text:

@@ -77,6 +77,15 @@ ByRoleOpt = Annotated[
     bool,
     typer.Option("--by-role", help="Also score each respondent role.", rich_help_panel=_INPUTS),
 ]
+AnonymiseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--anonymise",
+        help="Replace each respondent by their role (numbered when shared) in every output, "
+        "their names in comments too.",
+        rich_help_panel=_INPUTS,
+    ),
+]
 ReportFormatOpt = Annotated[
     ReportFormat, typer.Option("--format", "-f", help="Output format.", rich_help_panel=_REPORT)
 ]
@@ -210,6 +219,7 @@ def report(
     events: EventsOpt = None,
     questionnaire: QuestionnaireOpt = None,
     by_role: ByRoleOpt = False,
+    anonymise: AnonymiseOpt = False,
     format: ReportFormatOpt = ReportFormat.table,
     output: ReportOutputOpt = None,
     title: TitleOpt = "Back-office audit",
@@ -258,6 +268,7 @@ def report(
         answers=tuple(answers or ()),
         questionnaire=tuple(questionnaire or ()) or None,
         by_role=by_role,
+        anonymise=anonymise,
         sources=sources_from_files(
             {"tasks": tasks or [], "invoices": invoices or [], "events": events or []},
             ingest_options,
