@@ -158,7 +158,7 @@ def test_benchmark_text_from_the_user_is_escaped_in_table_and_chart() -> None:
     page = render_html(build_report(None, metrics))
     assert "<i>" not in page and "<b>the" not in page and "<u>" not in page
     assert (
-        '<tr><td>&lt;i&gt;Cost&lt;/i&gt; &amp; fees</td><td class="num">8.0</td>'
+        '<tr><td>&lt;i&gt;Cost&lt;/i&gt; &amp; fees</td><td class="num nowrap">8.00 USD</td>'
         "<td>8.00 is above &lt;b&gt;the&lt;/b&gt; median</td><td>Survey &lt;u&gt;2025&lt;/u&gt;</td>"
         "</tr>"
     ) in page

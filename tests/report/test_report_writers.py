@@ -242,14 +242,16 @@ def test_markdown_quick_wins_give_the_first_fix() -> None:
 def test_markdown_metrics_table_formats_each_kind_of_value() -> None:
     lines = markdown_lines(hand_report())
     start = lines.index("## Key metrics: invoices")
+    # each metric in words with its own name beside it, its value in its unit, rounded half
+    # away from zero (4.25 days is 4.3); a metric the labels do not know reads as its name
     assert lines[start + 4 : start + 11] == [
-        "| `count` | 1,200 |",
-        "| `error_rate` | 0.083 |",
-        "| `sla_compliance` | n/a (no sla\\_met \\| column) |",
-        "| `has_po` | yes |",
-        "| `extra_amount` | 12,346 |",
-        "| `cycle_time_days.median` | 4.25 |",
-        "| `cycle_time_days.p90` | 19 |",
+        "| Items (`count`) | 1,200 |",
+        "| Error rate (`error_rate`) | 8.3% |",
+        "| SLA met (`sla_compliance`) | n/a (no sla\\_met \\| column) |",
+        "| Has po (`has_po`) | yes |",
+        "| Extra amount (`extra_amount`) | 12,346 |",
+        "| Cycle time, median (`cycle_time_days.median`) | 4.3 days |",
+        "| Cycle time, 90th percentile (`cycle_time_days.p90`) | 19.0 days |",
     ]
 
 
@@ -501,8 +503,27 @@ def test_xlsx_empty_sheets_say_why_they_are_empty() -> None:
 def test_xlsx_metrics_sheet_carries_null_reasons() -> None:
     sheet = workbook_of(hand_report())["Metrics"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert ["invoices", "metric", "sla_compliance", None, "no sla_met | column"] in rows
-    assert ["invoices", "metric", "cycle_time_days.p90", 19, None] in rows
+    # the metric in words, its name, the number, its unit, and a null's reason
+    assert [
+        "invoices",
+        "metric",
+        "SLA met",
+        "sla_compliance",
+        None,
+        "percent",
+        "no sla_met | column",
+    ] in rows
+    assert [
+        "invoices",
+        "metric",
+        "Cycle time, 90th percentile",
+        "cycle_time_days.p90",
+        19,
+        "days",
+        None,
+    ] in rows
+    formats = {row[3].value: row[4].number_format for row in sheet.iter_rows(min_row=2)}
+    assert (formats["error_rate"], formats["cycle_time_days.p90"]) == ("0.0%", "0.0")
 
 
 # --- terminal table -----------------------------------------------------------------------------

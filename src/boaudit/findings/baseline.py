@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from boaudit.document import JsonObject, number
+from boaudit.metrics.display import written
 from boaudit.metrics.model import MetricsResult
 
 Unit = Literal["days", "share", "amount", "count"]
@@ -49,14 +50,8 @@ class BaselineKpi:
 
     @property
     def written(self) -> str:
-        """The value with its unit, for sentences."""
-        if self.unit == "share":
-            return f"{self.value * 100:.1f}%"
-        if self.unit == "days":
-            return f"{self.value:.1f} days"
-        if self.unit == "count":
-            return f"{self.value:,.0f}"
-        return f"{self.value:,.2f}"
+        """The value with its unit, for sentences (rounded as every report prints it)."""
+        return written(self.value, self.unit)
 
     def to_dict(self) -> JsonObject:
         """JSON form."""

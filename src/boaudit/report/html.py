@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from boaudit.metrics.display import shown
 from boaudit.questionnaire.scoring import InterviewMeta, confidence_rule, round_score
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
@@ -44,6 +45,7 @@ def _environment() -> Environment:
     environment.filters["finding_money"] = finding_money
     environment.filters["fix_details"] = fix_details
     environment.filters["priority_formula"] = priority_formula
+    environment.filters["shown"] = shown
     return environment
 
 
@@ -66,7 +68,8 @@ def render_html(report: Report) -> str:
         report=report,
         figures=figures,
         metrics_tables={
-            kind: scalar_metrics(result, as_is) for kind, result in report.metrics.items()
+            kind: scalar_metrics(result, as_is, report.fx_currency)
+            for kind, result in report.metrics.items()
         },
         contradictions=[f for f in report.findings if f.contradiction],
         quick_wins=[f for f in report.findings if f.quick_win],

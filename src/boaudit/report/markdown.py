@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from boaudit.findings.model import Finding
+from boaudit.metrics.display import shown as in_unit
 from boaudit.questionnaire.render import fed_by, respondent_table, section_table
 from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.report.changes import change_tables
@@ -118,11 +119,15 @@ def render_markdown(report: Report) -> str:
         lines += _interviews(assessment)
     for kind, result in report.metrics.items():
         lines += ["", f"## Key metrics: {kind}", "", "| Metric | Value |", "|---|---:|"]
-        lines += [f"| `{name}` | {value} |" for name, value in scalar_metrics(result)]
+        lines += [
+            f"| {md_escape(label)} (`{name}`) | {value} |"
+            for label, name, value in scalar_metrics(result, currency=report.fx_currency)
+        ]
         if result.benchmarks:
             lines += ["", "| KPI | Ours | Where it stands | Source |", "|---|---:|---|---|"]
+            currency = report.fx_currency
             lines += [
-                f"| {md_escape(b.kpi)} | {number(b.value)} | "
+                f"| {md_escape(b.kpi)} | {md_escape(in_unit(b.metric, b.value, currency))} | "
                 f"{md_escape(b.position)} | {md_escape(b.source)} |"
                 for b in result.benchmarks
             ]

@@ -212,13 +212,21 @@ def metric_rows(result: MetricsResult) -> list[tuple[str, Any, str | None]]:
 
 
 def scalar_metrics(
-    result: MetricsResult, escape: Callable[[str], str] = md_escape
-) -> list[tuple[str, str]]:
-    """(name, formatted value) per metric; a null shows its reason. Text goes through
-    ``escape``: Markdown's by default; a writer that escapes for itself (HTML) passes
-    :func:`as_is`."""
+    result: MetricsResult,
+    escape: Callable[[str], str] = md_escape,
+    currency: str | None = None,
+) -> list[tuple[str, str, str]]:
+    """(label, metric name, value in its unit) per metric; a null shows its reason. Text goes
+    through ``escape``: Markdown's by default; a writer that escapes for itself (HTML) passes
+    :func:`as_is`. Amounts carry ``currency`` (the labour figures' currency)."""
+    from boaudit.metrics.display import label, shown
+
     return [
-        (name, f"n/a ({escape(reason)})" if reason else number(value, escape))
+        (
+            label(name),
+            name,
+            f"n/a ({escape(reason)})" if reason else escape(shown(name, value, currency)),
+        )
         for name, value, reason in metric_rows(result)
     ]
 

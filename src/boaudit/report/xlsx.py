@@ -436,15 +436,63 @@ def _scores(sheet: Worksheet, report: Report) -> None:
     sheet.add_chart(chart, f"{get_column_letter(len(header) + 2)}2")
 
 
+NUMBER_FORMATS = {
+    "share": "0.0%",
+    "days": "0.0",
+    "amount": AMOUNT,
+    "count": "#,##0",
+    "ratio": "0.0",
+    "index": "0.000",
+}
+"""The cell format of each unit (:mod:`boaudit.metrics.display`)."""
+
+
 def _metrics(sheet: Worksheet, report: Report) -> None:
+    """Every metric and benchmark as a number in its unit, with its name in words."""
+    from boaudit.metrics.display import label, unit
+
+    units = {
+        "share": "percent",
+        "days": "days",
+        "amount": f"{report.fx_currency} per item",
+        "count": "items",
+        "ratio": "times",
+        "index": "0 to 1",
+        "text": "",
+    }
     rows: list[list[Any]] = []
+    formats: list[str | None] = []
     for kind, result in report.metrics.items():
-        rows += [
-            [kind, "metric", name, value, reason or ""]
-            for name, value, reason in metric_rows(result)
-        ]
-        rows += [[kind, "benchmark", b.kpi, b.value, b.position] for b in result.benchmarks]
-    _table(sheet, [("kind", 10), ("type", 11), ("name", 40), ("value", 16), ("note", 80)], rows)
+        for name, value, reason in metric_rows(result):
+            how = unit(name)
+            rows.append(
+                [kind, "metric", label(name), name, value, units.get(how or "", ""), reason or ""]
+            )
+            formats.append(NUMBER_FORMATS.get(how or ""))
+        for b in result.benchmarks:
+            how = unit(b.metric)
+            rows.append(
+                [kind, "benchmark", b.kpi, b.metric, b.value, units.get(how or "", ""), b.position]
+            )
+            formats.append(NUMBER_FORMATS.get(how or ""))
+    _table(
+        sheet,
+        [
+            ("kind", 10),
+            ("type", 11),
+            ("metric", 40),
+            ("name", 30),
+            ("value", 14),
+            ("unit", 14),
+            ("note", 70),
+        ],
+        rows,
+    )
+    for offset, fmt in enumerate(formats, start=2):
+        value = rows[offset - 2][4]
+        if fmt and isinstance(value, int | float) and not isinstance(value, bool):
+            cell_at(sheet, offset, 5).number_format = fmt
+    _print_across(sheet)
     if not rows:
         write_cell(cell_at(sheet, 2, 1), "No exports were given.")
 
