@@ -163,26 +163,39 @@ def assessment_markdown(assessment: Assessment) -> str:
         lines += section_table(assessment)
     lines += ["", "## Respondents", "", *respondent_table(assessment)]
     if assessment.by_role:
-        roles = list(assessment.by_role)
-        lines += [
-            "",
-            "## Scores by role",
-            "",
-            "| Pitfall | " + " | ".join(md_escape(r) for r in roles) + " |",
-            "|---|" + "---:|" * len(roles),
-        ]
-        lines.extend(
-            f"| `{pitfall.id}` | "
-            + " | ".join(
-                _fmt(round_score(assessment.by_role[r].pitfall(pitfall.id).score)) for r in roles
-            )
-            + " |"
-            for pitfall in assessment.pitfalls
-        )
+        lines += ["", "## Scores by role", "", *role_table(assessment)]
     if assessment.problems:
         lines += ["", "## Problems", ""]
         lines += [f"- `{p.code}`: {md_escape(p.message)}" for p in assessment.problems]
     return "\n".join(lines) + "\n"
+
+
+def role_scores(assessment: Assessment) -> tuple[list[str], list[tuple[str, str, list[str]]]]:
+    """The roles (``--by-role``), and per pitfall its id, title and each role's printed
+    score; nothing without roles."""
+    if not assessment.by_role:
+        return [], []
+    roles = list(assessment.by_role)
+    rows = [
+        (
+            pitfall.id,
+            pitfall.title,
+            [_fmt(round_score(assessment.by_role[r].pitfall(pitfall.id).score)) for r in roles],
+        )
+        for pitfall in assessment.pitfalls
+    ]
+    return roles, rows
+
+
+def role_table(assessment: Assessment) -> list[str]:
+    """The Markdown table of each pitfall's score by role."""
+    roles, rows = role_scores(assessment)
+    lines = [
+        "| Pitfall | " + " | ".join(md_escape(r) for r in roles) + " |",
+        "|---|" + "---:|" * len(roles),
+    ]
+    lines += [f"| `{pid}` | " + " | ".join(scores) + " |" for pid, _, scores in rows]
+    return lines
 
 
 def respondent_table(assessment: Assessment) -> list[str]:

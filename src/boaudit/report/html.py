@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from boaudit.metrics.display import shown
+from boaudit.questionnaire.render import role_scores
 from boaudit.questionnaire.scoring import InterviewMeta, confidence_rule, round_score
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
@@ -118,7 +119,11 @@ def _interviews(report: Report) -> dict[str, Any] | None:
                 "none": counts[who]["not given"],
             }
         )
+    roles, role_rows = role_scores(assessment)
     return {
+        "roles": roles,
+        "role_rows": role_rows,
+        "role_gaps": [p.message for p in assessment.problems if p.code == "role-gap"],
         "parts": assessment.parts,
         "rule": confidence_rule(),
         "respondents": respondents,

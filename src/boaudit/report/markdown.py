@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from boaudit.findings.model import Finding
 from boaudit.metrics.display import shown as in_unit
-from boaudit.questionnaire.render import fed_by, respondent_table, section_table
+from boaudit.questionnaire.render import fed_by, respondent_table, role_table, section_table
 from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
@@ -228,6 +228,12 @@ def _interviews(assessment: Assessment) -> list[str]:
     if assessment.sections:
         lines += ["", "### Scores by section", ""]
         lines += section_table(assessment)
+    if assessment.by_role:
+        lines += ["", "### Scores by role", "", *role_table(assessment)]
+        gaps = [p for p in assessment.problems if p.code == "role-gap"]
+        if gaps:
+            lines += ["", "Where the roles see it differently (25 points or more apart):", ""]
+            lines += [f"- {md_escape(p.message)}" for p in gaps]
     return lines
 
 

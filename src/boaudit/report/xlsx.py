@@ -401,9 +401,13 @@ def _scores(sheet: Worksheet, report: Report) -> None:
     header = [("pitfall", 20), ("title", 36), ("score", 8), ("band", 12), ("coverage", 10)]
     rows: list[list[Any]] = []
     respondents: list[str] = []
+    roles: list[str] = []
     if report.assessment:
         respondents = list(report.assessment.respondents)
         header += [(name, 14) for name in respondents]
+        by_role = report.assessment.by_role or {}
+        roles = list(by_role)
+        header += [(f"score: {role}", 14) for role in roles]
         for pitfall in report.assessment.pitfalls:
             means: list[Any] = []
             for who in respondents:
@@ -421,6 +425,7 @@ def _scores(sheet: Worksheet, report: Report) -> None:
                     pitfall.band or "not assessed",
                     round(pitfall.coverage, 3),
                     *means,
+                    *(round_score(by_role[r].pitfall(pitfall.id).score) for r in roles),
                 ]
             )
     _table(sheet, header, rows)
@@ -429,7 +434,10 @@ def _scores(sheet: Worksheet, report: Report) -> None:
         return
     _score_bands(sheet, 3, len(rows))
     if respondents:
-        write_cell(cell_at(sheet, len(rows) + 3, 1), "Respondent columns: mean answer (1-5).")
+        note = "Respondent columns: mean answer (1-5)."
+        if roles:
+            note += " 'score: ROLE' columns: the pitfall's score from that role's answers alone."
+        write_cell(cell_at(sheet, len(rows) + 3, 1), note)
     chart = _bar_chart(sheet, "Questionnaire score by pitfall", values=3, labels=1, rows=len(rows))
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 100
