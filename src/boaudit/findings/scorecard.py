@@ -36,9 +36,10 @@ PROVIDER = "provider"
 IN_HOUSE = re.compile(r"\b(in[\s_-]?house|internal|own staff|shared service centre)\b", re.I)
 """Provider values that name the organisation's own team; every other value is a partner."""
 PRACTITIONER_SAVING = 0.30
+PRACTITIONER_ARTICLE = '"10 Common Mistakes in Outsourcing Back-Office Support"'
 PRACTITIONER_CLAIM = (
-    "savings of up to 30% on non-core work, a practitioner claim (the article "
-    '"10 Common Mistakes in Outsourcing Back-Office Support"), not a benchmark'
+    f"savings of up to 30% on non-core work, a practitioner claim (the article "
+    f"{PRACTITIONER_ARTICLE}), not a benchmark"
 )
 CREDITS_PITFALL = "partner-governance"
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12

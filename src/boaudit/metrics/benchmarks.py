@@ -62,6 +62,11 @@ class BenchmarkComparison:
     """``high``, ``medium`` or ``low``: how comparable the definition is."""
     caveat: str = ""
     """What differs between their definition and ours."""
+    year: int | None = None
+    """Year of the data or of the publication."""
+    n: int | None = None
+    """Organisations in the published sample, when the source says."""
+    publisher: str = ""
 
     def to_dict(self) -> JsonObject:
         """The object in the ``benchmarks`` list of the JSON document."""
@@ -80,6 +85,9 @@ class BenchmarkComparison:
             "source_url": self.source_url,
             "confidence": self.confidence,
             "caveat": self.caveat,
+            "year": self.year,
+            "n": self.n,
+            "publisher": self.publisher,
         }
 
 
@@ -260,6 +268,9 @@ def compare_one(benchmark: Benchmark, value: float) -> BenchmarkComparison:
         source_url=benchmark.source_url,
         confidence=benchmark.confidence,
         caveat=benchmark.caveat,
+        year=benchmark.year,
+        n=benchmark.n,
+        publisher=benchmark.publisher,
     )
 
 

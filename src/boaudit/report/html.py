@@ -17,6 +17,7 @@ from boaudit.questionnaire.scoring import InterviewMeta, confidence_rule, round_
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
+from boaudit.report.sources import report_sources
 from boaudit.report.text import (
     as_is,
     finding_money,
@@ -79,6 +80,7 @@ def render_html(report: Report) -> str:
         money=money,
         changes=change_tables(report.changes),
         interviews=_interviews(report),
+        sources=report_sources(report),
         scorecard=[
             {"kind": card, "header": scorecard_header(card), "rows": scorecard_rows(card)}
             for card in (report.scorecard.kinds if report.scorecard else ())

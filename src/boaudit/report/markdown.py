@@ -8,6 +8,7 @@ from boaudit.questionnaire.render import fed_by, respondent_table, role_table, s
 from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
+from boaudit.report.sources import report_sources
 from boaudit.report.text import (
     finding_money,
     fix_details,
@@ -146,6 +147,20 @@ def render_markdown(report: Report) -> str:
         if block.metrics:
             lines += ["", "| Metric | Before | Now | Change |", "|---|---:|---:|---:|"]
             lines += [f"| `{m}` | {b} | {n} | {d} |" for m, b, n, d in block.metrics]
+    found = report_sources(report)
+    if found:
+        lines += [
+            "",
+            "## Sources",
+            "",
+            "| Source | What it gives this report | Year | Sample | Confidence | Link |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {md_escape(x.title)} | {md_escape(x.detail)} | {x.year or '-'} | "
+            f"{x.sample or '-'} | {x.confidence or '-'} | {md_escape(x.url) or '-'} |"
+            for x in found
+        ]
     lines += ["", "## How this report decides", ""]
     lines += [f"- {md_escape(rule)}" for rule in report.rules.values()]
     if report.data_quality:
