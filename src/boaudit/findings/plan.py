@@ -583,7 +583,7 @@ HOW_TO_USE: tuple[str, ...] = (
     "also add columns of your own (they are kept), sort, filter and reorder the columns. Do not "
     "change the Key column: boaudit matches the rows of one run to the next by it.",
     "",
-    "Wave: 30, 60 or 90 days. boaudit proposes one: " + WAVE_RULE + ".",
+    "Wave: 30, 60 or 90 days. boaudit proposes one: " + WAVE_RULE.removeprefix("wave: ") + ".",
     "",
     "Due date: a date (the cell is formatted as one; text such as 2027-01-31 is read too).",
     "",
@@ -604,6 +604,10 @@ HOW_TO_USE: tuple[str, ...] = (
 )
 
 
+HELP_WIDTH = 72
+"""Characters across the How to use sheet's one column."""
+
+
 def render_plan(rows: Sequence[PlanRow]) -> bytes:
     """The plan as XLSX bytes: a Plan sheet and a How to use sheet."""
     from openpyxl import Workbook
@@ -621,6 +625,7 @@ def render_plan(rows: Sequence[PlanRow]) -> bytes:
     extras = list(dict.fromkeys(name for row in rows for name, _ in row.extra))
     header = [*COLUMNS, *(_Column(name, "", 16, editable=True) for name in extras)]
     wrap = Alignment(wrap_text=True, vertical="top")
+    centred = Alignment(wrap_text=True, vertical="top", horizontal="center")
     for index, column in enumerate(header, start=1):
         cell = cell_at(sheet, 1, index)
         write_cell(cell, column.header)
@@ -641,7 +646,7 @@ def render_plan(rows: Sequence[PlanRow]) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
             else:
                 write_cell(cell, value)
-            cell.alignment = wrap
+            cell.alignment = centred if column.field in {"wave", "effort"} else wrap
             if column.editable:
                 cell.fill = editable
             if isinstance(value, str):
@@ -697,7 +702,9 @@ def render_plan(rows: Sequence[PlanRow]) -> bytes:
         footer.center.text = "Page &P of &N"
 
     help_sheet = workbook.create_sheet(HELP_SHEET)
-    help_sheet.column_dimensions["A"].width = 110
+    # As wide as a portrait page holds at full size: the text is read on screen as much as
+    # printed, and wraps the same in both.
+    help_sheet.column_dimensions["A"].width = HELP_WIDTH
     for r, text in enumerate(HOW_TO_USE, start=1):
         cell = cell_at(help_sheet, r, 1)
         write_cell(cell, text)
@@ -705,11 +712,13 @@ def render_plan(rows: Sequence[PlanRow]) -> bytes:
         if r == 1:
             cell.font = Font(bold=True, size=14)
         elif text:
-            help_sheet.row_dimensions[r].height = 15.0 * _wrapped_lines(text, 110)
+            help_sheet.row_dimensions[r].height = 15.0 * _wrapped_lines(text, HELP_WIDTH)
     help_sheet.page_setup.orientation = "portrait"
+    help_sheet.page_setup.paperSize = help_sheet.PAPERSIZE_A4
     help_sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     help_sheet.page_setup.fitToWidth = 1
     help_sheet.page_setup.fitToHeight = 0
+    help_sheet.print_area = f"A1:A{len(HOW_TO_USE)}"
     workbook.properties.creator = "boaudit"
     buffer = io.BytesIO()
     workbook.save(buffer)
