@@ -106,8 +106,8 @@ def test_the_round_trip_closes_a_fix_only_when_its_kpi_moved(tmp_path: Path) -> 
     second = report(write_invoices(tmp_path / "april.csv", ()), plan, tmp_path / "r2.json")
     assert second.exit_code == 0, second.stderr
     assert second.stderr.splitlines()[-1] == (
-        f"{plan}: 21 fixes; 1 resolved by the data (invoices.error_rate (provider = Outsourcing "
-        "partner) 0.0% <= 5.0%), 1 marked done but not yet met, 0 new"
+        f"{plan}: 21 fixes; 1 resolved by the data (invoices.error_rate for provider Outsourcing "
+        "partner 0.0% <= 5.0%), 1 marked done but not yet met, 0 new"
     )
     document = json.loads((tmp_path / "r2.json").read_text())
     rows = rows_of(document)
@@ -119,7 +119,7 @@ def test_the_round_trip_closes_a_fix_only_when_its_kpi_moved(tmp_path: Path) -> 
         "2027-01-31",
     )
     assert partner["check"] == (
-        "KPI invoices.error_rate (provider = Outsourcing partner) now 0.0%, past the target "
+        "KPI invoices.error_rate for provider Outsourcing partner now 0.0%, past the target "
         "5.0%; the finding is no longer in the report"
     )
     assert partner["extra"] == {"Budget": 1200}
@@ -301,8 +301,8 @@ def test_run_reads_and_rewrites_the_plan_of_its_configuration(tmp_path: Path) ->
     second = runner.invoke(app, ["run", str(config), "--as-of", "2026-05-31", "--verbose"])
     assert second.exit_code == 0, second.stderr
     assert (
-        f"boaudit: {plan}: 21 fixes; 1 resolved by the data (invoices.error_rate (provider = "
-        "Outsourcing partner) 0.0% <= 5.0%), 1 marked done but not yet met, 0 new"
+        f"boaudit: {plan}: 21 fixes; 1 resolved by the data (invoices.error_rate for provider "
+        "Outsourcing partner 0.0% <= 5.0%), 1 marked done but not yet met, 0 new"
     ) in second.stderr.splitlines()
     document = json.loads((tmp_path / "out" / "audit-2026-05-31.json").read_text())
     rows = rows_of(document)

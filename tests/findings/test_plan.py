@@ -410,7 +410,7 @@ def test_a_kpi_past_its_target_resolves_its_row_and_a_done_row_whose_kpi_did_not
     assert (rows[PARTNER_KEY].status, rows[PARTNER_KEY].now, rows[PARTNER_KEY].check) == (
         "resolved",
         0.0,
-        "KPI invoices.error_rate (provider = Outsourcing partner) now 0.0%, past the target 5.0%",
+        "KPI invoices.error_rate for provider Outsourcing partner now 0.0%, past the target 5.0%",
     )
     assert (rows[ERRORS_KEY].status, rows[ERRORS_KEY].owner, rows[ERRORS_KEY].check) == (
         "done",
@@ -420,8 +420,8 @@ def test_a_kpi_past_its_target_resolves_its_row_and_a_done_row_whose_kpi_did_not
     assert [r.key for r in outcome.resolved] == [PARTNER_KEY]
     assert [r.key for r in outcome.done_not_met] == [ERRORS_KEY]
     assert outcome.summary("plan.xlsx") == (
-        "plan.xlsx: 4 fixes; 1 resolved by the data (invoices.error_rate (provider = "
-        "Outsourcing partner) 0.0% <= 5.0%), 1 marked done but not yet met, 0 new"
+        "plan.xlsx: 4 fixes; 1 resolved by the data (invoices.error_rate for provider "
+        "Outsourcing partner 0.0% <= 5.0%), 1 marked done but not yet met, 0 new"
     )
     # the taxonomy steps have no KPI: nothing for the data to say, their status is the client's
     assert rows["partner-governance | taxonomy | step 1"].check == ""
@@ -437,7 +437,7 @@ def test_a_finding_gone_from_the_report_whose_kpi_meets_its_target_is_resolved()
     row = by_key(outcome.rows)[PARTNER_KEY]
     assert (row.status, row.check) == (
         "resolved",
-        "KPI invoices.error_rate (provider = Outsourcing partner) now 1.0%, past the target "
+        "KPI invoices.error_rate for provider Outsourcing partner now 1.0%, past the target "
         "5.0%; the finding is no longer in the report",
     )
     step = by_key(outcome.rows)["partner-governance | taxonomy | step 1"]
@@ -458,7 +458,7 @@ def test_a_kpi_this_run_cannot_measure_keeps_the_status_and_says_why() -> None:
     row = by_key(outcome.rows)[PARTNER_KEY]
     assert (row.status, row.check) == (
         "in progress",
-        "invoices.error_rate (provider = Outsourcing partner) cannot be measured in this run "
+        "invoices.error_rate for provider Outsourcing partner cannot be measured in this run "
         "(no invoices data in this run); the status is kept",
     )
     assert len(outcome.unmeasured) == 2
@@ -552,3 +552,36 @@ def test_a_new_plan_says_so_and_rounds_values_next_to_an_equal_target() -> None:
     assert (
         by_key(outcome.rows)[ERRORS_KEY].check == "KPI invoices.error_rate now 3.04%, target 3.0%"
     )
+
+
+def test_a_row_the_client_added_is_kept_where_it_was_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(render_plan(plan_rows(FINDINGS)))
+    workbook = load_workbook(path)
+    sheet = workbook[PLAN_SHEET]
+    header = [cell.value for cell in sheet[1]]
+    sheet.insert_rows(3)
+    for column, value in (
+        ("Fix", "Brief the new AP clerk"),
+        ("Status", "in progress"),
+        ("Owner", "Bo"),
+    ):
+        sheet.cell(row=3, column=header.index(column) + 1).value = value
+    workbook.save(path)
+    previous = read_plan(path)
+    assert [(r.key, r.fix, r.row) for r in previous][:3] == [
+        (PARTNER_KEY, PARTNER_ERRORS.text, 2),
+        ("", "Brief the new AP clerk", 3),
+        ("partner-governance | taxonomy | step 1", STEP_ONE.text, 4),
+    ]
+    outcome = reconcile(previous, FINDINGS, {"invoices": invoices(0.2, 0.3)})
+    added = outcome.rows[1]
+    assert (added.fix, added.status, added.owner, added.check) == (
+        "Brief the new AP clerk",
+        "in progress",
+        "Bo",
+        "",
+    )
+    assert outcome.new == ()
+    path.write_bytes(render_plan(outcome.rows))
+    assert [r.fix for r in read_plan(path)][1] == "Brief the new AP clerk"

@@ -303,7 +303,7 @@ def _now_words(row: PlanRow, value: float) -> str:
 def _kpi_label(row: PlanRow) -> str:
     if _missing_rule(row.source) is not None:
         return f"{str(row.kpi).partition('.')[0]}: share of core KPIs not measurable"
-    return f"{row.kpi} ({row.group_text})" if row.group else str(row.kpi)
+    return f"{row.kpi} for {row.group[0]} {row.group[1]}" if row.group else str(row.kpi)
 
 
 # -- reconciling ---------------------------------------------------------------------------
@@ -385,7 +385,9 @@ def reconcile(
         match = fresh.get(old.key) if old.key else None
         if match is not None:
             seen.add(old.key)
-        row = _check(_filled(old, match), results, in_report=match is not None)
+        # A row the client added (no key) belongs to no finding: nothing is "gone".
+        in_report = match is not None or not old.key
+        row = _check(_filled(old, match), results, in_report=in_report)
         out.append(row)
         if row.status == "resolved" and old.status != "resolved":
             resolved.append(row)
@@ -580,8 +582,10 @@ HOW_TO_USE: tuple[str, ...] = (
     "checks each fix against the new data and rewrites it, keeping what you entered.",
     "",
     "Columns you edit (green headers): Wave (days), Owner, Due date, Status and Notes. You may "
-    "also add columns of your own (they are kept), sort, filter and reorder the columns. Do not "
-    "change the Key column: boaudit matches the rows of one run to the next by it.",
+    "also add rows and columns of your own, sort, filter and reorder the columns: the next run "
+    "keeps your rows in your order and writes the columns back in its own order, yours after "
+    "its own. Do not change the Key column: boaudit matches the rows of one run to the next by "
+    "it.",
     "",
     "Wave: 30, 60 or 90 days. boaudit proposes one: " + WAVE_RULE.removeprefix("wave: ") + ".",
     "",
