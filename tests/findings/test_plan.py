@@ -227,6 +227,12 @@ def test_the_workbook_has_a_plan_to_edit_and_a_sheet_on_how_to_use_it(tmp_path: 
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert lists["E2:E205"] == '"30,60,90"'
     assert lists["H2:H205"] == '"open,in progress,done,resolved,dropped"'
+    rules = [(str(f.sqref), r.formula) for f in sheet.conditional_formatting for r in f.rules]
+    assert rules == [
+        ("H2:H205", ['"resolved"']),
+        ("H2:H205", ['"done"']),
+        ("H2:H205", ['"dropped"']),
+    ]
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True

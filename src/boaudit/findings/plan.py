@@ -531,8 +531,8 @@ COLUMNS: tuple[_Column, ...] = (
     _Column("Effort", "effort", 8),
     _Column("Wave (days)", "wave", 8, editable=True),
     _Column("Owner", "owner", 15, editable=True),
-    _Column("Due date", "due", 11, editable=True),
-    _Column("Status", "status", 11, editable=True),
+    _Column("Due date", "due", 12, editable=True),
+    _Column("Status", "status", 12, editable=True),
     _Column("Notes", "notes", 20, editable=True),
     _Column("Baseline", "baseline_text", 24),
     _Column("Target", "target_text", 13),
@@ -615,6 +615,7 @@ HELP_WIDTH = 72
 def render_plan(rows: Sequence[PlanRow]) -> bytes:
     """The plan as XLSX bytes: a Plan sheet and a How to use sheet."""
     from openpyxl import Workbook
+    from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -650,7 +651,7 @@ def render_plan(rows: Sequence[PlanRow]) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
             else:
                 write_cell(cell, value)
-            cell.alignment = centred if column.field in {"wave", "effort"} else wrap
+            cell.alignment = centred if column.field in {"wave", "effort", "due"} else wrap
             if column.editable:
                 cell.fill = editable
             if isinstance(value, str):
@@ -678,6 +679,20 @@ def render_plan(rows: Sequence[PlanRow]) -> bytes:
         )
         validation.add(f"{letter}2:{letter}{last + 200}")
         sheet.add_data_validation(validation)
+    # The status reads at a glance, and follows the client's edits (a rule, not a fill).
+    status = get_column_letter(_position("status"))
+    for word, font, fill in (
+        ("resolved", Font(bold=True, color="1E5631"), "D7EFE0"),
+        ("done", Font(color="1E5631"), None),
+        ("dropped", Font(color="808080", italic=True), None),
+    ):
+        rule = CellIsRule(  # type: ignore[no-untyped-call]  # types-openpyxl leaves it untyped
+            operator="equal",
+            formula=[f'"{word}"'],
+            font=font,
+            fill=PatternFill("solid", bgColor=fill) if fill else None,
+        )
+        sheet.conditional_formatting.add(f"{status}2:{status}{last + 200}", rule)
     dates = DataValidation(
         type="date",
         operator="greaterThan",
