@@ -240,10 +240,19 @@ class RunConfig(_Model):
     thresholds: list[ThresholdConfig] = []
     outputs: list[OutputConfig] = Field(min_length=1)
     history: str | None = None
+    plan: str | None = None
+    """The fix plan (``--plan``): an XLSX file read back and rewritten by every run."""
     tests: dict[str, dict[str, str | float | int | list[str]]] = {}
     """``[tests.ID]``: parameters of the invoice audit tests (``--test ID.PARAM=VALUE``)."""
     contracts: dict[str, ContractConfig] = {}
     """``[contracts.NAME]``: outsourcing contracts' fees, SLA targets and credits."""
+
+    @field_validator("plan")
+    @classmethod
+    def _plan_workbook(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().endswith(".xlsx"):
+            raise ValueError(f"'{value}': a plan is an XLSX workbook; give a path ending in .xlsx")
+        return value
 
     @model_validator(mode="after")
     def _checks(self) -> RunConfig:

@@ -17,6 +17,8 @@ from boaudit.fileio import make_folder
 if TYPE_CHECKING:
     from boaudit.audit.config import RunConfig
     from boaudit.audit.pipeline import AuditInputs
+    from boaudit.audit.plan import PlanFile
+    from boaudit.findings.plan import PlanOutcome
     from boaudit.history import History
     from boaudit.report.model import Report
     from boaudit.report.writers import ReportFormat
@@ -34,6 +36,17 @@ def history_path(config: RunConfig | None, config_path: Path | None) -> Path:
     return Path(user_data_dir("boaudit", appauthor=False)) / DEFAULT_HISTORY
 
 
+def plan_path(config: RunConfig, config_path: Path, override: Path | None = None) -> Path | None:
+    """The fix plan: ``--plan`` when given, else the config's ``plan`` key (relative to the
+    config's folder), else None."""
+    if override is not None:
+        return override
+    if config.plan is None:
+        return None
+    path = Path(config.plan).expanduser()
+    return path if path.is_absolute() else config_path.parent / path
+
+
 def history_key(config_path: Path) -> str:
     """The name a configuration's runs are recorded under: its absolute path."""
     return str(config_path.resolve())
@@ -48,12 +61,15 @@ class PreparedRun:
     inputs: AuditInputs
     outputs: tuple[tuple[ReportFormat, Path], ...]
     """(format, path) of each output, ``{date}`` filled in."""
+    plan: PlanFile | None = None
+    """The fix plan, read back when it exists, to reconcile and rewrite."""
 
 
-def prepare_run(config_path: Path, as_of: str | None) -> PreparedRun:
+def prepare_run(config_path: Path, as_of: str | None, plan: Path | None = None) -> PreparedRun:
     """Check the options and the configuration, resolve the inputs, and make every output's
     folder (``reports/{date}/`` included), before anything is computed."""
     from boaudit.audit.config import load_config, output_paths, run_date, to_inputs
+    from boaudit.audit.plan import open_plan
 
     run_date(as_of)  # --as-of is checked before it fills a path or cuts the data
     config = load_config(config_path)
@@ -61,7 +77,11 @@ def prepare_run(config_path: Path, as_of: str | None) -> PreparedRun:
     outputs = tuple(output_paths(config, config_path, as_of))
     for _, path in outputs:
         make_folder(path)
-    return PreparedRun(config, config_path, inputs, outputs)
+    chosen = plan_path(config, config_path, plan)
+    plan_file = None
+    if chosen is not None:
+        plan_file = open_plan(chosen, "--plan" if plan is not None else f"{config_path}: plan")
+    return PreparedRun(config, config_path, inputs, outputs, plan_file)
 
 
 @dataclass(frozen=True)
@@ -73,6 +93,8 @@ class RunOutcome:
     """The report's JSON document, as recorded."""
     breaches: tuple[str, ...]
     """Each threshold breached, in words."""
+    plan: PlanOutcome | None = None
+    """The fix plan reconciled with this run, to write back (None without a plan)."""
 
 
 def audit_run(prepared: PreparedRun, baseline: str | None, store: History) -> RunOutcome:
@@ -84,10 +106,16 @@ def audit_run(prepared: PreparedRun, baseline: str | None, store: History) -> Ru
 
     config_path = prepared.config_path
     result = run_audit(prepared.inputs)
+    report = result.report
+    plan: PlanOutcome | None = None
+    if prepared.plan is not None:
+        from boaudit.audit.plan import apply_plan
+
+        report, plan = apply_plan(report, prepared.plan)
     key = history_key(config_path)
     previous = store.runs(key)
     changes: JsonObject = {}
-    fresh = result.report.to_dict()
+    fresh = report.to_dict()
     if previous:
         last = previous[-1]
         changes["since_last"] = {"run": last.id, **compare(fresh, store.report_of(last.id))}
@@ -103,12 +131,13 @@ def audit_run(prepared: PreparedRun, baseline: str | None, store: History) -> Ru
             **compare(fresh, store.report_of(chosen.id)),
         }
     trend = [*store.metric_series(key)]
-    report = replace(result.report, changes=changes)
+    report = replace(report, changes=changes)
     # The changes leave the scores and metrics alone: the fresh document has the row's values.
     current = {"run": "this run", "as_of": report.as_of, **_series_row(fresh)}
     report = replace(report, trend=(*trend, current))
     document = report.to_dict()
-    return RunOutcome(report, document, tuple(check_thresholds(prepared.config, document)))
+    breaches = tuple(check_thresholds(prepared.config, document))
+    return RunOutcome(report, document, breaches, plan)
 
 
 def record_run(store: History, outcome: RunOutcome, config_path: Path, version: str) -> int:

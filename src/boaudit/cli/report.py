@@ -27,6 +27,7 @@ from boaudit.report.writers import ReportFormat, render
 
 if TYPE_CHECKING:
     from boaudit.audit.pipeline import AuditInputs, AuditResult
+    from boaudit.findings.plan import PlanOutcome
     from boaudit.ingest.options import IngestOptions
     from boaudit.metrics import MetricsOptions
 
@@ -131,6 +132,17 @@ LatePaymentRateOpt = Annotated[
         rich_help_panel=_REPORT,
     ),
 ]
+PlanOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan",
+        help="The fix plan, an XLSX workbook: one row per fix with owner, due date, "
+        "30/60/90-day wave and status. Made when FILE does not exist; otherwise read back, "
+        "each fix checked against this run's data (resolved only when its KPI is past its "
+        "target), and rewritten keeping what the client entered.",
+        rich_help_panel=_REPORT,
+    ),
+]
 AnnualVolumeOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -229,6 +241,7 @@ def report(
     late_payment_rate: LatePaymentRateOpt = None,
     annual_volume: AnnualVolumeOpt = None,
     contracts: ContractsOpt = None,
+    plan: PlanOpt = None,
     *,
     metrics_options: MetricsOptions,
     ingest_options: IngestOptions,
@@ -258,6 +271,7 @@ def report(
     """
     from boaudit.audit.config import load_contracts
     from boaudit.audit.pipeline import AuditInputs, sources_from_files
+    from boaudit.audit.plan import apply_plan, open_plan
     from boaudit.report.build import ReportOptions
 
     if quarantine is not None and not (tasks or invoices or events):
@@ -288,11 +302,29 @@ def report(
             ),
         ),
     )
+    if plan is not None and output is not None and plan.resolve() == output.resolve():
+        raise UsageError(f"--plan {plan} and -o {output} name one file; give the plan its own")
+    plan_file = open_plan(plan) if plan is not None else None
     result = audit_with_progress(inputs)
+    outcome = None
+    if plan_file is not None:
+        report_with_plan, outcome = apply_plan(result.report, plan_file)
+        result = replace(result, report=report_with_plan)
     if quarantine is not None:
         rows = [row for loaded in result.loads.values() for row in loaded.account.quarantined]
         write_quarantine(quarantine, rows)
     write_report(result, format, output)
+    if plan_file is not None and outcome is not None:
+        write_plan(plan_file.path, outcome)
+        note(outcome.summary(str(plan_file.path)))
+
+
+def write_plan(path: Path, outcome: PlanOutcome) -> None:
+    """Write the reconciled plan back to ``path``, atomically."""
+    from boaudit.fileio import atomic_write
+    from boaudit.findings.plan import render_plan
+
+    atomic_write(path, rendered_xlsx(lambda: render_plan(outcome.rows), path))
 
 
 def audit_with_progress(inputs: AuditInputs) -> AuditResult:

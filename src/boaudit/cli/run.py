@@ -64,13 +64,22 @@ def run(
             "that date).",
         ),
     ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="The fix plan (XLSX) to read back, check against this run's data and "
+            "rewrite (made when missing); default: the configuration's plan key.",
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Say what was done (on stderr).")
     ] = False,
 ) -> None:
     """Run the audit a configuration file describes, unattended (e.g. from cron).
 
-    Builds the report, writes every output atomically, records the run in the history, and
+    Builds the report, writes every output atomically (and the fix plan, with --plan or the
+    plan key: read back, checked against the data, rewritten), records the run in the history, and
     exits 0, or 1 when a threshold is breached (each one listed on stderr). Quiet on success
     unless --verbose; never prompts. Exit 78 for an invalid configuration (every problem named
     with its key), 65/66 for unusable or missing inputs, 73 when an output cannot be written.
@@ -79,7 +88,7 @@ def run(
     from boaudit.history import History
     from boaudit.report import render
 
-    prepared = prepare_run(config, as_of)
+    prepared = prepare_run(config, as_of, plan)
     _say(verbose, f"running {config}")
     store_path = history_path(prepared.config, config)
     with History(store_path) as store:
@@ -92,6 +101,11 @@ def run(
                 data = rendered_xlsx(functools.partial(render, outcome.report, fmt), path)
                 atomic_write(path, data)
                 _say(verbose, f"wrote {path}")
+        if prepared.plan is not None and outcome.plan is not None:
+            from boaudit.cli.report import write_plan
+
+            write_plan(prepared.plan.path, outcome.plan)
+            _say(verbose, outcome.plan.summary(str(prepared.plan.path)))
         run_id = record_run(store, outcome, config, __version__)
     _say(verbose, f"recorded run {run_id} in {store_path}")
     for breach in outcome.breaches:

@@ -54,6 +54,7 @@ METAVARS = {
     "max_rows": "ROWS",
     "output": "FILE",
     "path": "FILE",
+    "plan": "FILE",
     "quarantine": "FILE",
     "questionnaire": "ID|FILE",
     "respondent": "NAME",

@@ -180,6 +180,8 @@ def render_markdown(report: Report) -> str:
             f"{md_escape(', '.join(map(str, row.get('reasons') or [])))} |"
             for row in shown
         ]
+    if report.plan:
+        lines += _plan(report)
     return "\n".join(lines) + "\n"
 
 
@@ -213,6 +215,28 @@ def _scorecard(report: Report) -> list[str]:
             lines += [f"  - assumption: {md_escape(a)}" for a in m.assumptions]
     lines += [f"- {md_escape(text)}" for text in card.notes]
     lines += ["", f"The outsourcing saving is set against {md_escape(card.claim)}."]
+    return lines
+
+
+def _plan(report: Report) -> list[str]:
+    """The fix plan (``--plan``): its counts, and each fix the data checks or the client has
+    moved on from open."""
+    from boaudit.findings.plan import plan_counts
+
+    shown = [row for row in report.plan if row.kpi or row.status != "open"]
+    lines = ["", "## Plan", "", f"{md_escape(plan_counts(report.plan))}."]
+    if shown:
+        lines += [
+            "",
+            "| Rank | Fix | Owner | Due | Wave | Status | Checked by boaudit |",
+            "|---:|---|---|---|---:|---|---|",
+        ]
+        lines += [
+            f"| {row.rank or ''} | {md_escape(row.fix)} | {md_escape(row.owner) or '-'} | "
+            f"{row.due.isoformat() if row.due else '-'} | {row.wave or '-'} | {row.status} | "
+            f"{md_escape(row.check) or '-'} |"
+            for row in shown
+        ]
     return lines
 
 

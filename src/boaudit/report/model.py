@@ -17,6 +17,7 @@ from boaudit.findings.model import MONEY_KINDS, Finding, Money
 
 if TYPE_CHECKING:
     from boaudit.findings.baseline import BaselineKpi
+    from boaudit.findings.plan import PlanRow
     from boaudit.findings.scorecard import Scorecard
     from boaudit.metrics.model import MetricsResult
     from boaudit.questionnaire.scoring import Assessment
@@ -58,6 +59,8 @@ class Report:
     """The headline KPIs the exports measure today (the starting point for targets)."""
     scorecard: Scorecard | None = None
     """In-house and each outsourcing partner side by side; None without a partner."""
+    plan: tuple[PlanRow, ...] = ()
+    """The fix plan (``--plan``) reconciled with this run; empty without one."""
 
     @property
     def generated_by(self) -> str:
@@ -111,8 +114,9 @@ class Report:
         }
 
     def to_dict(self) -> JsonObject:
-        """The JSON contract of ``boaudit report --format json`` (schema version 2)."""
-        return {
+        """The JSON contract of ``boaudit report --format json`` (schema version 2); the
+        ``plan`` and each finding's ``plan_status`` only with a plan (``--plan``)."""
+        document: JsonObject = {
             "schema_version": SCHEMA_VERSION,
             "title": self.title,
             "as_of": self.as_of,
@@ -129,3 +133,17 @@ class Report:
             "data_quality": list(self.data_quality),
             "changes": dict(self.changes) or None,
         }
+        if self.plan:
+            document.update(self.plan_dict())
+        return document
+
+    def plan_dict(self) -> JsonObject:
+        """The ``plan`` list, and each finding's ``plan_status`` (``resolved`` only when every
+        one of its fixes with a KPI is resolved by the data)."""
+        from boaudit.findings.plan import finding_status
+
+        findings = [
+            {**f.to_dict(), "plan_status": finding_status(self.plan, f.pitfall)}
+            for f in self.findings
+        ]
+        return {"findings": findings, "plan": [row.to_dict() for row in self.plan]}

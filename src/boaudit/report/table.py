@@ -46,6 +46,16 @@ def _severity_style(severity: float) -> str:
     return "green"
 
 
+def _plan(console: Console, report: Report) -> None:
+    """The fix plan (``--plan``): its counts, and what the data says of each fix it checks."""
+    from boaudit.findings.plan import plan_counts
+
+    console.print(_text(f"Plan: {plan_counts(report.plan)}", style="bold"))
+    for row in report.plan:
+        if row.kpi and row.check:
+            console.print(f"   - [{row.status}] {row.check}", markup=False)
+
+
 def render_table(
     report: Report, *, color: bool = False, width: int = 100, terminal: bool = False
 ) -> str:
@@ -126,6 +136,8 @@ def render_table(
             console.print(f"   - {fix.text} (effort {fix.effort})", markup=False)
             for detail in fix_details(fix):
                 console.print(f"     {detail}", markup=False)
+    if report.plan:
+        _plan(console, report)
     console.print("Full evidence and every fix: --format markdown, html or xlsx.", markup=False)
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
