@@ -332,7 +332,7 @@ EFFORTS: tuple[Effort, ...] = ("low", "medium", "high")
 @settings(max_examples=40, deadline=None)
 @given(st.floats(0.0, 1.0))
 def test_priority_never_increases_when_the_effort_goes_up(severity: float) -> None:
-    priorities = [
+    found = [
         find(
             build_report(
                 None,
@@ -340,11 +340,14 @@ def test_priority_never_increases_when_the_effort_goes_up(severity: float) -> No
                 ReportOptions(effort={"processes": e}),
             ),
             "processes",
-        ).priority
+        )
         for e in EFFORTS
     ]
+    priorities = [f.priority for f in found]
     assert priorities[0] >= priorities[1] >= priorities[2] >= 0.0
-    assert priorities[0] == round(100 * severity, 1)
+    # at low effort the priority is 100 x the finding's severity (as the finding holds it:
+    # 0.6745 may be held as 0.674 or 0.675, so the test's own float is not the reference)
+    assert priorities[0] == round(100 * found[0].severity, 1)
 
 
 @settings(max_examples=60, deadline=None)
