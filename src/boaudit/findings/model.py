@@ -23,6 +23,14 @@ SUPPORTING_WEIGHT = 0.5
 pitfall first, and counts in full there alone."""
 
 
+def past_target(value: float | None, target: float | None, better: Better | None) -> bool | None:
+    """Whether ``value`` has reached ``target`` in the ``better`` direction (None when any of
+    them is missing): what a fix and a plan row are checked by."""
+    if value is None or target is None or better is None:
+        return None
+    return value <= target if better == "lower" else value >= target
+
+
 @dataclass(frozen=True)
 class Fix:
     """One recommended fix, with its effort and, when the data measured the problem, the
@@ -53,9 +61,7 @@ class Fix:
 
     def met(self, value: float | None) -> bool | None:
         """Whether ``value`` has reached the target (None without a target or a value)."""
-        if value is None or self.target is None or self.better is None:
-            return None
-        return value <= self.target if self.better == "lower" else value >= self.target
+        return past_target(value, self.target, self.better)
 
     def to_dict(self) -> JsonObject:
         """JSON form."""

@@ -25,7 +25,7 @@ from xml.etree import ElementTree
 
 from boaudit.document import JsonObject, number
 from boaudit.errors import InputDataError, LimitError
-from boaudit.findings.model import Better, Finding, Fix
+from boaudit.findings.model import Better, Finding, Fix, past_target
 from boaudit.ingest.options import Limits
 from boaudit.ingest.readers.guard import check_workbook
 from boaudit.ingest.readers.source import read_path
@@ -102,9 +102,7 @@ class PlanRow:
 
     def met(self, value: float | None) -> bool | None:
         """Whether ``value`` is past the row's own target (None without one or a value)."""
-        if value is None or self.target is None or self.better is None or self.kpi is None:
-            return None
-        return value <= self.target if self.better == "lower" else value >= self.target
+        return None if self.kpi is None else past_target(value, self.target, self.better)
 
     @property
     def source(self) -> str:
