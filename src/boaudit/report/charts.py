@@ -1,7 +1,11 @@
-"""Charts for the HTML report: matplotlib figures rendered to inline SVG, byte-stable.
+"""Charts for the reports: matplotlib figures rendered to inline SVG (HTML) or PNG (DOCX),
+byte-stable.
 
-Each function returns an SVG string (or None when there is nothing to draw). The SVG carries no
-date and uses a fixed id salt, so the same report gives the same bytes.
+Each ``*_figure`` function draws one chart (or returns None when there is nothing to draw);
+the functions of the same name without ``_figure`` return it as an SVG string, and :func:`png`
+serialises a figure as PNG bytes at a fixed resolution. The SVG carries no date and uses a
+fixed id salt, the PNG no date and no software version, so the same report gives the same
+bytes.
 """
 
 from __future__ import annotations
@@ -41,7 +45,9 @@ plt.rcParams.update(
 )
 
 
-def _svg(figure: Figure) -> str:
+def _svg(figure: Figure | None) -> str | None:
+    if figure is None:
+        return None
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(figure)
@@ -51,7 +57,27 @@ def _svg(figure: Figure) -> str:
     return text[start:] if start >= 0 else text
 
 
-def pitfall_scores(assessment: Assessment | None) -> str | None:
+PNG_DPI = 200
+"""Resolution of the PNG charts: sharp when printed at a page's width (7 inches drawn)."""
+
+
+def png(figure: Figure, dpi: int = PNG_DPI) -> bytes:
+    """``figure`` as PNG bytes (then closed): white background, no date or software version
+    in the file, so the same figure gives the same bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer,
+        format="png",
+        dpi=dpi,
+        bbox_inches="tight",
+        facecolor="white",
+        metadata={"Software": None},
+    )
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def pitfall_scores_figure(assessment: Assessment | None) -> Figure | None:
     """Horizontal bars of the questionnaire score per pitfall, coloured by band."""
     if not assessment:
         return None
@@ -75,7 +101,7 @@ def pitfall_scores(assessment: Assessment | None) -> str | None:
     axes.axvline(70, color=MUTED, linestyle=":", linewidth=1)
     axes.set_xlim(0, 105)
     axes.set_xlabel("questionnaire score (0 = mistake fully present, 100 = best practice)")
-    return _svg(figure)
+    return figure
 
 
 REFERENCE_LABELS = {
@@ -93,7 +119,7 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.2f}"
 
 
-def kpis_against_benchmarks(metrics: Mapping[str, MetricsResult]) -> str | None:
+def kpis_against_benchmarks_figure(metrics: Mapping[str, MetricsResult]) -> Figure | None:
     """Each benchmarked KPI: the published reference points and where we stand."""
     rows: list[tuple[str, float, dict[str, float], str]] = []
     for kind, result in metrics.items():
@@ -148,10 +174,10 @@ def kpis_against_benchmarks(metrics: Mapping[str, MetricsResult]) -> str | None:
             axes.spines[side].set_visible(False)
         axes.set_title(f"{label} [{unit}]", loc="left", fontsize=8)
     figure.tight_layout(h_pad=1.2)
-    return _svg(figure)
+    return figure
 
 
-def cycle_time_distribution(samples: Mapping[str, Sequence[float]]) -> str | None:
+def cycle_time_distribution_figure(samples: Mapping[str, Sequence[float]]) -> Figure | None:
     """Histogram of completed items' cycle times (days), per kind."""
     series = {kind: [float(v) for v in values] for kind, values in samples.items() if values}
     if not series:
@@ -163,7 +189,7 @@ def cycle_time_distribution(samples: Mapping[str, Sequence[float]]) -> str | Non
     axes.set_xlabel("cycle time, days (values above the 99th percentile shown at the edge)")
     axes.set_ylabel("items")
     axes.legend(frameon=False)
-    return _svg(figure)
+    return figure
 
 
 def partial_days(period: Mapping[str, Any], as_of: str | None) -> tuple[int, int] | None:
@@ -187,7 +213,7 @@ def partial_days(period: Mapping[str, Any], as_of: str | None) -> tuple[int, int
     return None if days >= whole else (days, whole)
 
 
-def trend(metrics: Mapping[str, MetricsResult]) -> str | None:
+def trend_figure(metrics: Mapping[str, MetricsResult]) -> Figure | None:
     """Items completed and median cycle time by period, per kind; a last period the data only
     partly covers is drawn hollow, joined by a dashed line, and labelled with its days."""
     series: dict[str, list[tuple[str, float | None, float | None]]] = {}
@@ -239,7 +265,7 @@ def trend(metrics: Mapping[str, MetricsResult]) -> str | None:
     if partial:
         top.set_title("hollow point: a period the data only partly covers", fontsize=8, loc="right")
     figure.tight_layout()
-    return _svg(figure)
+    return figure
 
 
 LABEL_GAP = 0.048
@@ -256,7 +282,7 @@ def _spread(values: list[float], gap: float, low: float, high: float) -> list[fl
     return [y + overflow for y in placed]
 
 
-def priority_matrix(findings: Sequence[Finding]) -> str | None:
+def priority_matrix_figure(findings: Sequence[Finding]) -> Figure | None:
     """Findings by combined severity (up) and effort (across): quick wins sit top left.
 
     Each effort column lists its pitfalls to the right of the points, spread so no two
@@ -292,7 +318,7 @@ def priority_matrix(findings: Sequence[Finding]) -> str | None:
     axes.set_xlim(-0.3, 2.9)
     axes.set_ylim(0, 1.05)
     axes.set_ylabel("combined severity")
-    return _svg(figure)
+    return figure
 
 
 HISTORY_SERIES = (
@@ -306,7 +332,7 @@ HISTORY_SERIES = (
 )
 
 
-def history(trend: Sequence[Mapping[str, Any]]) -> str | None:
+def history_figure(trend: Sequence[Mapping[str, Any]]) -> Figure | None:
     """The interview score and key KPIs run by run: one small panel each."""
     if len(trend) < 2:
         return None
@@ -329,4 +355,34 @@ def history(trend: Sequence[Mapping[str, Any]]) -> str | None:
         axes.set_title(name.replace("_", " "), loc="left", fontsize=8)
         axes.tick_params(axis="x", labelrotation=30, labelsize=7)
     figure.tight_layout()
-    return _svg(figure)
+    return figure
+
+
+def pitfall_scores(assessment: Assessment | None) -> str | None:
+    """:func:`pitfall_scores_figure` as SVG."""
+    return _svg(pitfall_scores_figure(assessment))
+
+
+def kpis_against_benchmarks(metrics: Mapping[str, MetricsResult]) -> str | None:
+    """:func:`kpis_against_benchmarks_figure` as SVG."""
+    return _svg(kpis_against_benchmarks_figure(metrics))
+
+
+def cycle_time_distribution(samples: Mapping[str, Sequence[float]]) -> str | None:
+    """:func:`cycle_time_distribution_figure` as SVG."""
+    return _svg(cycle_time_distribution_figure(samples))
+
+
+def trend(metrics: Mapping[str, MetricsResult]) -> str | None:
+    """:func:`trend_figure` as SVG."""
+    return _svg(trend_figure(metrics))
+
+
+def priority_matrix(findings: Sequence[Finding]) -> str | None:
+    """:func:`priority_matrix_figure` as SVG."""
+    return _svg(priority_matrix_figure(findings))
+
+
+def history(trend: Sequence[Mapping[str, Any]]) -> str | None:
+    """:func:`history_figure` as SVG."""
+    return _svg(history_figure(trend))
