@@ -6,14 +6,10 @@ matplotlib writes with its own escaping, are inserted as markup.
 
 from __future__ import annotations
 
-from typing import Any
-
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from boaudit.metrics.display import shown
-from boaudit.questionnaire.render import role_scores
-from boaudit.questionnaire.scoring import InterviewMeta, confidence_rule, round_score
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
@@ -23,6 +19,7 @@ from boaudit.report.text import (
     finding_money,
     fix_details,
     follow_up_warning,
+    interview_tables,
     money,
     money_cards,
     money_range,
@@ -79,79 +76,10 @@ def render_html(report: Report) -> str:
         follow_up=follow_up_warning(report),
         money=money,
         changes=change_tables(report.changes),
-        interviews=_interviews(report),
+        interviews=interview_tables(report),
         sources=report_sources(report),
         scorecard=[
             {"kind": card, "header": scorecard_header(card), "rows": scorecard_rows(card)}
             for card in (report.scorecard.kinds if report.scorecard else ())
         ],
     )
-
-
-DASH = "\N{EN DASH}"
-"""What an empty cell shows, as elsewhere in the HTML report."""
-
-
-def _score(value: float | None) -> str:
-    rounded = round_score(value)
-    return DASH if rounded is None else f"{rounded:.1f}"
-
-
-def _interviews(report: Report) -> dict[str, Any] | None:
-    """The interview tables: respondents, pitfall coverage by questionnaire, section scores."""
-    assessment = report.assessment
-    if assessment is None:
-        return None
-    counts = assessment.confidence_counts()
-    respondents = []
-    for who in assessment.respondents:
-        meta = assessment.interviews.get(who, InterviewMeta())
-        respondents.append(
-            {
-                "who": who,
-                "role": assessment.roles.get(who, DASH),
-                "dates": ", ".join(meta.dates) or DASH,
-                "interviewers": ", ".join(meta.interviewers) or DASH,
-                "minutes": (
-                    DASH if meta.duration_minutes is None else f"{meta.duration_minutes:.0f}"
-                ),
-                "seen": counts[who]["seen"],
-                "told": counts[who]["told"],
-                "guess": counts[who]["guess"],
-                "none": counts[who]["not given"],
-            }
-        )
-    roles, role_rows = role_scores(assessment)
-    return {
-        "roles": roles,
-        "role_rows": role_rows,
-        "role_gaps": [p.message for p in assessment.problems if p.code == "role-gap"],
-        "parts": assessment.parts,
-        "rule": confidence_rule(),
-        "respondents": respondents,
-        "pitfalls": [
-            {
-                "title": p.title,
-                "score": _score(p.score),
-                "band": p.band or "not assessed",
-                "coverage": f"{p.answered}/{p.asked}",
-                "sources": ", ".join(
-                    f"{s.questionnaire} {s.answered}/{s.asked}"
-                    + ("" if s.score is None else f" ({_score(s.score)})")
-                    for s in p.sources
-                )
-                or DASH,
-            }
-            for p in assessment.pitfalls
-        ],
-        "sections": [
-            {
-                "questionnaire": s.questionnaire,
-                "title": f"{s.number}. {s.title}",
-                "score": _score(s.score),
-                "band": s.band or "not assessed",
-                "coverage": f"{s.answered}/{s.asked}",
-            }
-            for s in assessment.sections
-        ],
-    }

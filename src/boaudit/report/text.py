@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from boaudit.metrics.model import MetricsResult
-from boaudit.questionnaire.render import md_escape
+from boaudit.questionnaire.render import md_escape, role_scores
+from boaudit.questionnaire.scoring import InterviewMeta, confidence_rule, round_score
 
 if TYPE_CHECKING:
     from boaudit.findings.impact import Total
@@ -21,12 +22,14 @@ if TYPE_CHECKING:
     from boaudit.report.model import Report
 
 __all__ = [
+    "DASH",
     "as_is",
     "change_delta",
     "change_number",
     "finding_money",
     "fix_details",
     "follow_up_warning",
+    "interview_tables",
     "md_escape",
     "metric_rows",
     "money",
@@ -288,3 +291,73 @@ def priority_formula(finding: Finding) -> str:
     if finding.confidence_basis:
         formula += f" (confidence: {finding.confidence_basis})"
     return formula
+
+
+DASH = "\N{EN DASH}"
+"""What an empty cell shows in the HTML and Word reports."""
+
+
+def _dash_score(value: float | None) -> str:
+    rounded = round_score(value)
+    return DASH if rounded is None else f"{rounded:.1f}"
+
+
+def interview_tables(report: Report) -> dict[str, Any] | None:
+    """The interview tables of the HTML and Word reports, as printed cells: respondents,
+    pitfall coverage by questionnaire, section scores, role scores and gaps."""
+    assessment = report.assessment
+    if assessment is None:
+        return None
+    counts = assessment.confidence_counts()
+    respondents = []
+    for who in assessment.respondents:
+        meta = assessment.interviews.get(who, InterviewMeta())
+        respondents.append(
+            {
+                "who": who,
+                "role": assessment.roles.get(who, DASH),
+                "dates": ", ".join(meta.dates) or DASH,
+                "interviewers": ", ".join(meta.interviewers) or DASH,
+                "minutes": (
+                    DASH if meta.duration_minutes is None else f"{meta.duration_minutes:.0f}"
+                ),
+                "seen": counts[who]["seen"],
+                "told": counts[who]["told"],
+                "guess": counts[who]["guess"],
+                "none": counts[who]["not given"],
+            }
+        )
+    roles, role_rows = role_scores(assessment)
+    return {
+        "roles": roles,
+        "role_rows": role_rows,
+        "role_gaps": [p.message for p in assessment.problems if p.code == "role-gap"],
+        "parts": assessment.parts,
+        "rule": confidence_rule(),
+        "respondents": respondents,
+        "pitfalls": [
+            {
+                "title": p.title,
+                "score": _dash_score(p.score),
+                "band": p.band or "not assessed",
+                "coverage": f"{p.answered}/{p.asked}",
+                "sources": ", ".join(
+                    f"{s.questionnaire} {s.answered}/{s.asked}"
+                    + ("" if s.score is None else f" ({_dash_score(s.score)})")
+                    for s in p.sources
+                )
+                or DASH,
+            }
+            for p in assessment.pitfalls
+        ],
+        "sections": [
+            {
+                "questionnaire": s.questionnaire,
+                "title": f"{s.number}. {s.title}",
+                "score": _dash_score(s.score),
+                "band": s.band or "not assessed",
+                "coverage": f"{s.answered}/{s.asked}",
+            }
+            for s in assessment.sections
+        ],
+    }
