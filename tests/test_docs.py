@@ -178,7 +178,14 @@ def test_every_readme_command_runs_as_written_from_the_repository_root(
         if code != expected:
             failures.append(f"{line}\n  exit {code}, not {expected}: {output.strip()}")
     assert not failures, "\n".join(failures)
-    written_files = ("interview-guide.md", "interviews.xlsx", "by-role.md", "ap.toml", "kpis.csv")
+    written_files = (
+        "interview-guide.md",
+        "interviews.xlsx",
+        "by-role.md",
+        "ap.toml",
+        "kpis.csv",
+        "report.docx",
+    )
     for written in (*written_files, "exceptions.xlsx"):
         assert (root / written).stat().st_size > 0, written
     assert (root / "interviews" / "ap-lead.csv").read_text(encoding="utf-8").count("\n") == 2

@@ -72,9 +72,9 @@ def test_the_sample_report_names_no_internal_file(tmp_path: Path) -> None:
         "--hourly-rate",
         "45",
     ]
-    for fmt in ("table", "markdown", "html", "json", "xlsx"):
+    for fmt in ("table", "markdown", "html", "json", "xlsx", "docx"):
         out = tmp_path / f"report.{fmt}"
         done = runner.invoke(app, [*base, "--format", fmt, "-o", str(out)])
         assert done.exit_code == 0, done.output
-        text = _xlsx_text(out) if fmt == "xlsx" else out.read_text("utf-8")
+        text = _xlsx_text(out) if fmt in ("xlsx", "docx") else out.read_text("utf-8")
         _clean(text, f"report --format {fmt}")

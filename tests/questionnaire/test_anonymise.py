@@ -47,7 +47,7 @@ def _answers(tmp_path: Path) -> Path:
 
 
 def _text(path: Path) -> str:
-    if path.suffix == ".xlsx":
+    if path.suffix in (".xlsx", ".docx"):
         with zipfile.ZipFile(path) as archive:
             return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
     return path.read_text("utf-8")
@@ -94,7 +94,7 @@ def test_report_leaves_no_name_in_any_format_and_scores_stay(tmp_path: Path) -> 
         str(SAMPLE / "exports" / "invoices.csv"),
         "--by-role",
     ]
-    for fmt in ("table", "markdown", "html", "json", "xlsx"):
+    for fmt in ("table", "markdown", "html", "json", "xlsx", "docx"):
         out = tmp_path / f"report.{fmt}"
         done = runner.invoke(app, [*base, "--anonymise", "--format", fmt, "-o", str(out)])
         assert done.exit_code == 0, done.output

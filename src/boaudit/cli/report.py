@@ -276,8 +276,12 @@ def report(
 
     if quarantine is not None and not (tasks or invoices or events):
         raise UsageError("--quarantine needs exports (--tasks, --invoices or --events)")
-    if format is ReportFormat.xlsx and output is None and sys.stdout.isatty():
-        raise UsageError("an XLSX report is binary: write it to a file with -o report.xlsx")
+    format.require()
+    if format.binary and output is None and sys.stdout.isatty():
+        kind = "an XLSX" if format is ReportFormat.xlsx else "a Word (DOCX)"
+        raise UsageError(
+            f"{kind} report is binary: write it to a file with -o report.{format.value}"
+        )
     inputs = AuditInputs(
         answers=tuple(answers or ()),
         questionnaire=tuple(questionnaire or ()) or None,

@@ -16,7 +16,7 @@ import typer
 
 from boaudit import __version__
 from boaudit.cli.common import display, handles_errors, rendered_xlsx, write_output
-from boaudit.errors import ExitCode, InputMissingError, OutputError
+from boaudit.errors import ConfigError, ExitCode, InputMissingError, OutputError, UsageError
 from boaudit.fileio import atomic_write, csv_text, dumps_json
 
 # The audit layer, the history (sqlite3) and the report are imported in the commands:
@@ -89,6 +89,11 @@ def run(
     from boaudit.report import render
 
     prepared = prepare_run(config, as_of, plan)
+    for index, (fmt, _path) in enumerate(prepared.outputs):
+        try:
+            fmt.require()
+        except UsageError as exc:
+            raise ConfigError(f"{config}: outputs[{index}].format: {exc.message}") from exc
     _say(verbose, f"running {config}")
     store_path = history_path(prepared.config, config)
     with History(store_path) as store:

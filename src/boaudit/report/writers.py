@@ -16,12 +16,21 @@ class ReportFormat(StrEnum):
     markdown = "markdown"
     html = "html"
     xlsx = "xlsx"
+    docx = "docx"
     json = "json"
 
     @property
     def binary(self) -> bool:
         """True when the writer returns bytes."""
-        return self is ReportFormat.xlsx
+        return self in (ReportFormat.xlsx, ReportFormat.docx)
+
+    def require(self) -> None:
+        """Raise :class:`boaudit.errors.UsageError`, before any work, when this format's
+        optional package is not installed (docx: python-docx)."""
+        if self is ReportFormat.docx:
+            from boaudit.report.word import require
+
+            require()
 
 
 def render(
@@ -32,8 +41,9 @@ def render(
     width: int = 100,
     terminal: bool = False,
 ) -> str | bytes:
-    """Render ``report`` in ``fmt``: text for every format but xlsx, which is bytes. The table
-    is boxed and ``width`` wide for a ``terminal``, plain aligned text otherwise."""
+    """Render ``report`` in ``fmt``: text for every format but xlsx and docx, which are
+    bytes. The table is boxed and ``width`` wide for a ``terminal``, plain aligned text
+    otherwise."""
     if fmt is ReportFormat.json:
         return dumps_json(report.to_dict())
     if fmt is ReportFormat.markdown:
@@ -48,6 +58,10 @@ def render(
         from boaudit.report.xlsx import render_xlsx
 
         return render_xlsx(report)
+    if fmt is ReportFormat.docx:
+        from boaudit.report.word import render_docx
+
+        return render_docx(report)
     if fmt is ReportFormat.table:
         from boaudit.report.table import render_table
 
