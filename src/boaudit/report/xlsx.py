@@ -51,8 +51,14 @@ def _table(
         write_cell(cell, name)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
+        cell.alignment = WRAP
         sheet.column_dimensions[get_column_letter(column)].width = width
     widths = [width for _, width in header]
+    # bold header text is wider than the body's: count it in a narrower column
+    header_lines = max((_wrapped_lines(name, width * 0.8) for name, width in header), default=1)
+    if header_lines > 1:
+        # a long column name (a respondent's, a role's) wraps rather than being cut off
+        sheet.row_dimensions[1].height = LINE_HEIGHT * min(header_lines, MAX_LINES)
     for r, values in enumerate(rows, start=2):
         lines = 1
         for c, value in enumerate(values, start=1):
@@ -81,13 +87,20 @@ def _wrapped_lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def _print_across(sheet: Worksheet) -> None:
-    """Print landscape, every column on one page across (as many pages down as needed)."""
+def _print_across(sheet: Worksheet, pages: int = 1) -> None:
+    """Print landscape, every column on ``pages`` pages across (as many pages down as
+    needed), the header row repeated on each page."""
     sheet.page_setup.orientation = "landscape"
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = pages
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = "1:1"
+
+
+def _chart_below(sheet: Worksheet, chart: BarChart, rows: int) -> None:
+    """Place ``chart`` under a table of ``rows`` rows (and a note line), from column A: in
+    view beside its data, not off to the right past the table's last column."""
+    sheet.add_chart(chart, f"A{rows + 5}")
 
 
 def _rule(operator: str, formula: list[str], fill: PatternFill) -> Any:
@@ -199,7 +212,8 @@ def _bar_chart(sheet: Worksheet, title: str, *, values: int, labels: int, rows: 
         Reference(sheet, min_col=values, min_row=1, max_row=rows + 1), titles_from_data=True
     )
     chart.set_categories(Reference(sheet, min_col=labels, min_row=2, max_row=rows + 1))
-    chart.height, chart.width = 9 + 0.3 * rows, 16
+    chart.height, chart.width = 9 + 0.3 * rows, 24
+    chart.legend = None  # one series, named by the title
     return chart
 
 
@@ -260,10 +274,11 @@ def _findings(sheet: Worksheet, report: Report) -> None:
     ]
     _table(sheet, header, rows)
     _severity_bands(sheet, 5, len(rows))
+    _print_across(sheet)
     if rows:
-        chart = _bar_chart(sheet, "Priority by pitfall", values=4, labels=2, rows=len(rows))
+        chart = _bar_chart(sheet, "Priority by pitfall", values=4, labels=3, rows=len(rows))
         chart.y_axis.title = "priority"
-        sheet.add_chart(chart, f"{get_column_letter(len(header) + 2)}2")
+        _chart_below(sheet, chart, len(rows))
 
 
 def _baseline(sheet: Worksheet, report: Report) -> None:
@@ -398,7 +413,7 @@ def _money(sheet: Worksheet, report: Report) -> None:
 
 
 def _scores(sheet: Worksheet, report: Report) -> None:
-    header = [("pitfall", 20), ("title", 36), ("score", 8), ("band", 12), ("coverage", 10)]
+    header = [("pitfall", 20), ("title", 36), ("score", 8), ("band", 12), ("coverage", 11)]
     rows: list[list[Any]] = []
     respondents: list[str] = []
     roles: list[str] = []
@@ -438,10 +453,11 @@ def _scores(sheet: Worksheet, report: Report) -> None:
         if roles:
             note += " 'score: ROLE' columns: the pitfall's score from that role's answers alone."
         write_cell(cell_at(sheet, len(rows) + 3, 1), note)
-    chart = _bar_chart(sheet, "Questionnaire score by pitfall", values=3, labels=1, rows=len(rows))
+    _print_across(sheet)
+    chart = _bar_chart(sheet, "Questionnaire score by pitfall", values=3, labels=2, rows=len(rows))
     chart.y_axis.scaling.min = 0
     chart.y_axis.scaling.max = 100
-    sheet.add_chart(chart, f"{get_column_letter(len(header) + 2)}2")
+    _chart_below(sheet, chart, len(rows))
 
 
 NUMBER_FORMATS = {
@@ -521,5 +537,6 @@ def _data_quality(sheet: Worksheet, report: Report) -> None:
         [("source", 30), ("sheet", 14), ("row", 8), ("reasons", 40), ("raw values", 90)],
         rows,
     )
+    _print_across(sheet)
     if not rows:
         write_cell(cell_at(sheet, 2, 1), "No input row was quarantined.")
