@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,12 @@ class Backend:
                 self._tables.append(name)
                 return self.connection.table(name)
             self._tables.append(name)
+            if self.name == "pyspark":
+                # ibis cannot create a temporary table on Spark: the Arrow table becomes a
+                # Spark DataFrame (Spark 4 takes Arrow as it is) behind a temporary view.
+                session = self.connection._session
+                session.createDataFrame(table).createOrReplaceTempView(name)
+                return self.connection.table(name)
             return self.connection.create_table(name, table, temp=True)
         return table
 
@@ -135,7 +142,10 @@ class Backend:
             fetch = getattr(relation, "to_arrow_table", None) or relation.arrow
             result: pa.Table = fetch()
             return result
-        return table.to_pyarrow()
+        result = table.to_pyarrow()
+        if self.name == "pyspark":
+            result = _utc_timestamps(result)
+        return result
 
     def rows(self, table: ir.Table) -> list[dict[str, Any]]:
         """The rows of a (small) result."""
@@ -153,6 +163,18 @@ class Backend:
         self._tables.clear()
         if self.name != "pyspark":
             self.connection.disconnect()
+
+
+def _utc_timestamps(table: pa.Table) -> pa.Table:
+    """``table`` with its timestamps marked UTC: Spark returns them without a time zone, in
+    the session's, which boaudit sets to UTC."""
+    import pyarrow as pa
+
+    for index, column in enumerate(table.schema):
+        if pa.types.is_timestamp(column.type) and column.type.tz is None:
+            utc = table.column(index).cast(pa.timestamp(column.type.unit, tz="UTC"))
+            table = table.set_column(index, column.name, utc)
+    return table
 
 
 WARM_UP_BYTES = 32 << 20
@@ -196,6 +218,13 @@ def pyspark_backend() -> Backend:
     """Spark in local mode (``pip install boaudit[spark]``), one session per process."""
     try:
         import ibis
+
+        # PySpark warns on every conversion that it does not "fully support" pandas 3; boaudit
+        # hands Spark Arrow tables, not pandas frames, and its tests hold Spark's figures to
+        # DuckDB's. That one warning only is silenced, for the rest of the process.
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+        )
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise UsageError(
@@ -206,9 +235,14 @@ def pyspark_backend() -> Backend:
         .appName("boaudit")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        # local mode on one machine: a few partitions, not the cluster default of 200
+        .config("spark.sql.shuffle.partitions", "8")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        # stderr is boaudit's: no stage progress bars, no warnings about the local setup
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
     return Backend(ibis.pyspark.connect(session), "pyspark")
 
 

@@ -16,20 +16,18 @@ The conventions are those of DESIGN.md section 4 and of the reference engine
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
 from boaudit.metrics.compute import EVENT_TIMES, ROLES, TERMINAL_STATUS, Roles
 from boaudit.metrics.model import Kind, MetricsOptions
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 POSITION = "_pos"
 """The row's position in the canonical table (0-based): ties are broken by it, as the reference
@@ -183,9 +181,11 @@ def gather_facts(table: ir.Table) -> Facts:
         rows=int(row["__rows"]),
         non_null={column: int(row[f"n{index}"]) for index, column in enumerate(names)},
         latest={
-            column: row[f"t{index}"]
+            # UTC, as every timestamp of the canonical table (Spark returns them without a
+            # zone, in its session's, which boaudit sets to UTC)
+            column: value if value.tzinfo else value.replace(tzinfo=dt.UTC)
             for index, column in enumerate(times)
-            if row[f"t{index}"] is not None
+            if (value := row[f"t{index}"]) is not None
         },
     )
 
