@@ -65,27 +65,109 @@ def render_html(report: Report) -> str:
         "trend": _chart(charts.trend(report.metrics)),
         "history": _chart(charts.history(report.trend)),
     }
+    interviews = _interviews(report)
+    changes = change_tables(report.changes)
+    sources = report_sources(report)
+    quick_wins = [f for f in report.findings if f.quick_win]
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
         figures=figures,
+        subsections=SUBSECTIONS,
+        sections=_sections(
+            report,
+            interviews=bool(figures["scores"] or interviews),
+            quick_wins=bool(quick_wins),
+            over_time=bool(changes or figures["history"]),
+            sources=bool(sources),
+        ),
         metrics_tables={
             kind: scalar_metrics(result, as_is, report.fx_currency)
             for kind, result in report.metrics.items()
         },
         contradictions=[f for f in report.findings if f.contradiction],
-        quick_wins=[f for f in report.findings if f.quick_win],
+        quick_wins=quick_wins,
         money_cards=money_cards(report),
         follow_up=follow_up_warning(report),
         money=money,
-        changes=change_tables(report.changes),
-        interviews=_interviews(report),
-        sources=report_sources(report),
+        changes=changes,
+        interviews=interviews,
+        sources=sources,
+        plan=_plan(report),
         scorecard=[
             {"kind": card, "header": scorecard_header(card), "rows": scorecard_rows(card)}
             for card in (report.scorecard.kinds if report.scorecard else ())
         ],
     )
+
+
+def _sections(
+    report: Report, *, interviews: bool, quick_wins: bool, over_time: bool, sources: bool
+) -> dict[str, str]:
+    """The sections the report has, in page order: anchor id to heading. The table of contents
+    lists them all and the template writes only these; ``quick-wins`` sits inside the
+    priorities' section, under its own heading."""
+    present = {
+        "summary": True,
+        "priorities": True,
+        "quick-wins": quick_wins,
+        "interviews": interviews,
+        "data": bool(report.metrics),
+        "scorecard": report.scorecard is not None,
+        "findings": True,
+        "plan": bool(report.plan),
+        "over-time": over_time,
+        "sources": sources,
+        "rules": True,
+        "data-quality": bool(report.data_quality),
+    }
+    return {key: HEADINGS[key] for key, shown in present.items() if shown}
+
+
+SUBSECTIONS = frozenset({"quick-wins"})
+"""Sections inside another (the table of contents indents them; print starts no page for them)."""
+
+HEADINGS = {
+    "summary": "Summary",
+    "priorities": "What to fix first",
+    "quick-wins": "Quick wins",
+    "interviews": "What people say",
+    "data": "What the data shows",
+    "scorecard": "Outsourcing partner scorecard",
+    "findings": "Findings",
+    "plan": "Plan",
+    "over-time": "Over time",
+    "sources": "Sources",
+    "rules": "How this report decides",
+    "data-quality": "Data quality",
+}
+"""Each section's heading by its anchor id (the ids stay put: links to them keep working)."""
+
+
+def _plan(report: Report) -> dict[str, Any] | None:
+    """The fix plan (``--plan``): its counts, and each fix the data checks or the client has
+    moved on from open, as the Markdown report shows it."""
+    if not report.plan:
+        return None
+    from boaudit.findings.plan import plan_counts
+
+    return {
+        "counts": plan_counts(report.plan),
+        "rows": [
+            {
+                "rank": row.rank or "",
+                "fix": row.fix,
+                "finding": row.finding,
+                "owner": row.owner or DASH,
+                "due": row.due.isoformat() if row.due else DASH,
+                "wave": row.wave or DASH,
+                "status": row.status,
+                "check": row.check or DASH,
+            }
+            for row in report.plan
+            if row.kpi or row.status != "open"
+        ],
+    }
 
 
 DASH = "\N{EN DASH}"
