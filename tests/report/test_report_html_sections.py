@@ -69,7 +69,10 @@ def test_the_contents_name_every_section_present_and_no_other() -> None:
 
 def test_quick_wins_sit_inside_the_priorities_and_are_indented_in_the_contents() -> None:
     page = page_of(report())
-    assert '<li class="sub"><a href="#quick-wins">Quick wins</a></li>' in page
+    assert (
+        '<li><a href="#priorities">What to fix first</a>'
+        '<ul><li><a href="#quick-wins">Quick wins</a></li></ul></li>'
+    ) in page
     priorities = page[page.index('<section id="priorities">') : page.index('<section id="data">')]
     assert '<section id="quick-wins">\n<h3>Quick wins</h3>' in priorities
     assert "<li><strong>No performance metrics or KPIs</strong>: " in priorities
@@ -136,7 +139,7 @@ def test_print_starts_each_section_on_a_page_and_keeps_rows_whole() -> None:
     printed = media(style_sheet(page_of(report())), "print")
     assert "main > section + section { break-before: page;" in printed
     assert "thead { display: table-header-group; }" in printed
-    assert "tr, figure, .card, .toc li { break-inside: avoid;" in printed
+    assert "tr, figure, .card { break-inside: avoid;" in printed
     assert "figure svg { width: 100%; max-width: 100%; height: auto; }" in printed
     assert ".scroll { overflow: visible; }" in printed
     assert ".toc { display: none; }" in printed  # links to follow are no use on paper

@@ -69,18 +69,19 @@ def render_html(report: Report) -> str:
     changes = change_tables(report.changes)
     sources = report_sources(report)
     quick_wins = [f for f in report.findings if f.quick_win]
+    sections = _sections(
+        report,
+        interviews=bool(figures["scores"] or interviews),
+        quick_wins=bool(quick_wins),
+        over_time=bool(changes or figures["history"]),
+        sources=bool(sources),
+    )
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
         figures=figures,
-        subsections=SUBSECTIONS,
-        sections=_sections(
-            report,
-            interviews=bool(figures["scores"] or interviews),
-            quick_wins=bool(quick_wins),
-            over_time=bool(changes or figures["history"]),
-            sources=bool(sources),
-        ),
+        sections=sections,
+        contents=_contents(sections),
         metrics_tables={
             kind: scalar_metrics(result, as_is, report.fx_currency)
             for kind, result in report.metrics.items()
@@ -124,8 +125,20 @@ def _sections(
     return {key: HEADINGS[key] for key, shown in present.items() if shown}
 
 
-SUBSECTIONS = frozenset({"quick-wins"})
-"""Sections inside another (the table of contents indents them; print starts no page for them)."""
+PARENTS = {"quick-wins": "priorities"}
+"""Sections inside another: listed under it in the contents, no page of their own in print."""
+
+
+def _contents(sections: dict[str, str]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The table of contents: each top-level section's id and heading, with those inside it."""
+    top: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
+    for key, heading in sections.items():
+        if key in PARENTS:
+            top[PARENTS[key]][2].append((key, heading))
+        else:
+            top[key] = (key, heading, [])
+    return list(top.values())
+
 
 HEADINGS = {
     "summary": "Summary",
