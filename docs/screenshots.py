@@ -81,7 +81,8 @@ def sample_report(folder: Path) -> Path:
 def chromium(exe: str, page: Path, width: int, height: int, profile: Path, *args: str) -> str:
     done = subprocess.run(
         [
-            *(exe, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"),
+            *(exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"),
+            "--hide-scrollbars",
             f"--user-data-dir={profile}",
             "--allow-file-access-from-files",
             f"--window-size={max(width, WINDOW_MIN)},{height}",

@@ -139,6 +139,7 @@ def measure(page: Path, width: int) -> dict[str, Any]:
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
+            "--disable-dev-shm-usage",  # containers often give /dev/shm only 64 MB
             f"--user-data-dir={page.parent / f'profile-{width}'}",
             "--allow-file-access-from-files",
             f"--window-size={max(width, WINDOW_MIN)},{HEIGHT}",

@@ -143,3 +143,24 @@ def test_print_starts_each_section_on_a_page_and_keeps_rows_whole() -> None:
     assert "figure svg { width: 100%; max-width: 100%; height: auto; }" in printed
     assert ".scroll { overflow: visible; }" in printed
     assert ".toc { display: none; }" in printed  # links to follow are no use on paper
+
+
+def test_a_comparison_with_an_earlier_run_and_quarantined_rows_get_their_sections() -> None:
+    changes = {
+        "since_last": {
+            "run": 4,
+            "as_of_before": "2026-05-31",
+            "overall_score": 55.0,
+            "overall_score_before": 50.0,
+            "overall_score_change": 5.0,
+            "metrics": {"invoices": {"error_rate": {"value": 0.2, "before": 0.3, "change": -0.1}}},
+        }
+    }
+    quarantined = ({"source": "a.csv", "row": 7, "reasons": ["no amount"]},)
+    page = page_of(report(changes=changes, data_quality=quarantined))
+    anchors = [anchor for anchor, _ in contents(page)]
+    assert anchors[-4:] == ["findings", "over-time", "rules", "data-quality"]
+    over_time = page[page.index('<section id="over-time">') : page.index('<section id="rules">')]
+    assert "<h2>Over time</h2>" in over_time
+    assert "<td><code>invoices.error_rate</code></td>" in over_time
+    assert '<section id="data-quality">\n<h2>Data quality</h2>' in page
