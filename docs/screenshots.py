@@ -30,7 +30,8 @@ from pathlib import Path
 from PIL import Image  # matplotlib's own dependency: nothing to install
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "sample_data"
+SAMPLE = Path("sample_data")
+"""Relative to the repository, where the report is built: the evidence quotes paths as given."""
 WIDTHS = {"desktop": 1400, "phone": 390}
 TOP = (180, 0, 1220, 1800)
 """The part of the desktop page the README shows (left, top, right, bottom, in pixels): the
@@ -122,7 +123,7 @@ def main() -> None:
         "--readme", action="store_true", help="also copy desktop-top.png to docs/report.png"
     )
     options = parser.parse_args()
-    folder = options.folder or Path(tempfile.mkdtemp(prefix="boaudit-screenshots-"))
+    folder = (options.folder or Path(tempfile.mkdtemp(prefix="boaudit-screenshots-"))).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     exe = browser()
     report = sample_report(folder)
