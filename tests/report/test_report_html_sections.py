@@ -143,6 +143,8 @@ def test_print_starts_each_section_on_a_page_and_keeps_rows_whole() -> None:
     assert "figure svg { width: 100%; max-width: 100%; height: auto; }" in printed
     assert ".scroll { overflow: visible; }" in printed
     assert ".toc { display: none; }" in printed  # links to follow are no use on paper
+    # on paper a source's link is only of use with its address written out
+    assert 'a[href^="http"]::after { content: " (" attr(href) ")";' in printed
 
 
 def test_a_comparison_with_an_earlier_run_and_quarantined_rows_get_their_sections() -> None:
