@@ -6,6 +6,8 @@ matplotlib writes with its own escaping, are inserted as markup.
 
 from __future__ import annotations
 
+from typing import Any
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -15,6 +17,7 @@ from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
 from boaudit.report.sources import report_sources
 from boaudit.report.text import (
+    DASH,
     as_is,
     finding_money,
     fix_details,
@@ -62,24 +65,119 @@ def render_html(report: Report) -> str:
         "trend": _chart(charts.trend(report.metrics)),
         "history": _chart(charts.history(report.trend)),
     }
+    interviews = interview_tables(report)
+    changes = change_tables(report.changes)
+    sources = report_sources(report)
+    quick_wins = [f for f in report.findings if f.quick_win]
+    sections = _sections(
+        report,
+        interviews=bool(figures["scores"] or interviews),
+        quick_wins=bool(quick_wins),
+        over_time=bool(changes or figures["history"]),
+        sources=bool(sources),
+    )
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
         figures=figures,
+        sections=sections,
+        contents=_contents(sections),
         metrics_tables={
             kind: scalar_metrics(result, as_is, report.fx_currency)
             for kind, result in report.metrics.items()
         },
         contradictions=[f for f in report.findings if f.contradiction],
-        quick_wins=[f for f in report.findings if f.quick_win],
+        quick_wins=quick_wins,
         money_cards=money_cards(report),
         follow_up=follow_up_warning(report),
         money=money,
-        changes=change_tables(report.changes),
-        interviews=interview_tables(report),
-        sources=report_sources(report),
+        changes=changes,
+        interviews=interviews,
+        sources=sources,
+        plan=_plan(report),
         scorecard=[
             {"kind": card, "header": scorecard_header(card), "rows": scorecard_rows(card)}
             for card in (report.scorecard.kinds if report.scorecard else ())
         ],
     )
+
+
+def _sections(
+    report: Report, *, interviews: bool, quick_wins: bool, over_time: bool, sources: bool
+) -> dict[str, str]:
+    """The sections the report has, in page order: anchor id to heading. The table of contents
+    lists them all and the template writes only these; ``quick-wins`` sits inside the
+    priorities' section, under its own heading."""
+    present = {
+        "summary": True,
+        "priorities": True,
+        "quick-wins": quick_wins,
+        "interviews": interviews,
+        "data": bool(report.metrics),
+        "scorecard": report.scorecard is not None,
+        "findings": True,
+        "plan": bool(report.plan),
+        "over-time": over_time,
+        "sources": sources,
+        "rules": True,
+        "data-quality": bool(report.data_quality),
+    }
+    return {key: HEADINGS[key] for key, shown in present.items() if shown}
+
+
+PARENTS = {"quick-wins": "priorities"}
+"""Sections inside another: listed under it in the contents, no page of their own in print."""
+
+
+def _contents(sections: dict[str, str]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The table of contents: each top-level section's id and heading, with those inside it."""
+    top: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
+    for key, heading in sections.items():
+        if key in PARENTS:
+            top[PARENTS[key]][2].append((key, heading))
+        else:
+            top[key] = (key, heading, [])
+    return list(top.values())
+
+
+HEADINGS = {
+    "summary": "Summary",
+    "priorities": "What to fix first",
+    "quick-wins": "Quick wins",
+    "interviews": "What people say",
+    "data": "What the data shows",
+    "scorecard": "Outsourcing partner scorecard",
+    "findings": "Findings",
+    "plan": "Plan",
+    "over-time": "Over time",
+    "sources": "Sources",
+    "rules": "How this report decides",
+    "data-quality": "Data quality",
+}
+"""Each section's heading by its anchor id (the ids stay put: links to them keep working)."""
+
+
+def _plan(report: Report) -> dict[str, Any] | None:
+    """The fix plan (``--plan``): its counts, and each fix the data checks or the client has
+    moved on from open, as the Markdown report shows it."""
+    if not report.plan:
+        return None
+    from boaudit.findings.plan import plan_counts
+
+    return {
+        "counts": plan_counts(report.plan),
+        "rows": [
+            {
+                "rank": row.rank or "",
+                "fix": row.fix,
+                "finding": row.finding,
+                "owner": row.owner or DASH,
+                "due": row.due.isoformat() if row.due else DASH,
+                "wave": row.wave or DASH,
+                "status": row.status,
+                "check": row.check or DASH,
+            }
+            for row in report.plan
+            if row.kpi or row.status != "open"
+        ],
+    }
