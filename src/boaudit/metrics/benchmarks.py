@@ -101,6 +101,8 @@ class BenchmarkComparison:
             "year": self.year,
             "n": self.n,
             "publisher": self.publisher,
+            "differs": self.differs,
+            "verdict": verdict(self),
         }
 
 
@@ -339,14 +341,18 @@ CONFIDENCE_ORDER = ("high", "medium", "low")
 """Confidence levels, most confident first."""
 
 HEADLINE_RULE = (
-    "benchmarks: one headline source per KPI, chosen in this order: a source that measures "
-    "the same thing as our metric before one whose definition differs, then the most recent "
-    "year, then the highest confidence (file order breaks a tie); the other sources are shown "
-    "beneath it. Verdict: better = at or better than the source's median (else its average, "
-    "else its best published point); in range = worse than that but not beyond its worst "
-    "published point; worse = beyond its worst published point"
+    "headline benchmark = for each KPI, a source that measures the same thing as our metric "
+    "before one whose definition differs, then the most recent year, then the highest "
+    "confidence (file order breaks a tie); the other sources are listed beneath it"
 )
-"""How the headline benchmark and the verdict are chosen, in words (printed once in a report)."""
+"""How the headline benchmark of a KPI is chosen, in words (printed once in a report)."""
+
+VERDICT_RULE = (
+    "benchmark verdict = better at or better than the source's median (else its average, else "
+    "its best published point); in range when worse than that but not beyond its worst "
+    "published point; worse beyond it"
+)
+"""How a verdict against one source is decided, in words."""
 
 
 def anchor(comparison: BenchmarkComparison) -> tuple[str, float] | None:

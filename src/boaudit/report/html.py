@@ -20,6 +20,7 @@ from boaudit.report.model import Report
 from boaudit.report.sources import report_sources
 from boaudit.report.text import (
     as_is,
+    benchmark_lines,
     finding_money,
     fix_details,
     follow_up_warning,
@@ -51,6 +52,10 @@ def _environment() -> Environment:
     return environment
 
 
+VERDICT_CLASS = {"better": "band-healthy", "in range": "band-needs-work", "worse": "band-critical"}
+"""The colour of a benchmark verdict, as the chart's dot."""
+
+
 def _chart(svg: str | None) -> Markup | None:
     return None if svg is None else Markup(svg)
 
@@ -73,6 +78,11 @@ def render_html(report: Report) -> str:
             kind: scalar_metrics(result, as_is, report.fx_currency)
             for kind, result in report.metrics.items()
         },
+        benchmark_tables={
+            kind: benchmark_lines(result, report.fx_currency)
+            for kind, result in report.metrics.items()
+        },
+        verdict_class=VERDICT_CLASS,
         contradictions=[f for f in report.findings if f.contradiction],
         quick_wins=[f for f in report.findings if f.quick_win],
         money_cards=money_cards(report),
@@ -82,7 +92,11 @@ def render_html(report: Report) -> str:
         interviews=_interviews(report),
         sources=report_sources(report),
         scorecard=[
-            {"kind": card, "header": scorecard_header(card), "rows": scorecard_rows(card)}
+            {
+                "kind": card,
+                "header": scorecard_header(card),
+                "rows": scorecard_rows(card),
+            }
             for card in (report.scorecard.kinds if report.scorecard else ())
         ],
     )
