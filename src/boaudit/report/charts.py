@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from boaudit.findings.model import Finding
+from boaudit.findings.scorecard import ITEM, KindScorecard
 from boaudit.metrics.benchmarks import (
     BenchmarkComparison,
     KpiBenchmarks,
@@ -441,6 +442,112 @@ def history_figure(trend: Sequence[Mapping[str, Any]]) -> Figure | None:
     return figure
 
 
+PROVIDER_COLOURS = ("#6b8fb3", "#b07d00", "#7a5195", "#2e8b57", "#c0392b")
+"""Partners' bars, in the scorecard's order (in-house is drawn in :data:`INK`)."""
+
+
+def _wrapped(name: str, width: int = 14) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(name, width)) or name
+
+
+def provider_comparison_figure(card: KindScorecard) -> Figure | None:
+    """The partner scorecard as small multiples: one panel per KPI (its unit and which way is
+    better in its title), one bar per provider, in-house first. The in-house cost is the full
+    cost its labour implies (with the labour share's range), set against a partner's fee."""
+    item = ITEM.get(card.kind, "item")
+    panels: list[tuple[str, str, list[float | None], list[tuple[float, float] | None]]] = []
+
+    def add(title: str, unit: str, values: list[float | None]) -> None:
+        if any(v is not None for v in values):
+            panels.append((title, unit, values, [None] * len(values)))
+
+    rows = card.rows
+    add("Median cycle time, days\n(lower is better)", "days", [r.cycle_days for r in rows])
+    add("Error rate, %\n(lower is better)", "share", [r.error_rate for r in rows])
+    add("Rework, %\n(lower is better)", "share", [r.rework_rate for r in rows])
+    add("SLA met, %\n(higher is better)", "share", [r.sla_compliance for r in rows])
+    add("Paid on time, %\n(higher is better)", "share", [r.on_time_rate for r in rows])
+    costs = [r.full_cost if r.in_house and r.full_cost is not None else r.cost for r in rows]
+    if any(c is not None for c in costs):
+        ranges: list[tuple[float, float] | None] = [
+            (r.cost_low, r.cost_high)
+            if r.in_house
+            and r.full_cost is not None
+            and r.cost_low is not None
+            and r.cost_high is not None
+            else None
+            for r in rows
+        ]
+        full = any(r.in_house and r.full_cost is not None for r in rows)
+        panels.append(
+            (
+                f"Cost per {item}, {card.currency}\n"
+                + ("(in-house: full cost; lower is better)" if full else "(lower is better)"),
+                "amount",
+                costs,
+                ranges,
+            )
+        )
+    if not panels or len(rows) < 2:
+        return None
+    columns = 2 if len(panels) == 4 else min(3, len(panels))
+    lines = math.ceil(len(panels) / columns)
+    figure, axes_grid = plt.subplots(lines, columns, figsize=(7.0, 2.35 * lines), squeeze=False)
+    names = [_wrapped(r.provider) for r in rows]
+    partner = 0
+    colours = []
+    for r in rows:
+        if r.in_house:
+            colours.append(INK)
+        else:
+            colours.append(PROVIDER_COLOURS[partner % len(PROVIDER_COLOURS)])
+            partner += 1
+    flat = list(axes_grid.flat)
+    for axes, (title, unit, values, spans) in zip(flat, panels, strict=False):
+        heights = [0.0 if v is None else float(v) for v in values]
+        tops = [
+            h if span is None else max(h, span[1]) for h, span in zip(heights, spans, strict=True)
+        ]
+        top = max(tops) or 1.0
+        positions = list(range(len(rows)))
+        axes.bar(positions, heights, color=colours, width=0.6)
+        for x, value, span in zip(positions, values, spans, strict=True):
+            if span is not None:
+                axes.vlines(x, span[0], span[1], color=MUTED, linewidth=1.2)
+                axes.hlines(span, x - 0.08, x + 0.08, color=MUTED, linewidth=1.2)
+            if value is None:
+                text, y = ("no fee given" if unit == "amount" else "n/a"), 0.0
+            elif unit == "share":
+                text, y = f"{value:.1%}", float(value)
+            elif unit == "days":
+                text, y = f"{value:.1f}", float(value)
+            else:
+                text, y = f"{value:,.2f}", float(value)
+            y = y if span is None else max(y, span[1])
+            axes.annotate(
+                text,
+                (x, y),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+                color=INK if value is not None else MUTED,
+            )
+        axes.set_ylim(0, top * 1.22)
+        axes.set_xticks(positions, names, fontsize=7)
+        axes.tick_params(axis="y", labelsize=7, colors=MUTED)
+        if unit == "share":
+            axes.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        axes.set_title(title, loc="left", fontsize=8, color=INK)
+    for axes in flat[len(panels) :]:
+        axes.set_visible(False)
+    figure.tight_layout(h_pad=1.4, w_pad=1.2)
+    return figure
+
+
 def pitfall_scores(assessment: Assessment | None) -> str | None:
     """:func:`pitfall_scores_figure` as SVG."""
     return _svg(pitfall_scores_figure(assessment))
@@ -469,3 +576,8 @@ def priority_matrix(findings: Sequence[Finding]) -> str | None:
 def history(trend: Sequence[Mapping[str, Any]]) -> str | None:
     """:func:`history_figure` as SVG."""
     return _svg(history_figure(trend))
+
+
+def provider_comparison(card: KindScorecard) -> str | None:
+    """:func:`provider_comparison_figure` as SVG."""
+    return _svg(provider_comparison_figure(card))

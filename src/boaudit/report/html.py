@@ -96,6 +96,7 @@ def render_html(report: Report) -> str:
                 "kind": card,
                 "header": scorecard_header(card),
                 "rows": scorecard_rows(card),
+                "chart": _chart(charts.provider_comparison(card)),
             }
             for card in (report.scorecard.kinds if report.scorecard else ())
         ],
