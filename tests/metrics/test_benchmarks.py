@@ -17,6 +17,7 @@ from boaudit.metrics.benchmarks import (
     compare_one,
     headline_benchmarks,
     shortfall,
+    shown_value,
     verdict,
     verdict_sentence,
 )
@@ -281,3 +282,14 @@ def test_bundled_headlines_for_invoices() -> None:
     ]
     assert verdict_sentence(cost.headline) == "12% below the Ardent average (9.40): better"
     assert cost.headline.differs.endswith("a cost priced from handling minutes is labour only.")
+
+
+def test_verdict_prints_durations_with_one_decimal() -> None:
+    entry = _entry("ardent-2025", unit="days", year=2025, best_in_class=3.1, average=17.4)
+    # (17.4 - 5.02) / 17.4 = 0.711
+    assert verdict_sentence(compare_one(entry, 5.02)) == (
+        "71% below the Ardent average (17.4): better"
+    )
+    assert shown_value(5.02, "days") == "5.0"
+    assert shown_value(0.003, "share") == "0.3%"
+    assert shown_value(1234.5, "USD per invoice") == "1,234.50"

@@ -383,6 +383,20 @@ def verdict(comparison: BenchmarkComparison) -> Verdict:
     return "worse" if sign * value > worst else "in range"
 
 
+DURATION_UNITS = frozenset({"days", "hours"})
+"""Units printed with one decimal, as the reports print durations."""
+
+
+def shown_value(value: float, unit: str) -> str:
+    """A value as the verdicts and the chart print it: shares as percentages and durations
+    with one decimal (``17.4``), other amounts with two (``9.40``)."""
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit in DURATION_UNITS:
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
 def verdict_sentence(comparison: BenchmarkComparison) -> str:
     """The gap to the :func:`anchor` and the verdict in words, e.g. ``12% below the APQC
     median (5.83): better``; shares differ in percentage points (``2.5 points above``)."""
@@ -392,14 +406,14 @@ def verdict_sentence(comparison: BenchmarkComparison) -> str:
         return word
     point, ref = middle
     value = float(comparison.value)
-    named = f"the {comparison.who} {comparison.label(point)} ({_fmt(ref, comparison.unit)})"
+    named = f"the {comparison.who} {comparison.label(point)} ({shown_value(ref, comparison.unit)})"
     if value == ref:
         return f"at {named}: {word}"
     side = "below" if value < ref else "above"
     if comparison.unit == "share":
         gap = f"{abs(value - ref) * 100:.1f} points"
     elif ref == 0:
-        gap = _fmt(abs(value - ref), comparison.unit)
+        gap = shown_value(abs(value - ref), comparison.unit)
     else:
         percent = abs(value - ref) / abs(ref) * 100
         gap = f"{percent:.0f}%" if round(percent) >= 1 else f"{percent:.1f}%"

@@ -29,6 +29,7 @@ from boaudit.metrics.benchmarks import (
     BenchmarkComparison,
     KpiBenchmarks,
     headline_benchmarks,
+    shown_value,
     verdict,
     verdict_sentence,
 )
@@ -121,13 +122,6 @@ VERDICT_COLOURS = {
 """Our value's colour by its verdict against the headline benchmark."""
 
 
-def _fmt(value: float, unit: str) -> str:
-    """As the verdict sentences print it: shares as percentages with one decimal."""
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    return f"{value:,.2f}"
-
-
 def _source_name(comparison: BenchmarkComparison) -> str:
     year = "" if comparison.year is None else f" {comparison.year}"
     return f"{comparison.who}{year}"
@@ -139,7 +133,7 @@ def _reference_labels(comparison: BenchmarkComparison) -> list[tuple[float, str]
     for point, ref in comparison.references.items():
         by_value.setdefault(float(ref), []).append(comparison.label(point))
     return [
-        (value, f"{' = '.join(dict.fromkeys(names))} {_fmt(value, comparison.unit)}")
+        (value, f"{' = '.join(dict.fromkeys(names))} {shown_value(value, comparison.unit)}")
         for value, names in sorted(by_value.items())
     ]
 
@@ -195,7 +189,7 @@ def _benchmark_panel(axes: Any, kind: str, group: KpiBenchmarks) -> None:
     axes.plot([value], [0], marker="o", markersize=9, color=colour, zorder=3)
     left_half = (value - (low - pad)) < span / 2
     axes.annotate(
-        f"ours {_fmt(value, unit)}: {verdict_sentence(headline)}",
+        f"ours {shown_value(value, unit)}: {verdict_sentence(headline)}",
         (value, 0),
         xytext=(4 if left_half else -4, 13),
         textcoords="offset points",
