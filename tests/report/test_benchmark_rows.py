@@ -124,8 +124,8 @@ def test_xlsx_marks_the_other_sources() -> None:
     ]
     assert rows[1][6] == (
         "42% above the Apqc median (5.83): in range. Apqc survey (2017, 1,485 organisations, "
-        "medium confidence, https://example.org/apqc-2017). definition differs: Counts the "
-        "whole process cost."
+        "medium confidence, https://example.org/apqc-2017). Definition differs: Counts the "
+        "whole process cost. About 62% of cost is labour."
     )
 
 

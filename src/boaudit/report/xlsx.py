@@ -458,14 +458,15 @@ NUMBER_FORMATS = {
 
 def _note(b: BenchmarkComparison) -> str:
     """A benchmark row's note: the verdict, then the source with its year, sample, confidence
-    and link, then how its definition compares with ours."""
+    and link, then how its definition compares with ours and the caveat."""
     sample = "sample not stated" if b.n is None else f"{b.n:,} organisations"
     year = "year not stated" if b.year is None else str(b.year)
-    definition = f"definition differs: {b.differs}" if b.differs else "same definition as ours"
+    definition = f"Definition differs: {b.differs}" if b.differs else "Same definition as ours"
     link = f", {b.source_url}" if b.source_url else ""
+    caveat = f" {b.caveat.rstrip('.')}." if b.caveat else ""
     return (
         f"{verdict_sentence(b)}. {b.source} ({year}, {sample}, {b.confidence} confidence{link}). "
-        f"{definition.rstrip('.')}."
+        f"{definition.rstrip('.')}.{caveat}"
     )
 
 
