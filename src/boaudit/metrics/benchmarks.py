@@ -7,6 +7,12 @@ end is good (APQC calls the 25th percentile "top performer" for costs and cycle 
 for productivity). ``best_in_class`` and ``average`` are Ardent/Aberdeen/Hackett style figures.
 
 A user file (``--benchmarks FILE``, same format) adds entries or replaces those with the same id.
+
+Where several sources publish the same KPI, :func:`headline_benchmarks` picks one headline per
+KPI (:data:`HEADLINE_RULE`: same definition first, then the most recent year, then the
+highest confidence) and keeps the others beneath it; :func:`verdict` and
+:func:`verdict_sentence` say where our value stands against one source (:data:`VERDICT_RULE`).
+Every writer and the chart go through these, so they show the same choice.
 """
 
 from __future__ import annotations
