@@ -161,13 +161,16 @@ def test_benchmark_text_from_the_user_is_escaped_in_table_and_chart() -> None:
     }
     page = render_html(build_report(None, metrics))
     assert "<i>" not in page and "<b>the" not in page and "<u>" not in page
+    # (8.00 - 6.00) / 6.00 = 33% above the median, the only (so the worst) reference point
     assert (
-        '<tr><td>&lt;i&gt;Cost&lt;/i&gt; &amp; fees</td><td class="num nowrap">8.00 USD</td>'
-        "<td>8.00 is above &lt;b&gt;the&lt;/b&gt; median</td><td>Survey &lt;u&gt;2025&lt;/u&gt;</td>"
-        "</tr>"
+        '<tr><td><strong>Cost per item</strong></td><td class="num nowrap">8.00 USD</td>'
+        '<td><span class="band-critical">33% above the Survey &lt;u&gt;2025&lt;/u&gt; median '
+        "(6.00): worse</span></td><td>&lt;i&gt;Cost&lt;/i&gt; &amp; fees: "
+        "Survey &lt;u&gt;2025&lt;/u&gt;</td><td>n/a</td><td>not stated</td><td>high</td>"
+        "<td>same as ours.</td></tr>"
     ) in page
-    # the chart title, drawn by matplotlib as SVG text
-    assert "&lt;i&gt;Cost&lt;/i&gt; &amp; fees (invoices): Survey &lt;u&gt;2025&lt;/u&gt;" in page
+    # the chart's source row, drawn by matplotlib as SVG text
+    assert ">Survey &lt;u&gt;2025&lt;/u&gt;</text>" in page
 
 
 def test_every_rule_is_listed_escaped_and_in_order() -> None:
@@ -176,7 +179,7 @@ def test_every_rule_is_listed_escaped_and_in_order() -> None:
     section = page[page.index("<h2>How this report decides</h2>") :]
     items = re.findall(r"<li>(.*?)</li>", section[: section.index("</ul>")])
     assert [htmllib.unescape(item) for item in items] == list(report.rules.values())
-    assert len(items) == 16  # 9 rules + 7 money assumptions
+    assert len(items) == 18  # 9 rules + 2 benchmark rules + 7 money assumptions
 
 
 # --- findings -----------------------------------------------------------------------------------
@@ -331,7 +334,8 @@ def test_every_chart_is_inline_svg_in_a_captioned_figure(cli_html: str) -> None:
 
 def test_chart_text_stays_text_in_the_svg(cli_html: str) -> None:
     # svg.fonttype none: labels are searchable text, not glyph outlines
-    assert ">ours 20.00</text>" in cli_html
+    # our verdict beside the dot: (20.00 - 9.40) / 9.40 = 113% above the headline average
+    assert ">ours 20.00: 113% above the Ardent average (9.40): worse</text>" in cli_html
     assert ">metrics</text>" in cli_html
 
 
@@ -399,7 +403,8 @@ def test_dollar_signs_in_chart_labels_are_text_not_math(kpi: str) -> None:
     svg = charts.kpis_against_benchmarks(results({"invoices": {"benchmarks": [comparison]}}))
     assert svg is not None
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-    assert f"{kpi} (invoices): A user survey [USD per invoice]" in texts
+    assert f"{kpi} (invoices), USD per invoice: lower is better \N{LEFTWARDS ARROW}" in texts
+    assert "A user survey" in texts
 
 
 def test_metric_reasons_in_the_page_carry_no_markdown_escapes(cli_html: str) -> None:

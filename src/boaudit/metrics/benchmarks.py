@@ -7,6 +7,12 @@ end is good (APQC calls the 25th percentile "top performer" for costs and cycle 
 for productivity). ``best_in_class`` and ``average`` are Ardent/Aberdeen/Hackett style figures.
 
 A user file (``--benchmarks FILE``, same format) adds entries or replaces those with the same id.
+
+Where several sources publish the same KPI, :func:`headline_benchmarks` picks one headline per
+KPI (:data:`HEADLINE_RULE`: same definition first, then the most recent year, then the
+highest confidence) and keeps the others beneath it; :func:`verdict` and
+:func:`verdict_sentence` say where our value stands against one source (:data:`VERDICT_RULE`).
+Every writer and the chart go through these, so they show the same choice.
 """
 
 from __future__ import annotations
@@ -67,6 +73,19 @@ class BenchmarkComparison:
     n: int | None = None
     """Organisations in the published sample, when the source says."""
     publisher: str = ""
+    differs: str = ""
+    """How the published definition differs from our metric's; empty: the same measure."""
+    best_label: str = "best-in-class"
+    """What the source calls its best-in-class figure."""
+
+    def label(self, point: str) -> str:
+        """A reference point in words (``median``, ``top quartile``, ``world-class``)."""
+        return point_label(point, self.direction, self.best_label)
+
+    @property
+    def who(self) -> str:
+        """The publisher's short name, else the first part of the source."""
+        return self.publisher or self.source.split(",")[0].strip() or "published"
 
     def to_dict(self) -> JsonObject:
         """The object in the ``benchmarks`` list of the JSON document."""
@@ -88,6 +107,8 @@ class BenchmarkComparison:
             "year": self.year,
             "n": self.n,
             "publisher": self.publisher,
+            "differs": self.differs,
+            "verdict": verdict(self),
         }
 
 
@@ -144,7 +165,9 @@ class Benchmark(BaseModel):
     confidence: Literal["high", "medium", "low"]
     """How comparable the definition is with boaudit's metric."""
     caveat: str = ""
-    """What differs between their definition and ours."""
+    """Anything else a reader should know about the figure."""
+    differs: str = ""
+    """How its definition differs from our metric's; empty when it measures the same thing."""
 
     @model_validator(mode="after")
     def _has_reference(self) -> Benchmark:
@@ -159,15 +182,20 @@ class Benchmark(BaseModel):
 
     def label(self, point: str) -> str:
         """A reference point in words, e.g. ``bottom quartile`` for a cost's ``p75``."""
-        if point == "p50":
-            return "median"
-        if point == "average":
-            return "average"
-        if point == "best_in_class":
-            return self.best_label
-        low_is_good = self.direction == "lower"
-        top = (point == "p25") == low_is_good
-        return "top quartile" if top else "bottom quartile"
+        return point_label(point, self.direction, self.best_label)
+
+
+def point_label(point: str, direction: str, best_label: str = "best-in-class") -> str:
+    """A reference point in words: ``median``, ``average``, ``best_label`` for the best-in-class
+    figure, and ``top``/``bottom quartile`` for ``p25``/``p75`` by which way is better."""
+    if point == "p50":
+        return "median"
+    if point == "average":
+        return "average"
+    if point == "best_in_class":
+        return best_label
+    top = (point == "p25") == (direction == "lower")
+    return "top quartile" if top else "bottom quartile"
 
 
 class _File(BaseModel):
@@ -271,6 +299,8 @@ def compare_one(benchmark: Benchmark, value: float) -> BenchmarkComparison:
         year=benchmark.year,
         n=benchmark.n,
         publisher=benchmark.publisher,
+        differs=benchmark.differs,
+        best_label=benchmark.best_label,
     )
 
 
@@ -308,4 +338,131 @@ def compare(
         value = number(metrics, benchmark.metric)
         if value is not None:
             result.append(compare_one(benchmark, value))
+    return tuple(result)
+
+
+Verdict = Literal["better", "in range", "worse"]
+
+CONFIDENCE_ORDER = ("high", "medium", "low")
+"""Confidence levels, most confident first."""
+
+HEADLINE_RULE = (
+    "headline benchmark = for each KPI, a source that measures the same thing as our metric "
+    "before one whose definition differs, then the most recent year, then the highest "
+    "confidence (file order breaks a tie); the other sources are listed beneath it"
+)
+"""How the headline benchmark of a KPI is chosen, in words (printed once in a report)."""
+
+VERDICT_RULE = (
+    "benchmark verdict = better at or better than the source's median (else its average, else "
+    "its best published point); in range when worse than that but not beyond its worst "
+    "published point; worse beyond it"
+)
+"""How a verdict against one source is decided, in words."""
+
+
+def anchor(comparison: BenchmarkComparison) -> tuple[str, float] | None:
+    """The reference point a verdict is measured from: the median, else the average, else the
+    best published point; None without any reference point."""
+    refs = comparison.references
+    for point in ("p50", "average"):
+        if point in refs:
+            return point, float(refs[point])
+    if not refs:
+        return None
+    sign = 1.0 if comparison.direction == "lower" else -1.0
+    point = min(refs, key=lambda name: sign * float(refs[name]))
+    return point, float(refs[point])
+
+
+def verdict(comparison: BenchmarkComparison) -> Verdict:
+    """``better`` at or better than the :func:`anchor`; ``worse`` beyond the worst published
+    point; ``in range`` between the two (``better`` without any reference point)."""
+    middle = anchor(comparison)
+    if middle is None:
+        return "better"
+    sign = 1.0 if comparison.direction == "lower" else -1.0  # a positive gap is worse
+    value = float(comparison.value)
+    worst = max(sign * float(ref) for ref in comparison.references.values())
+    if sign * (value - middle[1]) <= 0:
+        return "better"
+    return "worse" if sign * value > worst else "in range"
+
+
+DURATION_UNITS = frozenset({"days", "hours"})
+"""Units printed with one decimal, as the reports print durations."""
+
+
+def shown_value(value: float, unit: str) -> str:
+    """A value as the verdicts and the chart print it: shares as percentages and durations
+    with one decimal (``17.4``), other amounts with two (``9.40``)."""
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit in DURATION_UNITS:
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
+def verdict_sentence(comparison: BenchmarkComparison) -> str:
+    """The gap to the :func:`anchor` and the verdict in words, e.g. ``12% below the APQC
+    median (5.83): better``; shares differ in percentage points (``2.5 points above``)."""
+    middle = anchor(comparison)
+    word = verdict(comparison)
+    if middle is None:
+        return word
+    point, ref = middle
+    value = float(comparison.value)
+    named = f"the {comparison.who} {comparison.label(point)} ({shown_value(ref, comparison.unit)})"
+    if value == ref:
+        return f"at {named}: {word}"
+    side = "below" if value < ref else "above"
+    if comparison.unit == "share":
+        gap = f"{abs(value - ref) * 100:.1f} points"
+    elif ref == 0:
+        gap = shown_value(abs(value - ref), comparison.unit)
+    else:
+        percent = abs(value - ref) / abs(ref) * 100
+        gap = f"{percent:.0f}%" if round(percent) >= 1 else f"{percent:.1f}%"
+    return f"{gap} {side} {named}: {word}"
+
+
+def headline_order(comparison: BenchmarkComparison) -> tuple[int, int, int]:
+    """Sort key of :data:`HEADLINE_RULE`: same definition first, then the most recent year,
+    then the highest confidence (lower sorts first)."""
+    confidence = (
+        CONFIDENCE_ORDER.index(comparison.confidence)
+        if comparison.confidence in CONFIDENCE_ORDER
+        else len(CONFIDENCE_ORDER)
+    )
+    return (1 if comparison.differs else 0, -(comparison.year or 0), confidence)
+
+
+@dataclass(frozen=True)
+class KpiBenchmarks:
+    """One of our KPIs with its headline benchmark and the other sources beneath it."""
+
+    metric: str
+    """Our metric (dotted path), or the published KPI's name when a comparison names none."""
+    headline: BenchmarkComparison
+    others: tuple[BenchmarkComparison, ...] = ()
+    """The other sources, in the order of :data:`HEADLINE_RULE`."""
+
+    @property
+    def every(self) -> tuple[BenchmarkComparison, ...]:
+        """The headline, then the others."""
+        return (self.headline, *self.others)
+
+
+def headline_benchmarks(
+    comparisons: Sequence[BenchmarkComparison],
+) -> tuple[KpiBenchmarks, ...]:
+    """The comparisons grouped by our metric (in the order each first appears), each group's
+    sources ordered by :data:`HEADLINE_RULE`, the first as its headline."""
+    groups: dict[str, list[BenchmarkComparison]] = {}
+    for comparison in comparisons:
+        groups.setdefault(comparison.metric or comparison.kpi, []).append(comparison)
+    result = []
+    for metric, members in groups.items():
+        ordered = sorted(members, key=headline_order)  # stable: file order breaks a tie
+        result.append(KpiBenchmarks(metric, ordered[0], tuple(ordered[1:])))
     return tuple(result)

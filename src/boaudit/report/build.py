@@ -21,6 +21,7 @@ from boaudit.findings.scorecard import (
     build_scorecard,
     with_contract_targets,
 )
+from boaudit.metrics.benchmarks import HEADLINE_RULE, VERDICT_RULE
 from boaudit.metrics.facts import DataFacts
 from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.scoring import Assessment
@@ -38,6 +39,10 @@ class ReportOptions:
     impact: ImpactAssumptions = field(default_factory=ImpactAssumptions)
     contracts: tuple[Contract, ...] = ()
     """Outsourcing contracts (``[contracts.NAME]``, ``--contracts FILE``)."""
+
+
+BENCHMARK_RULES = {"benchmark_headline": HEADLINE_RULE, "benchmark_verdict": VERDICT_RULE}
+"""How the benchmark rows are chosen and judged: in a report whose data has benchmarks."""
 
 
 def build_report(
@@ -65,7 +70,11 @@ def build_report(
         assessment=assessment,
         metrics=dict(results),
         findings=findings,
-        rules={**RULES, **{f"impact_{k}": v for k, v in options.impact.describe().items()}},
+        rules={
+            **RULES,
+            **(BENCHMARK_RULES if any(r.benchmarks for r in results.values()) else {}),
+            **{f"impact_{k}": v for k, v in options.impact.describe().items()},
+        },
         data_quality=tuple(dict(row) for row in data_quality),
         cycle_times={kind: tuple(days) for kind, days in (cycle_times or {}).items()},
         version=__version__,

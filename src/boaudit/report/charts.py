@@ -21,8 +21,18 @@ matplotlib.use("Agg")  # no display: render to files only
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from boaudit.findings.model import Finding
+from boaudit.findings.scorecard import ITEM, KindScorecard
+from boaudit.metrics.benchmarks import (
+    BenchmarkComparison,
+    KpiBenchmarks,
+    headline_benchmarks,
+    shown_value,
+    verdict,
+    verdict_sentence,
+)
 from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.scoring import Assessment, round_score
 
@@ -104,76 +114,144 @@ def pitfall_scores_figure(assessment: Assessment | None) -> Figure | None:
     return figure
 
 
-REFERENCE_LABELS = {
-    "p25": "25th pct",
-    "p50": "median",
-    "p75": "75th pct",
-    "best_in_class": "best in class",
-    "average": "average",
+VERDICT_COLOURS = {
+    "better": BAND_COLOURS["healthy"],
+    "in range": BAND_COLOURS["needs work"],
+    "worse": BAND_COLOURS["critical"],
 }
+"""Our value's colour by its verdict against the headline benchmark."""
 
 
-def _fmt(value: float, unit: str) -> str:
+def _source_name(comparison: BenchmarkComparison) -> str:
+    year = "" if comparison.year is None else f" {comparison.year}"
+    return f"{comparison.who}{year}"
+
+
+def _reference_labels(comparison: BenchmarkComparison) -> list[tuple[float, str]]:
+    """A source's reference points as (value, label), one label per distinct value."""
+    by_value: dict[float, list[str]] = {}
+    for point, ref in comparison.references.items():
+        by_value.setdefault(float(ref), []).append(comparison.label(point))
+    return [
+        (value, f"{' = '.join(dict.fromkeys(names))} {shown_value(value, comparison.unit)}")
+        for value, names in sorted(by_value.items())
+    ]
+
+
+def _benchmark_panel(axes: Any, kind: str, group: KpiBenchmarks) -> None:
+    """One KPI: a row per source on one shared scale, our value a line across them."""
+    from boaudit.metrics.display import label
+
+    headline = group.headline
+    unit = headline.unit
+    value = float(headline.value)
+    rows = group.every
+    points = [value, *(float(r) for c in rows for r in c.references.values())]
+    low, high = min(points), max(points)
+    pad = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
+    axes.set_xlim(low - pad, high + pad)
+    span = high - low + 2 * pad
+    axes.set_ylim(-len(rows) + 0.35, 1.25)
+    verdict_word = verdict(headline)
+    colour = VERDICT_COLOURS[verdict_word]
+    names = []
+    for index, comparison in enumerate(rows):
+        y = -index
+        main = index == 0
+        ink = INK if main else MUTED
+        refs = _reference_labels(comparison)
+        if len(refs) > 1:
+            axes.hlines(
+                y, refs[0][0], refs[-1][0], color=MUTED, linewidth=5 if main else 2, alpha=0.6
+            )
+        last: float | None = None
+        below = True
+        for ref, text in refs:
+            # a label close to the one before it goes to the other side of the line
+            below = not below if last is not None and ref - last < span * 0.16 else True
+            last = ref
+            axes.plot([ref], [y], marker="|", markersize=14 if main else 9, color=ink)
+            axes.annotate(
+                text,
+                (ref, y),
+                xytext=(0, -8 if below else 7),
+                textcoords="offset points",
+                ha="center",
+                va="top" if below else "bottom",
+                fontsize=7 if main else 6.5,
+                color=ink,
+            )
+        name = _source_name(comparison)
+        if comparison.differs:
+            name += "\n(definition differs)"
+        names.append(name)
+    axes.axvline(value, color=colour, linewidth=1.2, linestyle="--", zorder=1)
+    axes.plot([value], [0], marker="o", markersize=9, color=colour, zorder=3)
+    left_half = (value - (low - pad)) < span / 2
+    axes.annotate(
+        f"ours {shown_value(value, unit)}: {verdict_sentence(headline)}",
+        (value, 0),
+        xytext=(4 if left_half else -4, 13),
+        textcoords="offset points",
+        ha="left" if left_half else "right",
+        va="bottom",
+        color=colour,
+        fontsize=8,
+        fontweight="bold",
+    )
+    axes.set_yticks([-i for i in range(len(rows))], names)
+    for tick, comparison in zip(axes.get_yticklabels(), rows, strict=True):
+        tick.set_fontsize(7)
+        tick.set_color(INK if comparison is headline else MUTED)
+        if comparison is headline:
+            tick.set_fontweight("bold")
+    axes.tick_params(axis="y", length=0)
+    axes.tick_params(axis="x", labelsize=7, colors=MUTED)
     if unit == "share":
-        return f"{value:.1%}" if abs(value) >= 0.01 else f"{value:.2%}"
-    return f"{value:,.2f}"
+        width = high - low
+        decimals = 0 if width >= 0.05 else 1 if width >= 0.005 else 2
+        axes.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=decimals))
+    axes.spines["left"].set_visible(False)
+    axes.spines["bottom"].set_color(MUTED)
+    better = (
+        "lower is better \N{LEFTWARDS ARROW}"
+        if headline.direction == "lower"
+        else ("higher is better \N{RIGHTWARDS ARROW}")
+    )
+    shown_unit = "%" if unit == "share" else unit
+    axes.set_title(
+        f"{label(headline.metric) if headline.metric else headline.kpi} ({kind}), "
+        f"{shown_unit}: {better}",
+        loc="left",
+        fontsize=8.5,
+        color=INK,
+    )
 
 
 def kpis_against_benchmarks_figure(metrics: Mapping[str, MetricsResult]) -> Figure | None:
-    """Each benchmarked KPI: the published reference points and where we stand."""
-    rows: list[tuple[str, float, dict[str, float], str]] = []
+    """Each benchmarked KPI in its own panel: its headline source and the others on one scale
+    with our value, coloured by the verdict against the headline source, written beside it."""
+    panels: list[tuple[str, KpiBenchmarks]] = []
     for kind, result in metrics.items():
-        for comparison in result.benchmarks:
-            refs = {
-                k: float(v) for k, v in comparison.references.items() if isinstance(v, int | float)
-            }
-            value = comparison.value
-            if refs and isinstance(value, int | float):
-                label = f"{comparison.kpi} ({kind})"
-                source = comparison.source.split(",")[0]
-                rows.append((f"{label}: {source}", float(value), refs, comparison.unit))
-    if not rows:
+        usable = [
+            c
+            for c in result.benchmarks
+            if c.references and isinstance(c.value, int | float) and not isinstance(c.value, bool)
+        ]
+        panels += [(kind, group) for group in headline_benchmarks(usable)]
+    if not panels:
         return None
+    heights = [len(group.every) + 1.4 for _, group in panels]
     figure, axes_list = plt.subplots(
-        len(rows), 1, figsize=(7.0, 1.05 * len(rows) + 0.3), squeeze=False
+        len(panels),
+        1,
+        figsize=(7.0, 0.42 * sum(heights) + 0.3),
+        squeeze=False,
+        gridspec_kw={"height_ratios": heights},
     )
-    for axes, (label, value, refs, unit) in zip(axes_list[:, 0], rows, strict=True):
-        points = [*refs.values(), value]
-        low, high = min(points), max(points)
-        pad = (high - low) * 0.18 or abs(high) * 0.18 or 1.0
-        axes.set_xlim(low - pad, high + pad)
-        axes.set_ylim(-1.0, 1.0)
-        if len(refs) > 1:
-            axes.hlines(0, min(refs.values()), max(refs.values()), color=MUTED, linewidth=5)
-        for name, ref in sorted(refs.items(), key=lambda item: item[1]):
-            axes.plot([ref], [0], marker="|", markersize=16, color=INK)
-            axes.annotate(
-                f"{REFERENCE_LABELS.get(name, name)} {ref:,.2f}",
-                (ref, 0),
-                xytext=(0, -17),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=7,
-                color=INK,
-            )
-        axes.plot([value], [0], marker="o", markersize=9, color=BAND_COLOURS["critical"])
-        axes.annotate(
-            f"ours {value:,.2f}",
-            (value, 0),
-            xytext=(0, 9),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            color=BAND_COLOURS["critical"],
-            fontsize=8,
-        )
-        axes.set_yticks([])
-        axes.set_xticks([])
-        for side in ("left", "bottom"):
-            axes.spines[side].set_visible(False)
-        axes.set_title(f"{label} [{unit}]", loc="left", fontsize=8)
-    figure.tight_layout(h_pad=1.2)
+    for axes, (kind, group) in zip(axes_list[:, 0], panels, strict=True):
+        _benchmark_panel(axes, kind, group)
+    figure.tight_layout(h_pad=1.6)
     return figure
 
 
@@ -358,6 +436,112 @@ def history_figure(trend: Sequence[Mapping[str, Any]]) -> Figure | None:
     return figure
 
 
+PROVIDER_COLOURS = ("#6b8fb3", "#b07d00", "#7a5195", "#2e8b57", "#c0392b")
+"""Partners' bars, in the scorecard's order (in-house is drawn in :data:`INK`)."""
+
+
+def _wrapped(name: str, width: int = 14) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(name, width)) or name
+
+
+def provider_comparison_figure(card: KindScorecard) -> Figure | None:
+    """The partner scorecard as small multiples: one panel per KPI (its unit and which way is
+    better in its title), one bar per provider, in-house first. The in-house cost is the full
+    cost its labour implies (with the labour share's range), set against a partner's fee."""
+    item = ITEM.get(card.kind, "item")
+    panels: list[tuple[str, str, list[float | None], list[tuple[float, float] | None]]] = []
+
+    def add(title: str, unit: str, values: list[float | None]) -> None:
+        if any(v is not None for v in values):
+            panels.append((title, unit, values, [None] * len(values)))
+
+    rows = card.rows
+    add("Median cycle time, days\n(lower is better)", "days", [r.cycle_days for r in rows])
+    add("Error rate, %\n(lower is better)", "share", [r.error_rate for r in rows])
+    add("Rework, %\n(lower is better)", "share", [r.rework_rate for r in rows])
+    add("SLA met, %\n(higher is better)", "share", [r.sla_compliance for r in rows])
+    add("Paid on time, %\n(higher is better)", "share", [r.on_time_rate for r in rows])
+    costs = [r.full_cost if r.in_house and r.full_cost is not None else r.cost for r in rows]
+    if any(c is not None for c in costs):
+        ranges: list[tuple[float, float] | None] = [
+            (r.cost_low, r.cost_high)
+            if r.in_house
+            and r.full_cost is not None
+            and r.cost_low is not None
+            and r.cost_high is not None
+            else None
+            for r in rows
+        ]
+        full = any(r.in_house and r.full_cost is not None for r in rows)
+        panels.append(
+            (
+                f"Cost per {item}, {card.currency}\n"
+                + ("(in-house: full cost; lower is better)" if full else "(lower is better)"),
+                "amount",
+                costs,
+                ranges,
+            )
+        )
+    if not panels or len(rows) < 2:
+        return None
+    columns = 2 if len(panels) == 4 else min(3, len(panels))
+    lines = math.ceil(len(panels) / columns)
+    figure, axes_grid = plt.subplots(lines, columns, figsize=(7.0, 2.35 * lines), squeeze=False)
+    names = [_wrapped(r.provider) for r in rows]
+    partner = 0
+    colours = []
+    for r in rows:
+        if r.in_house:
+            colours.append(INK)
+        else:
+            colours.append(PROVIDER_COLOURS[partner % len(PROVIDER_COLOURS)])
+            partner += 1
+    flat = list(axes_grid.flat)
+    for axes, (title, unit, values, spans) in zip(flat, panels, strict=False):
+        heights = [0.0 if v is None else float(v) for v in values]
+        tops = [
+            h if span is None else max(h, span[1]) for h, span in zip(heights, spans, strict=True)
+        ]
+        top = max(tops) or 1.0
+        positions = list(range(len(rows)))
+        axes.bar(positions, heights, color=colours, width=0.6)
+        for x, value, span in zip(positions, values, spans, strict=True):
+            if span is not None:
+                axes.vlines(x, span[0], span[1], color=MUTED, linewidth=1.2)
+                axes.hlines(span, x - 0.08, x + 0.08, color=MUTED, linewidth=1.2)
+            if value is None:
+                text, y = ("no fee given" if unit == "amount" else "n/a"), 0.0
+            elif unit == "share":
+                text, y = f"{value:.1%}", float(value)
+            elif unit == "days":
+                text, y = f"{value:.1f}", float(value)
+            else:
+                text, y = f"{value:,.2f}", float(value)
+            y = y if span is None else max(y, span[1])
+            axes.annotate(
+                text,
+                (x, y),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+                color=INK if value is not None else MUTED,
+            )
+        axes.set_ylim(0, top * 1.22)
+        axes.set_xticks(positions, names, fontsize=7)
+        axes.tick_params(axis="y", labelsize=7, colors=MUTED)
+        if unit == "share":
+            axes.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        axes.set_title(title, loc="left", fontsize=8, color=INK)
+    for axes in flat[len(panels) :]:
+        axes.set_visible(False)
+    figure.tight_layout(h_pad=1.4, w_pad=1.2)
+    return figure
+
+
 def pitfall_scores(assessment: Assessment | None) -> str | None:
     """:func:`pitfall_scores_figure` as SVG."""
     return _svg(pitfall_scores_figure(assessment))
@@ -386,3 +570,8 @@ def priority_matrix(findings: Sequence[Finding]) -> str | None:
 def history(trend: Sequence[Mapping[str, Any]]) -> str | None:
     """:func:`history_figure` as SVG."""
     return _svg(history_figure(trend))
+
+
+def provider_comparison(card: KindScorecard) -> str | None:
+    """:func:`provider_comparison_figure` as SVG."""
+    return _svg(provider_comparison_figure(card))

@@ -19,6 +19,7 @@ from boaudit.report.sources import report_sources
 from boaudit.report.text import (
     DASH,
     as_is,
+    benchmark_lines,
     finding_money,
     fix_details,
     follow_up_warning,
@@ -49,6 +50,10 @@ def _environment() -> Environment:
     environment.filters["priority_formula"] = priority_formula
     environment.filters["shown"] = shown
     return environment
+
+
+VERDICT_CLASS = {"better": "band-healthy", "in range": "band-needs-work", "worse": "band-critical"}
+"""The colour of a benchmark verdict, as the chart's dot."""
 
 
 def _chart(svg: str | None) -> Markup | None:
@@ -86,6 +91,11 @@ def render_html(report: Report) -> str:
             kind: scalar_metrics(result, as_is, report.fx_currency)
             for kind, result in report.metrics.items()
         },
+        benchmark_tables={
+            kind: benchmark_lines(result, report.fx_currency)
+            for kind, result in report.metrics.items()
+        },
+        verdict_class=VERDICT_CLASS,
         contradictions=[f for f in report.findings if f.contradiction],
         quick_wins=quick_wins,
         money_cards=money_cards(report),
@@ -96,7 +106,12 @@ def render_html(report: Report) -> str:
         sources=sources,
         plan=_plan(report),
         scorecard=[
-            {"kind": card, "header": scorecard_header(card), "rows": scorecard_rows(card)}
+            {
+                "kind": card,
+                "header": scorecard_header(card),
+                "rows": scorecard_rows(card),
+                "chart": _chart(charts.provider_comparison(card)),
+            }
             for card in (report.scorecard.kinds if report.scorecard else ())
         ],
     )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from boaudit.findings.model import Finding
-from boaudit.metrics.display import shown as in_unit
+from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.render import fed_by, respondent_table, role_table, section_table
 from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
 from boaudit.report.sources import report_sources
 from boaudit.report.text import (
+    BenchmarkLine,
+    benchmark_lines,
     finding_money,
     fix_details,
     follow_up_warning,
@@ -24,6 +26,40 @@ from boaudit.report.text import (
 )
 
 QUARANTINE_SHOWN = 20
+
+
+def _benchmark_row(line: BenchmarkLine) -> str:
+    kpi = (
+        f"**{md_escape(line.kpi)}**"
+        if line.headline
+        else "\N{DOWNWARDS ARROW WITH TIP RIGHTWARDS} other source"
+    )
+    ours = md_escape(line.ours) if line.headline else ""
+    source = f"{md_escape(line.published)}: {md_escape(line.source)}"
+    if line.url:
+        source += f" ([link]({line.url}))"
+    return (
+        f"| {kpi} | {ours} | {md_escape(line.sentence)} | {source} | {line.year} | "
+        f"{md_escape(line.sample)} | {md_escape(line.confidence)} | {md_escape(line.definition)} |"
+    )
+
+
+def _benchmarks(result: MetricsResult, currency: str) -> list[str]:
+    """One headline row per benchmarked KPI, its other sources in the rows beneath it."""
+    groups = benchmark_lines(result, currency)
+    if not groups:
+        return []
+    lines = [
+        "",
+        "Against published benchmarks (the headline source in bold, the others beneath it; "
+        "how the headline is chosen: see How this report decides):",
+        "",
+        "| KPI | Ours | Verdict | Source | Year | Sample | Confidence | Definition |",
+        "|---|---:|---|---|---|---|---|---|",
+    ]
+    for headline, others in groups:
+        lines += [_benchmark_row(headline), *(_benchmark_row(o) for o in others)]
+    return lines
 
 
 def _finding_line(finding: Finding) -> str:
@@ -124,14 +160,7 @@ def render_markdown(report: Report) -> str:
             f"| {md_escape(label)} (`{name}`) | {value} |"
             for label, name, value in scalar_metrics(result, currency=report.fx_currency)
         ]
-        if result.benchmarks:
-            lines += ["", "| KPI | Ours | Where it stands | Source |", "|---|---:|---|---|"]
-            currency = report.fx_currency
-            lines += [
-                f"| {md_escape(b.kpi)} | {md_escape(in_unit(b.metric, b.value, currency))} | "
-                f"{md_escape(b.position)} | {md_escape(b.source)} |"
-                for b in result.benchmarks
-            ]
+        lines += _benchmarks(result, report.fx_currency)
     for block in change_tables(report.changes):
         before, now, delta = block.overall
         lines += [

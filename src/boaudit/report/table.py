@@ -13,6 +13,7 @@ from rich.text import Text
 
 from boaudit.report.model import Report
 from boaudit.report.text import (
+    benchmark_lines,
     finding_money,
     fix_details,
     follow_up_warning,
@@ -89,6 +90,14 @@ def render_table(
             f"{rows.get('quarantined')} quarantined, {rows.get('skipped')} skipped",
             markup=False,
         )
+    for kind, result in report.metrics.items():
+        for line, others in benchmark_lines(result, report.fx_currency):
+            more = f"; {len(others)} other source(s) in the full report" if others else ""
+            console.print(
+                f"Benchmark, {kind}, {line.kpi}: {line.ours}, {line.sentence} "
+                f"({line.source}, {line.confidence} confidence{more})",
+                markup=False,
+            )
     table = Table(title="What to fix first", title_justify="left")
     if not terminal:
         table.box = None

@@ -9,6 +9,7 @@ history's before/after figures and their differences do; :func:`metric_rows` and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from boaudit.metrics.model import MetricsResult
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DASH",
+    "BenchmarkLine",
     "as_is",
+    "benchmark_lines",
     "change_delta",
     "change_number",
     "finding_money",
@@ -361,3 +364,64 @@ def interview_tables(report: Report) -> dict[str, Any] | None:
             for s in assessment.sections
         ],
     }
+
+
+@dataclass(frozen=True)
+class BenchmarkLine:
+    """One benchmark as every writer prints it: a KPI's headline source or one beneath it."""
+
+    headline: bool
+    """The headline source of its KPI (else one of the other sources)."""
+    kpi: str
+    """Our KPI in words (``Cost per item``)."""
+    published: str
+    """The KPI as the source names it."""
+    ours: str
+    """Our value in its unit."""
+    verdict: str
+    """``better``, ``in range`` or ``worse`` against this source."""
+    sentence: str
+    """The gap and the verdict, e.g. ``12% below the Ardent average (9.40): better``."""
+    source: str
+    year: str
+    """The year, or ``n/a``."""
+    sample: str
+    """``1,485 organisations``, or ``not stated``."""
+    confidence: str
+    url: str
+    definition: str
+    """``same as ours.`` or ``differs: ....``, then the caveat when there is one."""
+
+
+def benchmark_lines(
+    result: MetricsResult, currency: str | None = None
+) -> list[tuple[BenchmarkLine, list[BenchmarkLine]]]:
+    """Each benchmarked KPI's headline line and the lines of its other sources, in the order
+    of :func:`boaudit.metrics.benchmarks.headline_benchmarks`."""
+    from boaudit.metrics.benchmarks import headline_benchmarks, verdict, verdict_sentence
+    from boaudit.metrics.display import label, shown
+
+    def line(comparison: Any, headline: bool) -> BenchmarkLine:
+        definition = f"differs: {comparison.differs}" if comparison.differs else "same as ours"
+        definition = definition.rstrip(".") + "."
+        if comparison.caveat:
+            definition += f" {comparison.caveat.rstrip('.')}."
+        return BenchmarkLine(
+            headline=headline,
+            kpi=label(comparison.metric) if comparison.metric else comparison.kpi,
+            published=comparison.kpi,
+            ours=shown(comparison.metric, comparison.value, currency),
+            verdict=verdict(comparison),
+            sentence=verdict_sentence(comparison),
+            source=comparison.source,
+            year="n/a" if comparison.year is None else str(comparison.year),
+            sample="not stated" if comparison.n is None else f"{comparison.n:,} organisations",
+            confidence=comparison.confidence,
+            url=comparison.source_url,
+            definition=definition,
+        )
+
+    return [
+        (line(group.headline, True), [line(c, False) for c in group.others])
+        for group in headline_benchmarks(result.benchmarks)
+    ]

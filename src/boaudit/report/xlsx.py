@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from boaudit.metrics.benchmarks import BenchmarkComparison, headline_benchmarks, verdict_sentence
 from boaudit.questionnaire.scoring import round_score
 from boaudit.report.exceptions import add_exception_sheets
 from boaudit.report.model import Report
@@ -471,6 +472,20 @@ NUMBER_FORMATS = {
 """The cell format of each unit (:mod:`boaudit.metrics.display`)."""
 
 
+def _note(b: BenchmarkComparison) -> str:
+    """A benchmark row's note: the verdict, then the source with its year, sample, confidence
+    and link, then how its definition compares with ours and the caveat."""
+    sample = "sample not stated" if b.n is None else f"{b.n:,} organisations"
+    year = "year not stated" if b.year is None else str(b.year)
+    definition = f"Definition differs: {b.differs}" if b.differs else "Same definition as ours"
+    link = f", {b.source_url}" if b.source_url else ""
+    caveat = f" {b.caveat.rstrip('.')}." if b.caveat else ""
+    return (
+        f"{verdict_sentence(b)}. {b.source} ({year}, {sample}, {b.confidence} confidence{link}). "
+        f"{definition.rstrip('.')}.{caveat}"
+    )
+
+
 def _metrics(sheet: Worksheet, report: Report) -> None:
     """Every metric and benchmark as a number in its unit, with its name in words."""
     from boaudit.metrics.display import label, unit
@@ -493,12 +508,22 @@ def _metrics(sheet: Worksheet, report: Report) -> None:
                 [kind, "metric", label(name), name, value, units.get(how or "", ""), reason or ""]
             )
             formats.append(NUMBER_FORMATS.get(how or ""))
-        for b in result.benchmarks:
-            how = unit(b.metric)
-            rows.append(
-                [kind, "benchmark", b.kpi, b.metric, b.value, units.get(how or "", ""), b.position]
-            )
-            formats.append(NUMBER_FORMATS.get(how or ""))
+        for group in headline_benchmarks(result.benchmarks):
+            for b in group.every:
+                how = unit(b.metric)
+                kind_of_row = "benchmark" if b is group.headline else "other source"
+                rows.append(
+                    [
+                        kind,
+                        kind_of_row,
+                        b.kpi,
+                        b.metric,
+                        b.value,
+                        units.get(how or "", ""),
+                        _note(b),
+                    ]
+                )
+                formats.append(NUMBER_FORMATS.get(how or ""))
     _table(
         sheet,
         [
