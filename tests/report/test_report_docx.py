@@ -147,12 +147,13 @@ def test_charts_are_pictures_with_numbered_captions(sample: dict[str, Any]) -> N
     document = _document(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         pictures = [n for n in archive.namelist() if n.startswith("word/media/")]
-    # priority matrix, pitfall scores, benchmarks, cycle times, trend
-    assert len(pictures) == 5
+    # priority matrix, pitfall scores, benchmarks, cycle times, trend, and the partner
+    # comparison of invoices and of tasks
+    assert len(pictures) == 7
     assert all(archive_name.endswith(".png") for archive_name in pictures)
     captions = [_all_text(p) for p in document.paragraphs if p.style.name == "Caption"]
     figures = [c for c in captions if c.startswith("Figure ")]
-    assert [c.split(":")[0] for c in figures] == [f"Figure {n}" for n in range(1, 6)]
+    assert [c.split(":")[0] for c in figures] == [f"Figure {n}" for n in range(1, 8)]
     assert figures[0] == "Figure 1: Findings by severity and effort: quick wins sit top left."
     tables = [c for c in captions if c.startswith("Table ")]
     assert len(tables) == len(document.tables)
@@ -190,6 +191,46 @@ def test_what_respondents_said_reaches_the_document(sample: dict[str, Any]) -> N
     assert quotes, "the sample answers carry comments"
     for quote in quotes:
         assert quote in text
+
+
+def test_benchmarks_show_one_headline_per_kpi_with_the_others_beneath(
+    sample: dict[str, Any],
+) -> None:
+    document = _document(sample["bytes"])
+    table = next(
+        t
+        for t in document.tables
+        if [c.text for c in t.rows[0].cells][:3] == ["KPI", "Ours", "Verdict"]
+    )
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    headlines = [r for r in rows if not r[0].endswith("other source")]
+    # each KPI once, bold, with our value; its other sources beneath it without a value
+    assert len({r[0] for r in headlines}) == len(headlines)
+    assert all(r[1] for r in headlines)
+    assert all(r[1] == "" for r in rows if r[0].endswith("other source"))
+    bold = [
+        bool(row.cells[0].paragraphs[0].runs[0].bold)
+        for row in table.rows[1:]
+        if not row.cells[0].text.endswith("other source")
+    ]
+    assert all(bold)
+    assert [r[0] for r in headlines] == [
+        "Cost per item",
+        "Receipt to approval, mean",
+        "Error rate",
+        "Paid on time",
+        "Exact duplicate invoices",
+    ]
+    cost = rows[: [r[0] for r in rows].index("Receipt to approval, mean")]
+    assert [r[2] for r in cost] == [
+        "12% below the Ardent average (9.40): better",
+        "18% below the Ardent average (10.08): better",
+        "42% above the APQC median (5.83): in range",
+        "72% above the Hackett median (4.80): worse",
+    ]
+    assert cost[0][1] == "8.28 USD"
+    assert cost[0][3].startswith("Cost to process an invoice: Ardent Partners, Payables Place")
+    assert cost[0][4].startswith("differs: ")
 
 
 def test_money_kinds_and_currencies_stay_apart(sample: dict[str, Any]) -> None:

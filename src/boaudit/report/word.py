@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from boaudit.errors import UsageError
-from boaudit.metrics.display import shown
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
@@ -30,6 +29,7 @@ from boaudit.report.sources import report_sources
 from boaudit.report.text import (
     DASH,
     as_is,
+    benchmark_lines,
     finding_money,
     fix_details,
     follow_up_warning,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from boaudit.findings.model import Finding
+    from boaudit.report.text import BenchmarkLine
 
 INSTALL = "pip install 'boaudit[docx]'"
 """How a user gets the optional Word writer."""
@@ -220,9 +221,11 @@ class _Writer:
         caption: str,
         *,
         numeric: Sequence[int] = (),
+        bold_rows: Sequence[int] = (),
     ) -> None:
         """A Word table with a repeated header row, ``numeric`` columns right-aligned, widths
-        in proportion to the longest text of each column, and a numbered caption above it."""
+        in proportion to the longest text of each column, and a numbered caption above it;
+        the rows numbered in ``bold_rows`` (from 0) in bold."""
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.shared import Inches
 
@@ -239,10 +242,10 @@ class _Writer:
         _repeat_header(table.rows[0])
         for index, text in enumerate(header):
             self._cell(table.rows[0].cells[index], text, right=index in numeric, bold=True)
-        for row in rows:
+        for number, row in enumerate(rows):
             cells = table.add_row().cells
             for index, text in enumerate(row):
-                self._cell(cells[index], text, right=index in numeric)
+                self._cell(cells[index], text, right=index in numeric, bold=number in bold_rows)
         table.autofit = False
         for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
             column.w = Inches(width)
@@ -473,7 +476,9 @@ class _Writer:
         self.heading("What the data shows", 1)
         self.figure(
             charts.kpis_against_benchmarks_figure(report.metrics),
-            "Our KPIs against published reference points.",
+            "Each KPI on one scale with every published source: the headline source in bold, "
+            "the others beneath it; our value is the dashed line and dot, green when better than "
+            "the headline source, amber in its range, red worse.",
         )
         self.figure(
             charts.cycle_time_distribution_figure(report.cycle_times),
@@ -489,15 +494,20 @@ class _Writer:
                 f"Key metrics of the {kind} data",
                 numeric=(1,),
             )
-            if result.benchmarks:
+            groups = benchmark_lines(result, currency)
+            if groups:
+                rows: list[list[str]] = []
+                headlines: list[int] = []
+                for headline, others in groups:
+                    headlines.append(len(rows))
+                    rows.extend(_benchmark_row(line) for line in (headline, *others))
                 self.table(
-                    ["KPI", "Ours", "Where it stands", "Source"],
-                    [
-                        [b.kpi, shown(b.metric, b.value, currency), b.position, b.source]
-                        for b in result.benchmarks
-                    ],
-                    f"The {kind} KPIs against published benchmarks",
+                    ["KPI", "Ours", "Verdict", "Source", "Definition"],
+                    rows,
+                    f"The {kind} KPIs against published benchmarks: the headline source in bold, "
+                    "the others beneath it",
                     numeric=(1,),
+                    bold_rows=headlines,
                 )
 
     def _scorecard(self) -> None:
@@ -517,6 +527,12 @@ class _Writer:
                 scorecard_rows(kind),
                 f"In-house and partners compared on the {kind.kind} data",
                 numeric=tuple(range(1, len(header))),
+            )
+            self.figure(
+                charts.provider_comparison_figure(kind),
+                f"{kind.kind.capitalize()}: one panel per KPI, one bar per provider (in-house "
+                "dark). The in-house cost is the full cost its labour implies, the whisker the "
+                "labour share's range; a partner's is its contract fee.",
             )
             self.bullets(kind.verdicts)
             self.bullets(
@@ -687,6 +703,22 @@ class _Writer:
                 "The fix plan, reconciled with this run's data",
                 numeric=(0, 4),
             )
+
+
+def _benchmark_row(line: BenchmarkLine) -> list[str]:
+    """A benchmark's cells: a headline source with our KPI and value, another source marked so
+    beneath it; the source with its year, sample, confidence and link in one cell."""
+    source = (
+        f"{line.published}: {line.source} ({line.year}; {line.sample}; {line.confidence} "
+        "confidence)" + (f" {line.url}" if line.url else "")
+    )
+    return [
+        line.kpi if line.headline else "\N{DOWNWARDS ARROW WITH TIP RIGHTWARDS} other source",
+        line.ours if line.headline else "",
+        line.sentence,
+        source,
+        line.definition,
+    ]
 
 
 # -- what python-docx has no API for ---------------------------------------------------------
