@@ -54,7 +54,9 @@ def problems(path: Path) -> list[str]:
         ),
         (
             'answers = ["a.csv"]\n[[outputs]]\nformat = "pdf"\npath = "a.pdf"\n',
-            ["outputs[0].format: Input should be 'table', 'markdown', 'html', 'xlsx' or 'json'"],
+            [
+                "outputs[0].format: Input should be 'table', 'markdown', 'html', 'xlsx', 'docx' or 'json'"
+            ],
         ),
         (
             'answers = ["a.csv"]\n[[thresholds]]\nmetric = "score"\n' + OUTPUT,
@@ -127,7 +129,7 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
         "block or yearly, e.g. money.recover.USD), pitfall.ID.score, "
         "pitfall.ID.severity, KIND.METRIC[.KEY] (e.g. tasks.sla_compliance, "
         "invoices.cycle_time_days.median)",
-        "outputs[0].format: Input should be 'table', 'markdown', 'html', 'xlsx' or 'json'",
+        "outputs[0].format: Input should be 'table', 'markdown', 'html', 'xlsx', 'docx' or 'json'",
         "titel: unknown key; remove it or check its spelling",
     ]
 
