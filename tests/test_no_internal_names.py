@@ -9,13 +9,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sample_report import SAMPLE_REPORT
 from typer.testing import CliRunner
 
 from boaudit.cli import app
 from boaudit.questionnaire.loader import bundled_ids
 
 runner = CliRunner()
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 INTERNAL = re.compile(r"\bseeds?\b|DESIGN\.md|\b00[0-4]_[0-9a-f]{6}", re.IGNORECASE)
 
 
@@ -61,17 +61,7 @@ def test_guides_and_templates_name_no_internal_file(questionnaire: str, tmp_path
 
 
 def test_the_sample_report_names_no_internal_file(tmp_path: Path) -> None:
-    base = [
-        "report",
-        "--answers",
-        str(SAMPLE / "answers"),
-        "--invoices",
-        str(SAMPLE / "exports" / "invoices.csv"),
-        "--tasks",
-        str(SAMPLE / "exports" / "tasks.csv"),
-        "--hourly-rate",
-        "45",
-    ]
+    base = SAMPLE_REPORT
     for fmt in ("table", "markdown", "html", "json", "xlsx", "docx"):
         out = tmp_path / f"report.{fmt}"
         done = runner.invoke(app, [*base, "--format", fmt, "-o", str(out)])

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from hand_results import results
+from sample_report import SAMPLE, SAMPLE_REPORT
 from typer.testing import CliRunner
 
 from boaudit.cli import app
@@ -22,21 +23,7 @@ from boaudit.findings.scorecard import Contract, build_scorecard
 from boaudit.metrics.facts import DataFacts
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "sample_data"
-BASE = [
-    "report",
-    "--answers",
-    str(SAMPLE / "answers"),
-    "--invoices",
-    str(SAMPLE / "exports" / "invoices.csv"),
-    "--tasks",
-    str(SAMPLE / "exports" / "tasks.csv"),
-    "--hourly-rate",
-    "45",
-    "--format",
-    "json",
-]
+BASE = [*SAMPLE_REPORT, "--format", "json"]
 CONTRACT = """
 [contracts.partner]
 provider = "Outsourcing partner"

@@ -20,23 +20,15 @@ import docx
 import pexpect
 import pytest
 from docx.oxml.ns import qn
+from sample_report import SAMPLE, SAMPLE_REPORT
 from typer.testing import CliRunner
 
 from boaudit.cli import app
 from boaudit.report.word import _widths
 
 runner = CliRunner()
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 BASE = [
-    "report",
-    "--answers",
-    str(SAMPLE / "answers"),
-    "--invoices",
-    str(SAMPLE / "exports" / "invoices.csv"),
-    "--tasks",
-    str(SAMPLE / "exports" / "tasks.csv"),
-    "--hourly-rate",
-    "45",
+    *SAMPLE_REPORT,
     "--by-role",
     "--by",
     "provider",

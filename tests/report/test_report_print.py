@@ -16,24 +16,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sample_report import SAMPLE_REPORT
 from typer.testing import CliRunner
 
 from boaudit.cli import app
 
 runner = CliRunner()
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-BASE = [
-    "report",
-    "--answers",
-    str(SAMPLE / "answers"),
-    "--invoices",
-    str(SAMPLE / "exports" / "invoices.csv"),
-    "--tasks",
-    str(SAMPLE / "exports" / "tasks.csv"),
-    "--hourly-rate",
-    "45",
-    "--by-role",
-]
+BASE = [*SAMPLE_REPORT, "--by-role"]
 
 
 @pytest.fixture(scope="module")
