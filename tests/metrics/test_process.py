@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from metrics_frames import HAND_EVENT_LOG as LOG
 from metrics_frames import realdata
 from typer.testing import CliRunner
 
@@ -18,25 +19,6 @@ from boaudit.metrics import MetricsOptions, metrics_from_load
 from boaudit.metrics.process import ProcessOptions, process_metrics
 
 runner = CliRunner()
-
-# c1: Receive, Check, Receive, Check, Pay (a loop; ann and bob hand the case back and forth);
-# c2: Receive, Check, Pay (ann, ann, cat); c3: Receive, Check, Pay (bob, -, bob);
-# c4: Receive only. c1's second Check is written before its second Receive in the file.
-LOG = (
-    "case_id,activity,timestamp,resource,team\n"
-    "c1,Receive,2024-01-01T09:00:00Z,ann,T1\n"
-    "c1,Check,2024-01-01T21:00:00Z,bob,T2\n"
-    "c2,Receive,2024-01-02T00:00:00Z,ann,T1\n"
-    "c1,Check,2024-01-03T09:00:00Z,bob,T2\n"
-    "c1,Receive,2024-01-02T09:00:00Z,ann,T1\n"
-    "c2,Check,2024-01-02T06:00:00Z,ann,T1\n"
-    "c3,Receive,2024-01-03T00:00:00Z,bob,T2\n"
-    "c3,Check,2024-01-04T00:00:00Z,,T2\n"
-    "c2,Pay,2024-01-04T06:00:00Z,cat,T2\n"
-    "c1,Pay,2024-01-05T09:00:00Z,bob,T2\n"
-    "c4,Receive,2024-01-05T00:00:00Z,cat,T1\n"
-    "c3,Pay,2024-01-07T00:00:00Z,bob,T2\n"
-)
 
 
 @pytest.fixture

@@ -542,6 +542,130 @@ def provider_comparison_figure(card: KindScorecard) -> Figure | None:
     return figure
 
 
+MAP_EDGES = 20
+"""The most frequent transitions a process map draws (the tables list the rest)."""
+
+LABELLED = 0.1
+"""A transition's count is written on the map when it is at least this share of the most
+frequent one's (fewer labels, none on top of another)."""
+
+
+def _activity_order(process: Mapping[str, Any], activities: set[str]) -> list[str]:
+    """Activities left to right by their mean position in the cases of the top variants
+    (weighted by cases); those in no top variant after them, by name."""
+    total: dict[str, float] = {}
+    weight: dict[str, float] = {}
+    for variant in (process.get("variants") or {}).get("top") or []:
+        for index, activity in enumerate(variant["activities"]):
+            total[activity] = total.get(activity, 0.0) + index * variant["cases"]
+            weight[activity] = weight.get(activity, 0.0) + variant["cases"]
+    placed = sorted(
+        (a for a in activities if weight.get(a)), key=lambda a: (total[a] / weight[a], a)
+    )
+    return placed + sorted(a for a in activities if not weight.get(a))
+
+
+def process_map_figure(process: Mapping[str, Any] | None) -> Figure | None:
+    """The process as an arc map: each activity a box, left to right in the order cases go
+    through them; each of the :data:`MAP_EDGES` most frequent transitions an arc (forward
+    above, back below, a repeat as a loop over its box), as wide as its count and coloured
+    by its median waiting time."""
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Arc, FancyArrowPatch, FancyBboxPatch
+
+    transitions = sorted(
+        (process or {}).get("transitions") or [],
+        key=lambda t: (-t["count"], t["from"], t["to"]),
+    )[:MAP_EDGES]
+    if not transitions:
+        return None
+    assert process is not None
+    order = _activity_order(
+        process, {t["from"] for t in transitions} | {t["to"] for t in transitions}
+    )
+    where = {activity: index for index, activity in enumerate(order)}
+    most = max(t["count"] for t in transitions)
+    waits = [t["waiting_days"]["median"] or 0.0 for t in transitions]
+    colours = colormaps["YlOrRd"]
+    scale = Normalize(vmin=0.0, vmax=max(max(waits), 1e-9))
+    figure, axes = plt.subplots(figsize=(min(max(6.5, 1.25 * len(order)), 14.0), 4.2))
+    reach = max(1, len(order) - 1)
+    top = bottom = 0.3
+    for t, wait in zip(transitions, waits, strict=True):
+        start, end = where[t["from"]], where[t["to"]]
+        width = 0.6 + 5.4 * t["count"] / most
+        colour = colours(0.25 + 0.75 * scale(wait))
+        if start == end:
+            axes.add_patch(
+                Arc((start, 0.42), 0.5, 0.5, theta1=-20, theta2=200, color=colour, lw=width)
+            )
+            top = max(top, 0.75)
+            if t["count"] >= most * LABELLED:
+                axes.annotate(f"{t['count']:,}", (start, 0.72), ha="center", fontsize=6, color=INK)
+            continue
+        forward = end > start
+        bend = 0.55 * abs(end - start) / reach + 0.25
+        arrow = FancyArrowPatch(
+            (start, 0.3 if forward else -0.3),
+            (end, 0.3 if forward else -0.3),
+            # arc3 bends to the left of travel: above going right, below going back
+            connectionstyle=f"arc3,rad={-bend}",
+            arrowstyle="-|>",
+            mutation_scale=8 + width,
+            color=colour,
+            lw=width,
+            alpha=0.9,
+            shrinkA=2,
+            shrinkB=2,
+        )
+        axes.add_patch(arrow)
+        height = bend * abs(end - start) / 2
+        if forward:
+            top = max(top, 0.3 + height)
+        else:
+            bottom = max(bottom, 0.3 + height)
+        if t["count"] >= most * LABELLED:
+            axes.annotate(
+                f"{t['count']:,}",
+                ((start + end) / 2, (0.3 + height) if forward else -(0.3 + height)),
+                ha="center",
+                va="center",
+                fontsize=6,
+                color=INK,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+    for activity, index in where.items():
+        axes.add_patch(
+            FancyBboxPatch(
+                (index - 0.42, -0.3),
+                0.84,
+                0.6,
+                boxstyle="round,pad=0.02",
+                fc="#eef2f7",
+                ec=INK,
+                lw=0.8,
+                zorder=3,
+            )
+        )
+        axes.text(index, 0, _wrapped(activity, 14), ha="center", va="center", fontsize=7, zorder=4)
+    axes.set_xlim(-0.7, len(order) - 0.3)
+    axes.set_ylim(-bottom - 0.25, top + 0.25)
+    axes.set_axis_off()
+    bar = figure.colorbar(
+        plt.cm.ScalarMappable(norm=scale, cmap=colours), ax=axes, fraction=0.025, pad=0.01
+    )
+    bar.set_label("median wait, days", fontsize=7)
+    bar.ax.tick_params(labelsize=7)
+    axes.set_title(
+        f"the {len(transitions)} most frequent transitions: forward above, back below; "
+        "width = count",
+        fontsize=8,
+        loc="left",
+    )
+    return figure
+
+
 def pitfall_scores(assessment: Assessment | None) -> str | None:
     """:func:`pitfall_scores_figure` as SVG."""
     return _svg(pitfall_scores_figure(assessment))
@@ -575,3 +699,8 @@ def history(trend: Sequence[Mapping[str, Any]]) -> str | None:
 def provider_comparison(card: KindScorecard) -> str | None:
     """:func:`provider_comparison_figure` as SVG."""
     return _svg(provider_comparison_figure(card))
+
+
+def process_map(process: Mapping[str, Any] | None) -> str | None:
+    """:func:`process_map_figure` as SVG."""
+    return _svg(process_map_figure(process))

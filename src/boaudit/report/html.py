@@ -15,6 +15,7 @@ from boaudit.metrics.display import shown
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
+from boaudit.report.process import ProcessView, process_view
 from boaudit.report.sources import report_sources
 from boaudit.report.text import (
     DASH,
@@ -74,8 +75,10 @@ def render_html(report: Report) -> str:
     changes = change_tables(report.changes)
     sources = report_sources(report)
     quick_wins = [f for f in report.findings if f.quick_win]
+    process_views = {kind: process_view(r.process) for kind, r in report.metrics.items()}
     sections = _sections(
         report,
+        process=process_views.get("events"),
         interviews=bool(figures["scores"] or interviews),
         quick_wins=bool(quick_wins),
         over_time=bool(changes or figures["history"]),
@@ -89,6 +92,11 @@ def render_html(report: Report) -> str:
         contents=_contents(sections),
         metrics_tables={
             kind: scalar_metrics(result, as_is, report.fx_currency)
+            for kind, result in report.metrics.items()
+        },
+        process_views=process_views,
+        process_maps={
+            kind: _chart(charts.process_map(result.process))
             for kind, result in report.metrics.items()
         },
         benchmark_tables={
@@ -118,7 +126,13 @@ def render_html(report: Report) -> str:
 
 
 def _sections(
-    report: Report, *, interviews: bool, quick_wins: bool, over_time: bool, sources: bool
+    report: Report,
+    *,
+    interviews: bool,
+    quick_wins: bool,
+    over_time: bool,
+    sources: bool,
+    process: ProcessView | None = None,
 ) -> dict[str, str]:
     """The sections the report has, in page order: anchor id to heading. The table of contents
     lists them all and the template writes only these; ``quick-wins`` sits inside the
@@ -129,6 +143,7 @@ def _sections(
         "quick-wins": quick_wins,
         "interviews": interviews,
         "data": bool(report.metrics),
+        "process-events": process is not None,
         "scorecard": report.scorecard is not None,
         "findings": True,
         "plan": bool(report.plan),
@@ -140,7 +155,7 @@ def _sections(
     return {key: HEADINGS[key] for key, shown in present.items() if shown}
 
 
-PARENTS = {"quick-wins": "priorities"}
+PARENTS = {"quick-wins": "priorities", "process-events": "data"}
 """Sections inside another: listed under it in the contents, no page of their own in print."""
 
 
@@ -161,6 +176,7 @@ HEADINGS = {
     "quick-wins": "Quick wins",
     "interviews": "What people say",
     "data": "What the data shows",
+    "process-events": "The process: events",
     "scorecard": "Outsourcing partner scorecard",
     "findings": "Findings",
     "plan": "Plan",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from boaudit.findings.model import Finding
 from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.render import fed_by, respondent_table, role_table, section_table
 from boaudit.questionnaire.scoring import Assessment, round_score
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
+from boaudit.report.process import process_view
 from boaudit.report.sources import report_sources
 from boaudit.report.text import (
     BenchmarkLine,
@@ -161,6 +164,7 @@ def render_markdown(report: Report) -> str:
             for label, name, value in scalar_metrics(result, currency=report.fx_currency)
         ]
         lines += _benchmarks(result, report.fx_currency)
+        lines += _process(result)
     for block in change_tables(report.changes):
         before, now, delta = block.overall
         lines += [
@@ -212,6 +216,31 @@ def render_markdown(report: Report) -> str:
     if report.plan:
         lines += _plan(report)
     return "\n".join(lines) + "\n"
+
+
+def _process(result: MetricsResult) -> list[str]:
+    """An event log's process: the top variants, where cases wait, rework and handovers."""
+    view = process_view(result.process)
+    if view is None:
+        return []
+    lines = ["", f"### The process: {result.kind}", "", md_escape(view.summary), ""]
+    lines += _md_table(view.variant_header, view.variants, numeric=(0, 2, 3, 4, 5))
+    lines += ["", "Where cases wait longest (transitions by total waiting time):", ""]
+    lines += _md_table(view.bottleneck_header, view.bottlenecks, numeric=(1, 2, 3, 4))
+    lines += ["", *(f"- {md_escape(note)}" for note in view.notes)]
+    return lines
+
+
+def _md_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]
+) -> list[str]:
+    """A Markdown table of printed cells, ``numeric`` columns right-aligned."""
+    rule = ["---:" if index in numeric else "---" for index in range(len(header))]
+    return [
+        "| " + " | ".join(md_escape(h) for h in header) + " |",
+        "|" + "|".join(rule) + "|",
+        *("| " + " | ".join(md_escape(cell) for cell in row) + " |" for row in rows),
+    ]
 
 
 def _scorecard(report: Report) -> list[str]:

@@ -25,6 +25,7 @@ from boaudit.errors import UsageError
 from boaudit.report import charts
 from boaudit.report.changes import change_tables
 from boaudit.report.model import Report
+from boaudit.report.process import process_view
 from boaudit.report.sources import report_sources
 from boaudit.report.text import (
     DASH,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from boaudit.findings.model import Finding
+    from boaudit.metrics.model import MetricsResult
     from boaudit.report.text import BenchmarkLine
 
 INSTALL = "pip install 'boaudit[docx]'"
@@ -509,6 +511,34 @@ class _Writer:
                     numeric=(1,),
                     bold_rows=headlines,
                 )
+            self._process(result)
+
+    def _process(self, result: MetricsResult) -> None:
+        """An event log's process: its map, the top variants, where cases wait."""
+        view = process_view(result.process)
+        if view is None:
+            return
+        self.heading(f"The process: {result.kind}", 2)
+        self.paragraph(view.summary)
+        self.figure(
+            charts.process_map_figure(result.process),
+            "The process map: each activity in the order cases go through it, each frequent "
+            "transition an arc (forward above, back below), as wide as its count and coloured "
+            "by its median wait.",
+        )
+        self.table(
+            view.variant_header,
+            view.variants,
+            f"The most frequent variants of the {result.kind}",
+            numeric=(0, 2, 3, 4, 5),
+        )
+        self.table(
+            view.bottleneck_header,
+            view.bottlenecks,
+            "Where cases wait longest: transitions by total waiting time",
+            numeric=(1, 2, 3, 4),
+        )
+        self.bullets(view.notes)
 
     def _scorecard(self) -> None:
         card = self.report.scorecard

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -144,6 +144,10 @@ def render_xlsx(report: Report) -> bytes:
         _partners(workbook.create_sheet("Partners"), report)
     _scores(workbook.create_sheet("Scores"), report)
     _metrics(workbook.create_sheet("Metrics"), report)
+    process = _event_process(report)
+    if process is not None:
+        _variants(workbook.create_sheet("Variants"), process)
+        _transitions(workbook.create_sheet("Transitions"), process)
     _data_quality(workbook.create_sheet("Data quality"), report)
     invoices = report.metrics.get("invoices")
     if invoices is not None and invoices.tests:
@@ -280,6 +284,86 @@ def _findings(sheet: Worksheet, report: Report) -> None:
         chart = _bar_chart(sheet, "Priority by pitfall", values=4, labels=3, rows=len(rows))
         chart.y_axis.title = "priority"
         _chart_below(sheet, chart, len(rows))
+
+
+def _event_process(report: Report) -> Mapping[str, Any] | None:
+    """The process block of the event log, when the report has one with cases."""
+    result = report.metrics.get("events")
+    process = result.process if result is not None else None
+    return process if process and process.get("cases") else None
+
+
+def _variants(sheet: Worksheet, process: Mapping[str, Any]) -> None:
+    """Every variant the metrics listed: its activities, cases, shares and median duration."""
+    rows = [
+        [
+            rank,
+            " > ".join(v["activities"]),
+            len(v["activities"]),
+            v["cases"],
+            v["share"],
+            v["cumulative_share"],
+            v["median_days"],
+        ]
+        for rank, v in enumerate(process["variants"]["top"], start=1)
+    ]
+    _table(
+        sheet,
+        [
+            ("rank", 6),
+            ("variant (activities in order)", 90),
+            ("steps", 7),
+            ("cases", 9),
+            ("share", 9),
+            ("cumulative share", 11),
+            ("median days, first to last", 12),
+        ],
+        rows,
+    )
+    for row in range(2, len(rows) + 2):
+        for column, fmt in ((4, "#,##0"), (5, "0.0%"), (6, "0.0%"), (7, "0.0")):
+            cell_at(sheet, row, column).number_format = fmt
+    note = (
+        f"{process['variants']['distinct']:,} distinct variants over {process['cases']:,} "
+        f"cases; durations in {process['clock']} days."
+    )
+    write_cell(cell_at(sheet, len(rows) + 3, 1), note)
+    _print_across(sheet)
+
+
+def _transitions(sheet: Worksheet, process: Mapping[str, Any]) -> None:
+    """Every transition between consecutive activities: its count and waiting time, and its
+    share of all waiting."""
+    total = sum(t["waiting_days"]["total"] or 0.0 for t in process["transitions"])
+    rows = [
+        [
+            t["from"],
+            t["to"],
+            t["count"],
+            t["waiting_days"]["median"],
+            t["waiting_days"]["p90"],
+            t["waiting_days"]["total"],
+            (t["waiting_days"]["total"] or 0.0) / total if total else None,
+        ]
+        for t in process["transitions"]
+    ]
+    _table(
+        sheet,
+        [
+            ("from", 28),
+            ("to", 28),
+            ("count", 9),
+            ("median wait, days", 11),
+            ("90th percentile wait, days", 13),
+            ("total wait, days", 12),
+            ("share of all waiting", 11),
+        ],
+        rows,
+    )
+    for row in range(2, len(rows) + 2):
+        for column, fmt in ((3, "#,##0"), (4, "0.0"), (5, "0.0"), (6, "#,##0.0"), (7, "0.0%")):
+            cell_at(sheet, row, column).number_format = fmt
+    _print_across(sheet)
 
 
 def _baseline(sheet: Worksheet, report: Report) -> None:
