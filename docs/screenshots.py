@@ -9,7 +9,10 @@ a new fix plan) with this checkout's boaudit, renders it in headless Chromium (`
 - ``report.html``, the report itself;
 - ``desktop.png`` and ``phone.png``, the whole page at each width;
 - ``desktop-top.png``, the top of the desktop page cut to the report's column, in few colours:
-  the picture the README shows as ``docs/report.png`` (copied there with ``--readme``).
+  the picture the README shows as ``docs/report.png`` (copied there with ``--readme``);
+- where LibreOffice (``soffice``) and poppler (``pdftoppm``) are installed, the same report as
+  ``report.docx`` and ``report.xlsx``, laid out as a printer would (through PDF), with their
+  first pages as ``docx-N.png`` and ``xlsx-N.png``.
 
 The page is laid out in a frame of the exact width inside a wider window, as Chromium's headless
 window is never narrower than 500 px; the screenshot is then cut to the frame.
@@ -61,9 +64,13 @@ def browser() -> str:
     sys.exit("no chromium or chromium-browser on PATH: install Debian's chromium package")
 
 
-def sample_report(folder: Path) -> Path:
-    """The sample report, written to FOLDER/report.html (its new plan beside it)."""
-    out = folder / "report.html"
+PAGES = 6
+"""Pages of the Word and Excel reports rendered to PNG."""
+
+
+def sample_report(folder: Path, fmt: str = "html") -> Path:
+    """The sample report, written to FOLDER/report.FMT (its new plan beside it)."""
+    out = folder / f"report.{fmt}"
     command = [
         *(sys.executable, "-m", "boaudit", "report"),
         *("--answers", str(SAMPLE / "answers")),
@@ -73,7 +80,7 @@ def sample_report(folder: Path) -> Path:
         *("--contracts", str(SAMPLE / "contracts.toml")),
         *("--plan", str(folder / "plan.xlsx")),
         *("--title", "Sample distributor: back-office audit"),
-        *("--format", "html", "-o", str(out)),
+        *("--format", fmt, "-o", str(out)),
     ]
     subprocess.run(command, check=True, cwd=REPO)
     return out
@@ -116,6 +123,28 @@ def screenshot(exe: str, report: Path, width: int, out: Path, profile: Path) -> 
     page.save(out, optimize=True)
 
 
+def documents(folder: Path) -> None:
+    """The Word and Excel reports through LibreOffice to PDF, their first pages to PNG."""
+    office, poppler = shutil.which("soffice"), shutil.which("pdftoppm")
+    if office is None or poppler is None:
+        print("no soffice or pdftoppm on PATH: the Word and Excel pages are left out")
+        return
+    for fmt in ("docx", "xlsx"):
+        document = sample_report(folder, fmt)
+        subprocess.run(
+            [office, "--headless", "--convert-to", "pdf", "--outdir", str(folder), document],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        pdf = document.with_suffix(".pdf")
+        subprocess.run(
+            [poppler, "-r", "70", "-png", "-f", "1", "-l", str(PAGES), pdf, folder / fmt],
+            check=True,
+            timeout=300,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, help="where the files go")
@@ -135,6 +164,7 @@ def main() -> None:
     top.save(folder / "desktop-top.png", optimize=True)
     if options.readme:
         shutil.copyfile(folder / "desktop-top.png", REPO / "docs" / "report.png")
+    documents(folder)
     print(folder)
 
 
