@@ -203,6 +203,7 @@ def test_every_contents_link_lands_on_its_section(layout: dict[str, Any]) -> Non
         "priorities",
         "quick-wins",
         "interviews",
+        "claims",
         "data",
         "scorecard",
         "findings",

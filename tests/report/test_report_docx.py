@@ -77,6 +77,7 @@ def test_every_section_of_the_html_report_is_there(sample: dict[str, Any]) -> No
         "Summary",
         "What to fix first",
         "What people say",
+        "Interviews against the data",
         "What the data shows",
         "Outsourcing partner scorecard",
         "Findings",
@@ -126,6 +127,9 @@ def test_the_findings_table_is_a_word_table_in_rank_order(sample: dict[str, Any]
     assert [row.cells[0].text for row in table.rows[1:]] == [str(f["rank"]) for f in findings]
     # The header row repeats on every page the table spans; cells use one restylable style.
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    # no row is cut across a page (cantSplit before tblHeader, as the schema orders them)
+    assert [child.tag for child in table.rows[0]._tr.trPr] == [qn("w:cantSplit"), qn("w:tblHeader")]
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
     assert table.style.name == "Light List Accent 1"
     assert {p.style.name for row in table.rows for c in row.cells for p in c.paragraphs} == {
         "Table Text"
@@ -158,17 +162,22 @@ def test_each_findings_fixes_are_numbered_from_one(sample: dict[str, Any]) -> No
     document = _document(sample["bytes"])
     numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
     findings = sample["json"]["findings"]
-    assert len(numbered) == sum(len(f["fixes"]) for f in findings)
+    follow_ups = [g for g in sample["json"]["claims"]["gaps"] if g["follow_up"]]
+    asked = {g["respondent"] for g in follow_ups}
+    # each finding's fixes, then each respondent's follow-up questions
+    assert len(numbered) == sum(len(f["fixes"]) for f in findings) + len(follow_ups)
     lists = [p._p.pPr.numPr.numId.val for p in numbered]
-    # One numbering instance per finding, each restarting at 1.
-    assert len(set(lists)) == len(findings)
+    # One numbering instance per finding and per respondent asked, each restarting at 1.
+    assert len(set(lists)) == len(findings) + len(asked)
     numbering = document.part.numbering_part.element
     for num in numbering.findall(qn("w:num")):
         if int(num.get(qn("w:numId"))) in set(lists):
             start = num.find(qn("w:lvlOverride")).find(qn("w:startOverride"))
             assert start.get(qn("w:val")) == "1"
     first = findings[0]
-    assert numbered[0].text == f"{first['fixes'][0]['text']} (effort {first['fixes'][0]['effort']})"
+    fixes = numbered[len(follow_ups) :]  # the follow-up questions come first, then the findings
+    assert fixes[0].text == f"{first['fixes'][0]['text']} (effort {first['fixes'][0]['effort']})"
+    assert numbered[0].text.startswith("You answered ")
 
 
 def test_what_respondents_said_reaches_the_document(sample: dict[str, Any]) -> None:

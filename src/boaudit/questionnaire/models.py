@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NewType
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 QuestionId = NewType("QuestionId", str)
 
@@ -38,6 +38,32 @@ class Rubric(BaseModel):
         return {"1": self.one, "2": self.two, "3": self.three, "4": self.four, "5": self.five}
 
 
+class Check(BaseModel):
+    """How the data verifies a question's answer: a metric (or an audit test's share) of the
+    exports, the value at which the data says "healthy" (answer 5, score 100) and the value at
+    which it says "the mistake is present" (answer 1, score 0); in between, linearly. Which way
+    is better follows from the two: ``healthy = 0.1, unhealthy = 0.3`` means lower is better."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    metric: str = Field(pattern=r"^(tasks|invoices|events)\.[a-z0-9_.-]+$")
+    """``KIND.path`` of a metric (``invoices.consistency.spread``), or
+    ``invoices.tests.TEST.share`` for an audit test's flagged share."""
+    healthy: float
+    unhealthy: float
+
+    @model_validator(mode="after")
+    def _apart(self) -> Check:
+        if self.healthy == self.unhealthy:
+            raise ValueError("healthy and unhealthy must differ: they say which way is better")
+        return self
+
+    def score(self, value: float) -> float:
+        """The score (0 to 100) the data implies for ``value``."""
+        share = (value - self.unhealthy) / (self.healthy - self.unhealthy)
+        return 100.0 * min(max(share, 0.0), 1.0)
+
+
 class Question(BaseModel):
     """One interview question."""
 
@@ -54,6 +80,8 @@ class Question(BaseModel):
     weight: StrictInt = Field(ge=1, le=3)
     """1 to 3: how much the answer says about the pitfall."""
     rubric: Rubric
+    verify: tuple[Check, ...] = ()
+    """What in the exports verifies the answer (claim checks); empty: the data cannot."""
 
 
 class Section(BaseModel):

@@ -40,7 +40,7 @@ import numpy as np
 
 from boaudit.document import JsonObject
 from boaudit.questionnaire.answers import AnswerRecord
-from boaudit.questionnaire.models import Question, Questionnaire, combine
+from boaudit.questionnaire.models import Check, Question, Questionnaire, combine
 from boaudit.taxonomy import load_taxonomy
 
 Band = Literal["critical", "needs work", "healthy"]
@@ -146,6 +146,8 @@ class QuestionResult:
     """Respondent -> ``seen``, ``told`` or ``guess``, for the answers that carry one."""
     confidence_weight: float = NO_CONFIDENCE_WEIGHT
     """The mean confidence weight of the numeric answers: it scales the question's weight."""
+    verify: tuple[Check, ...] = ()
+    """The question's claim checks (what in the exports verifies its answers)."""
 
     @property
     def given(self) -> list[int]:
@@ -660,6 +662,7 @@ def _score_question(
         disagreement=bool(given) and max(given) - min(given) >= DISAGREEMENT_POINTS,
         confidence=confidence,
         confidence_weight=total / len(weighted) if weighted else NO_CONFIDENCE_WEIGHT,
+        verify=question.verify,
     )
 
 

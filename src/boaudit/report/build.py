@@ -24,6 +24,7 @@ from boaudit.findings.scorecard import (
 from boaudit.metrics.benchmarks import HEADLINE_RULE, VERDICT_RULE
 from boaudit.metrics.facts import DataFacts
 from boaudit.metrics.model import MetricsResult
+from boaudit.questionnaire.claims import claim_checks
 from boaudit.questionnaire.scoring import Assessment
 from boaudit.report.model import Report
 
@@ -83,6 +84,7 @@ def build_report(
         fx_currency=currency,
         baseline=kpi_baseline(results),
         scorecard=scorecard,
+        claims=claim_checks(assessment, results),
     )
 
 

@@ -21,6 +21,7 @@ from boaudit.report.text import (
     DASH,
     as_is,
     benchmark_lines,
+    claim_tables,
     finding_money,
     fix_details,
     follow_up_warning,
@@ -95,6 +96,7 @@ def render_html(report: Report) -> str:
             for kind, result in report.metrics.items()
         },
         process_views=process_views,
+        claims=claim_tables(report),
         process_maps={
             kind: _chart(charts.process_map(result.process))
             for kind, result in report.metrics.items()
@@ -142,6 +144,7 @@ def _sections(
         "priorities": True,
         "quick-wins": quick_wins,
         "interviews": interviews,
+        "claims": report.claims is not None,
         "data": bool(report.metrics),
         "process-events": process is not None,
         "scorecard": report.scorecard is not None,
@@ -175,6 +178,7 @@ HEADINGS = {
     "priorities": "What to fix first",
     "quick-wins": "Quick wins",
     "interviews": "What people say",
+    "claims": "Interviews against the data",
     "data": "What the data shows",
     "process-events": "The process: events",
     "scorecard": "Outsourcing partner scorecard",

@@ -15,6 +15,7 @@ from boaudit.report.sources import report_sources
 from boaudit.report.text import (
     BenchmarkLine,
     benchmark_lines,
+    claim_tables,
     finding_money,
     fix_details,
     follow_up_warning,
@@ -157,6 +158,7 @@ def render_markdown(report: Report) -> str:
         lines += _finding_section(finding)
     if assessment:
         lines += _interviews(assessment)
+    lines += _claims(report)
     for kind, result in report.metrics.items():
         lines += ["", f"## Key metrics: {kind}", "", "| Metric | Value |", "|---|---:|"]
         lines += [
@@ -216,6 +218,26 @@ def render_markdown(report: Report) -> str:
     if report.plan:
         lines += _plan(report)
     return "\n".join(lines) + "\n"
+
+
+def _claims(report: Report) -> list[str]:
+    """The interviews checked against the data: each verified question, the respondents
+    ranked, and the follow-up questions to ask each one."""
+    tables = claim_tables(report)
+    if tables is None:
+        return []
+    lines = ["", "## Interviews against the data", "", f"How: {md_escape(tables.rule)}.", ""]
+    lines += _md_table(tables.questions_header, tables.questions, numeric=(3,))
+    lines += ["", "Respondents from the closest to the data to the furthest:", ""]
+    lines += _md_table(tables.respondents_header, tables.respondents, numeric=(0, 3, 4, 5))
+    if tables.follow_ups:
+        lines += ["", "### Follow-up questions", ""]
+        for who, questions in tables.follow_ups:
+            lines += [f"**{md_escape(who)}**", ""]
+            lines += [f"1. {md_escape(q)}" for q in questions]
+            lines.append("")
+        lines.pop()
+    return lines
 
 
 def _process(result: MetricsResult) -> list[str]:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from boaudit.findings.plan import PlanRow
     from boaudit.findings.scorecard import Scorecard
     from boaudit.metrics.model import MetricsResult
+    from boaudit.questionnaire.claims import ClaimChecks
     from boaudit.questionnaire.scoring import Assessment
 
 SCHEMA_VERSION = 2
@@ -61,6 +62,9 @@ class Report:
     """In-house and each outsourcing partner side by side; None without a partner."""
     plan: tuple[PlanRow, ...] = ()
     """The fix plan (``--plan``) reconciled with this run; empty without one."""
+    claims: ClaimChecks | None = None
+    """The interviews checked against the data, question by question; None when no answered
+    question can be verified by these exports."""
 
     @property
     def generated_by(self) -> str:
@@ -129,6 +133,7 @@ class Report:
             "to_confirm": [f.pitfall for f in self.findings if f.to_confirm],
             "baseline": [kpi.to_dict() for kpi in self.baseline],
             "scorecard": None if self.scorecard is None else self.scorecard.to_dict(),
+            "claims": None if self.claims is None else self.claims.to_dict(),
             "rules": dict(self.rules),
             "data_quality": list(self.data_quality),
             "changes": dict(self.changes) or None,

@@ -138,6 +138,16 @@ def render_table(
     for f in report.findings:
         if f.contradiction:
             console.print(f"Contradiction, {f.title}: {f.contradiction_note}", markup=False)
+    claims = report.claims
+    if claims is not None:
+        ranked = claims.respondents
+        closest = f"; closest to the data: {ranked[0].respondent}" if ranked else ""
+        furthest = f", furthest: {ranked[-1].respondent}" if len(ranked) > 1 else ""
+        console.print(
+            f"Interviews against the data: {len(claims.verified)} question(s) verified by the "
+            f"exports{closest}{furthest}; {len(claims.follow_ups)} follow-up question(s).",
+            markup=False,
+        )
     _scorecard(console, report, terminal)
     for f in report.findings[:3]:
         console.print(_text(f"{f.rank}. {f.title}: first steps", style="bold"))
@@ -147,7 +157,11 @@ def render_table(
                 console.print(f"     {detail}", markup=False)
     if report.plan:
         _plan(console, report)
-    console.print("Full evidence and every fix: --format markdown, html or xlsx.", markup=False)
+    console.print(
+        "Full evidence, every fix and the follow-up questions: --format markdown, html, xlsx "
+        "or docx.",
+        markup=False,
+    )
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 

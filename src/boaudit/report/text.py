@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DASH",
     "BenchmarkLine",
+    "ClaimTables",
     "as_is",
     "benchmark_lines",
     "change_delta",
     "change_number",
+    "claim_tables",
     "finding_money",
     "fix_details",
     "follow_up_warning",
@@ -425,3 +427,73 @@ def benchmark_lines(
         (line(group.headline, True), [line(c, False) for c in group.others])
         for group in headline_benchmarks(result.benchmarks)
     ]
+
+
+@dataclass(frozen=True)
+class ClaimTables:
+    """The claim checks as printed cells: the verified questions, the respondents ranked
+    from the closest to the data, and each respondent's follow-up questions."""
+
+    rule: str
+    questions_header: tuple[str, ...]
+    questions: tuple[tuple[str, ...], ...]
+    respondents_header: tuple[str, ...]
+    respondents: tuple[tuple[str, ...], ...]
+    follow_ups: tuple[tuple[str, tuple[str, ...]], ...]
+    """(respondent as shown, their follow-up questions, largest gap first)."""
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.1f}".replace("-", "\N{MINUS SIGN}")
+
+
+def claim_tables(report: Report) -> ClaimTables | None:
+    """The printed claim checks of ``report``, or None without any."""
+    from boaudit.questionnaire.claims import RULE
+
+    claims = report.claims
+    if claims is None:
+        return None
+    answers: dict[str, dict[str, int]] = {}
+    for gap in claims.gaps:
+        answers.setdefault(gap.question, {})[gap.respondent] = gap.answer
+    questions = tuple(
+        (
+            v.question,
+            v.text,
+            "; ".join(m.facts() for m in v.measured),
+            f"{v.score:.1f}",
+            ", ".join(f"{who} {a}" for who, a in answers.get(v.question, {}).items()) or "-",
+        )
+        for v in claims.verified
+    )
+    respondents = tuple(
+        (
+            str(rank),
+            r.respondent,
+            r.role or "-",
+            str(r.answers),
+            _signed(r.mean_gap),
+            f"{r.distance:.1f}",
+        )
+        for rank, r in enumerate(claims.respondents, start=1)
+    )
+    by_who: dict[str, list[str]] = {}
+    for gap in claims.follow_ups:
+        who = gap.respondent + (f" ({gap.role})" if gap.role and gap.role != gap.respondent else "")
+        by_who.setdefault(who, []).append(gap.follow_up or "")
+    return ClaimTables(
+        rule=RULE,
+        questions_header=("Question", "Asked", "What the data says", "Data score", "Answers"),
+        questions=questions,
+        respondents_header=(
+            "#",
+            "Respondent",
+            "Role",
+            "Verified answers",
+            "Mean gap",
+            "Distance from the data",
+        ),
+        respondents=respondents,
+        follow_ups=tuple((who, tuple(items)) for who, items in by_who.items()),
+    )

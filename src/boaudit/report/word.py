@@ -31,6 +31,7 @@ from boaudit.report.text import (
     DASH,
     as_is,
     benchmark_lines,
+    claim_tables,
     finding_money,
     fix_details,
     follow_up_warning,
@@ -142,6 +143,7 @@ class _Writer:
         self._summary()
         self._priorities()
         self._interviews()
+        self._claims()
         self._data()
         self._scorecard()
         self._findings()
@@ -245,7 +247,9 @@ class _Writer:
         for index, text in enumerate(header):
             self._cell(table.rows[0].cells[index], text, right=index in numeric, bold=True)
         for number, row in enumerate(rows):
-            cells = table.add_row().cells
+            added = table.add_row()
+            _keep_whole(added)
+            cells = added.cells
             for index, text in enumerate(row):
                 self._cell(cells[index], text, right=index in numeric, bold=number in bold_rows)
         table.autofit = False
@@ -470,6 +474,32 @@ class _Writer:
             if tables["role_gaps"]:
                 self.paragraph("Where the roles see it differently (25 points or more apart):")
                 self.bullets(tables["role_gaps"])
+
+    def _claims(self) -> None:
+        """The interviews checked against the data, and the follow-up questions."""
+        tables = claim_tables(self.report)
+        if tables is None:
+            return
+        self.heading("Interviews against the data", 1)
+        self.paragraph(f"How: {tables.rule}.")
+        self.table(
+            tables.questions_header,
+            tables.questions,
+            "The questions the exports verify, and the score the data implies",
+            numeric=(3,),
+        )
+        self.table(
+            tables.respondents_header,
+            tables.respondents,
+            "Respondents from the closest to the data to the furthest (mean gap: positive when "
+            "they see things better than the data does)",
+            numeric=(0, 3, 4, 5),
+        )
+        if tables.follow_ups:
+            self.heading("Follow-up questions", 2)
+            for who, questions in tables.follow_ups:
+                self.paragraph(bold=who)
+                self.numbered([(q, ()) for q in questions])
 
     def _data(self) -> None:
         report = self.report
@@ -775,13 +805,20 @@ def _repeat_header(row: Any) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    properties = row._tr.get_or_add_trPr()
+    _keep_whole(row)
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
-    properties.append(header)
+    row._tr.get_or_add_trPr().append(header)
+
+
+def _keep_whole(row: Any) -> None:
+    """Keep ``row`` on one page: a row is never cut across a page break."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     keep = OxmlElement("w:cantSplit")
     keep.set(qn("w:val"), "true")
-    properties.append(keep)
+    row._tr.get_or_add_trPr().append(keep)
 
 
 def _plain_first_column(table: Any) -> None:

@@ -21,6 +21,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boaudit.metrics.benchmarks import BenchmarkComparison, headline_benchmarks, verdict_sentence
+from boaudit.questionnaire.claims import RULE
 from boaudit.questionnaire.scoring import round_score
 from boaudit.report.exceptions import add_exception_sheets
 from boaudit.report.model import Report
@@ -143,6 +144,8 @@ def render_xlsx(report: Report) -> bytes:
     if report.scorecard is not None:
         _partners(workbook.create_sheet("Partners"), report)
     _scores(workbook.create_sheet("Scores"), report)
+    if report.claims is not None:
+        _claims(workbook.create_sheet("Claim checks"), report)
     _metrics(workbook.create_sheet("Metrics"), report)
     process = _event_process(report)
     if process is not None:
@@ -284,6 +287,47 @@ def _findings(sheet: Worksheet, report: Report) -> None:
         chart = _bar_chart(sheet, "Priority by pitfall", values=4, labels=3, rows=len(rows))
         chart.y_axis.title = "priority"
         _chart_below(sheet, chart, len(rows))
+
+
+def _claims(sheet: Worksheet, report: Report) -> None:
+    """Each respondent's answer to each question the exports verify, against the data: one
+    row per answer, with the follow-up question where the gap asks for one."""
+    claims = report.claims
+    assert claims is not None
+    verified = {v.question: v for v in claims.verified}
+    rows = [
+        [
+            g.respondent,
+            g.role,
+            g.question,
+            verified[g.question].text,
+            g.answer,
+            round(g.answer_score, 1),
+            round(g.data_score, 1),
+            round(g.gap, 1),
+            "; ".join(m.facts() for m in verified[g.question].measured),
+            g.follow_up or "",
+        ]
+        for g in claims.gaps
+    ]
+    _table(
+        sheet,
+        [
+            ("respondent", 20),
+            ("role", 18),
+            ("question", 22),
+            ("asked", 50),
+            ("answer", 8),
+            ("answer score", 9),
+            ("data score", 9),
+            ("perception gap", 10),
+            ("what the data says", 60),
+            ("follow-up question", 70),
+        ],
+        rows,
+    )
+    write_cell(cell_at(sheet, len(rows) + 3, 1), f"How: {RULE}.")
+    _print_across(sheet)
 
 
 def _event_process(report: Report) -> Mapping[str, Any] | None:
