@@ -12,6 +12,7 @@ from typing import Any
 
 from boaudit import __version__
 from boaudit.findings.baseline import kpi_baseline
+from boaudit.findings.claims import claim_checks
 from boaudit.findings.impact import ImpactAssumptions, estimate_money, report_currency
 from boaudit.findings.model import Effort
 from boaudit.findings.prioritise import RULES, prioritise
@@ -24,7 +25,6 @@ from boaudit.findings.scorecard import (
 from boaudit.metrics.benchmarks import HEADLINE_RULE, VERDICT_RULE
 from boaudit.metrics.facts import DataFacts
 from boaudit.metrics.model import MetricsResult
-from boaudit.questionnaire.claims import claim_checks
 from boaudit.questionnaire.scoring import Assessment
 from boaudit.report.model import Report
 

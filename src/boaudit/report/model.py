@@ -17,10 +17,10 @@ from boaudit.findings.model import MONEY_KINDS, Finding, Money
 
 if TYPE_CHECKING:
     from boaudit.findings.baseline import BaselineKpi
+    from boaudit.findings.claims import ClaimChecks
     from boaudit.findings.plan import PlanRow
     from boaudit.findings.scorecard import Scorecard
     from boaudit.metrics.model import MetricsResult
-    from boaudit.questionnaire.claims import ClaimChecks
     from boaudit.questionnaire.scoring import Assessment
 
 SCHEMA_VERSION = 2

@@ -449,7 +449,7 @@ def _signed(value: float) -> str:
 
 def claim_tables(report: Report) -> ClaimTables | None:
     """The printed claim checks of ``report``, or None without any."""
-    from boaudit.questionnaire.claims import RULE
+    from boaudit.findings.claims import RULE
 
     claims = report.claims
     if claims is None:

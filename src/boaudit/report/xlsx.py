@@ -20,8 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from boaudit.findings.claims import RULE
 from boaudit.metrics.benchmarks import BenchmarkComparison, headline_benchmarks, verdict_sentence
-from boaudit.questionnaire.claims import RULE
 from boaudit.questionnaire.scoring import round_score
 from boaudit.report.exceptions import add_exception_sheets
 from boaudit.report.model import Report
