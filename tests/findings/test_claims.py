@@ -151,6 +151,17 @@ def test_every_format_shows_the_follow_up_questions(tmp_path: Path) -> None:
         assert needle in out.read_text("utf-8"), fmt
 
 
+def test_the_questionnaire_says_which_questions_the_data_verifies() -> None:
+    done = runner.invoke(app, ["questionnaires", "show", "full", "--format", "json"])
+    assert done.exit_code == 0, done.output
+    questions = {q["id"]: q for p in json.loads(done.stdout)["pitfalls"] for q in p["questions"]}
+    assert questions["full.partner-governance.2"]["verify"] == [
+        {"metric": "tasks.sla_compliance", "healthy": 0.95, "unhealthy": 0.8}
+    ]
+    assert sum(1 for q in questions.values() if "verify" in q) == 6
+    assert "verify" not in questions["full.processes.1"]
+
+
 def test_without_exports_nothing_is_verified(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     args = ["report", "--answers", str(SAMPLE / "answers"), "--format", "json", "-o", str(out)]

@@ -41,6 +41,11 @@ def questionnaire_dict(questionnaire: Questionnaire) -> JsonObject:
                         "guidance": q.guidance,
                         "weight": q.weight,
                         "rubric": q.rubric.as_dict(),
+                        **(
+                            {"verify": [check.model_dump() for check in q.verify]}
+                            if q.verify
+                            else {}
+                        ),
                     }
                     for q in questionnaire.questions_for(pitfall_id)
                 ],
