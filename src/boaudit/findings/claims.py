@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from boaudit.document import JsonObject
@@ -77,6 +77,10 @@ class Verified:
     measured: tuple[Measured, ...]
     score: float
     """The data score: the mean of the measured checks' scores."""
+
+    def facts(self) -> str:
+        """What the data says about the question: each measured check's facts."""
+        return "; ".join(m.facts() for m in self.measured)
 
 
 @dataclass(frozen=True)
@@ -255,7 +259,7 @@ def claim_checks(
                     follow_up=None,
                 )
                 if abs(gap.gap) >= FOLLOW_UP_POINTS:
-                    gap = Gap(**{**gap.__dict__, "follow_up": follow_up(gap, item)})
+                    gap = replace(gap, follow_up=follow_up(gap, item))
                 gaps.append(gap)
     if not verified:
         return None
@@ -308,10 +312,9 @@ def _label(metric: str) -> str:
 
 def follow_up(gap: Gap, verified: Verified) -> str:
     """The follow-up question for a gap, with the numbers in it."""
-    facts = "; ".join(m.facts() for m in verified.measured)
     direction = "better" if gap.gap > 0 else "worse"
     return (
         f'You answered {gap.answer} to "{verified.text}" (score {gap.answer_score:.0f}); the '
-        f"data says {facts}, a score of {gap.data_score:.0f}. You see it {direction} than the "
-        "data: what explains the gap?"
+        f"data says {verified.facts()}, a score of {gap.data_score:.0f}. You see it {direction} "
+        "than the data: what explains the gap?"
     )

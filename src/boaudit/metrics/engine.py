@@ -157,7 +157,7 @@ def compute_table(
             f"cannot compute {kind} metrics: no {', '.join(absent)} column in the data"
         )
     work_module.set_micros(backend.micros())
-    facts = work_module.gather_facts(canonical)
+    facts = work_module.gather_facts(canonical, backend.rows)
     by = by_canonical(options.by, canonical.columns, columns)
     if by != tuple(options.by):
         options = replace(options, by=by)

@@ -16,18 +16,20 @@ The conventions are those of DESIGN.md section 4 and of the reference engine
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
 
 from boaudit.metrics.compute import EVENT_TIMES, ROLES, TERMINAL_STATUS, Roles
 from boaudit.metrics.model import Kind, MetricsOptions
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 POSITION = "_pos"
 """The row's position in the canonical table (0-based): ties are broken by it, as the reference
@@ -167,8 +169,9 @@ class Facts:
         return self.non_null.get(column, 0) > 0
 
 
-def gather_facts(table: ir.Table) -> Facts:
-    """One aggregate query: the rows, the non-null counts and the latest event times."""
+def gather_facts(table: ir.Table, rows: Callable[[ir.Table], list[dict[str, Any]]]) -> Facts:
+    """One aggregate query, fetched with the backend's ``rows`` (which gives every backend's
+    timestamps in UTC): the rows, the non-null counts and the latest event times."""
     reductions: dict[str, ir.Scalar] = {"__rows": table.count()}
     names = [c for c in table.columns if c != POSITION]
     for index, column in enumerate(names):
@@ -176,16 +179,14 @@ def gather_facts(table: ir.Table) -> Facts:
     times = [c for c in EVENT_TIMES if c in table.columns]
     for index, column in enumerate(times):
         reductions[f"t{index}"] = table[column].max()
-    row = table.aggregate(**reductions).to_pyarrow().to_pylist()[0]
+    row = rows(table.aggregate(**reductions))[0]
     return Facts(
         rows=int(row["__rows"]),
         non_null={column: int(row[f"n{index}"]) for index, column in enumerate(names)},
         latest={
-            # UTC, as every timestamp of the canonical table (Spark returns them without a
-            # zone, in its session's, which boaudit sets to UTC)
-            column: value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+            column: row[f"t{index}"]
             for index, column in enumerate(times)
-            if (value := row[f"t{index}"]) is not None
+            if row[f"t{index}"] is not None
         },
     )
 

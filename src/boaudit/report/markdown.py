@@ -16,7 +16,11 @@ from boaudit.report.text import (
     BenchmarkLine,
     benchmark_lines,
     claim_tables,
+    evidence_severity,
+    evidence_source,
     finding_money,
+    finding_tags,
+    first_calls,
     fix_details,
     follow_up_warning,
     md_escape,
@@ -357,14 +361,7 @@ def _interviews(assessment: Assessment) -> list[str]:
 
 
 def _finding_section(finding: Finding) -> list[str]:
-    tags = [f"priority {finding.priority:.1f}", f"severity {finding.severity:.2f}"]
-    tags.append(f"effort {finding.effort}" + (" (set by you)" if finding.effort_overridden else ""))
-    if finding.quick_win:
-        tags.append("quick win")
-    if finding.to_confirm:
-        tags.append("to confirm")
-    if finding.contradiction:
-        tags.append("contradiction")
+    tags = finding_tags(finding)
     lines = [
         "",
         f"### {finding.rank}. {md_escape(finding.title)} (`{finding.pitfall}`)",
@@ -379,13 +376,9 @@ def _finding_section(finding: Finding) -> list[str]:
         lines += ["", f"> **Contradiction.** {md_escape(finding.contradiction_note)}"]
     lines += ["", "**Evidence**", ""]
     for item in finding.evidence:
-        source = item.source if not item.kind else f"{item.source}, {item.kind}"
-        if item.source == "data" and not item.primary:
-            source += ", supporting"
-        severity = "" if item.severity is None else f" (severity {item.severity:.2f})"
-        if item.severity is not None and not item.primary:
-            severity = f" (severity {item.severity:.2f}, counted at half weight here)"
-        lines.append(f"- [{source}] {md_escape(item.message)}{severity}")
+        lines.append(
+            f"- [{evidence_source(item)}] {md_escape(item.message)}{evidence_severity(item)}"
+        )
         if item.where:
             lines.append(f"  - {md_escape(item.where)}")
     if finding.money:
@@ -394,13 +387,9 @@ def _finding_section(finding: Finding) -> list[str]:
             figure = money_range(m.amount, m.low, m.high, m.currency, m.confidence)
             lines.append(f"- {md_escape(m.label)}: **{figure}** {m.span}: {md_escape(m.basis)}.")
             lines += [f"  - assumption: {md_escape(a)}" for a in m.assumptions]
-            if m.calls:
-                calls = ", ".join(
-                    f"{c['vendor']} ({c['recover']:,.0f} {c['currency']}, {c['invoices']} "
-                    "invoice(s))"
-                    for c in m.calls
-                )
-                lines.append(f"  - first calls to make: {md_escape(calls)}")
+            calls = first_calls(m)
+            if calls:
+                lines.append(f"  - {md_escape(calls)}")
     lines += ["", "**What to do**", ""]
     for n, fix in enumerate(finding.fixes, start=1):
         lines.append(f"{n}. {md_escape(fix.text)} (effort {fix.effort})")

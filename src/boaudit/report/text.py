@@ -18,7 +18,7 @@ from boaudit.questionnaire.scoring import InterviewMeta, confidence_rule, round_
 
 if TYPE_CHECKING:
     from boaudit.findings.impact import Total
-    from boaudit.findings.model import Finding, Fix
+    from boaudit.findings.model import EvidenceItem, Finding, Fix, Money
     from boaudit.findings.scorecard import KindScorecard
     from boaudit.report.model import Report
 
@@ -31,7 +31,12 @@ __all__ = [
     "change_delta",
     "change_number",
     "claim_tables",
+    "evidence_severity",
+    "evidence_source",
+    "finding_flags",
     "finding_money",
+    "finding_tags",
+    "first_calls",
     "fix_details",
     "follow_up_warning",
     "interview_tables",
@@ -175,6 +180,57 @@ def scorecard_rows(card: KindScorecard) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def finding_flags(finding: Finding) -> list[str]:
+    """What marks a finding out: ``quick win``, ``to confirm``, ``contradiction``."""
+    return [
+        flag
+        for flag, on in (
+            ("quick win", finding.quick_win),
+            ("to confirm", finding.to_confirm),
+            ("contradiction", finding.contradiction),
+        )
+        if on
+    ]
+
+
+def finding_tags(finding: Finding) -> list[str]:
+    """The line under a finding's heading: priority, severity, effort (and who set it), then
+    its flags."""
+    effort = f"effort {finding.effort}" + (" (set by you)" if finding.effort_overridden else "")
+    return [
+        f"priority {finding.priority:.1f}",
+        f"severity {finding.severity:.2f}",
+        effort,
+        *finding_flags(finding),
+    ]
+
+
+def evidence_source(item: EvidenceItem) -> str:
+    """Where a piece of evidence comes from: ``data, invoices, supporting``."""
+    source = item.source if not item.kind else f"{item.source}, {item.kind}"
+    if item.source == "data" and not item.primary:
+        source += ", supporting"
+    return source
+
+
+def evidence_severity(item: EvidenceItem) -> str:
+    """`` (severity 0.70)`` after the evidence, with its weight when it only supports."""
+    if item.severity is None:
+        return ""
+    weight = "" if item.primary else ", counted at half weight here"
+    return f" (severity {item.severity:.2f}{weight})"
+
+
+def first_calls(money_item: Money) -> str | None:
+    """``first calls to make: Evergreen Logistics (9,299 USD, 4 invoice(s)), ...``, or None."""
+    if not money_item.calls:
+        return None
+    return "first calls to make: " + ", ".join(
+        f"{c['vendor']} ({c['recover']:,.0f} {c['currency']}, {c['invoices']} invoice(s))"
+        for c in money_item.calls
+    )
 
 
 def finding_money(finding: Finding) -> str:
@@ -461,7 +517,7 @@ def claim_tables(report: Report) -> ClaimTables | None:
         (
             v.question,
             v.text,
-            "; ".join(m.facts() for m in v.measured),
+            v.facts(),
             f"{v.score:.1f}",
             ", ".join(f"{who} {a}" for who, a in answers.get(v.question, {}).items()) or "-",
         )

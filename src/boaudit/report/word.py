@@ -32,7 +32,12 @@ from boaudit.report.text import (
     as_is,
     benchmark_lines,
     claim_tables,
+    evidence_severity,
+    evidence_source,
+    finding_flags,
     finding_money,
+    finding_tags,
+    first_calls,
     fix_details,
     follow_up_warning,
     interview_tables,
@@ -351,15 +356,7 @@ class _Writer:
         self.heading("What to fix first", 1)
         rows = []
         for f in report.findings:
-            flags = [
-                flag
-                for flag, on in (
-                    ("quick win", f.quick_win),
-                    ("to confirm", f.to_confirm),
-                    ("contradiction", f.contradiction),
-                )
-                if on
-            ]
+            flags = finding_flags(f)
             rows.append(
                 [
                     str(f.rank),
@@ -614,32 +611,18 @@ class _Writer:
 
     def _finding(self, f: Finding) -> None:
         self.heading(f"{f.rank}. {f.title}", 2)
-        tags = [f"priority {f.priority:.1f}", f"severity {f.severity:.2f}"]
-        tags.append(f"effort {f.effort}" + (" (set by you)" if f.effort_overridden else ""))
-        tags += [
-            tag
-            for tag, on in (
-                ("quick win", f.quick_win),
-                ("to confirm", f.to_confirm),
-                ("contradiction", f.contradiction),
-            )
-            if on
-        ]
-        self.paragraph(" · ".join(tags), style="Subtitle")
+        self.paragraph(" · ".join(finding_tags(f)), style="Subtitle")
         self.paragraph(f.description)
         self.paragraph(f"Priority: {priority_formula(f)}.")
         if f.contradiction_note:
             self.paragraph(f.contradiction_note, bold="Contradiction.", style="Intense Quote")
         self.heading("Evidence", 3)
         for item in f.evidence:
-            source = item.source if not item.kind else f"{item.source}, {item.kind}"
-            if item.source == "data" and not item.primary:
-                source += ", supporting"
-            severity = ""
-            if item.severity is not None:
-                weight = "" if item.primary else ", counted at half weight here"
-                severity = f" (severity {item.severity:.2f}{weight})"
-            self.paragraph(f"{item.message}{severity}", bold=f"[{source}]", style="List Bullet")
+            self.paragraph(
+                f"{item.message}{evidence_severity(item)}",
+                bold=f"[{evidence_source(item)}]",
+                style="List Bullet",
+            )
             if item.where:
                 self.bullets([item.where], level=2)
         if f.money:
@@ -649,16 +632,8 @@ class _Writer:
                 self.paragraph(
                     f"{figure} {m.span}: {m.basis}.", bold=f"{m.label}:", style="List Bullet"
                 )
-                details = [f"assumption: {a}" for a in m.assumptions]
-                if m.calls:
-                    details.append(
-                        "first calls to make: "
-                        + ", ".join(
-                            f"{c['vendor']} ({c['recover']:,.0f} {c['currency']}, "
-                            f"{c['invoices']} invoice(s))"
-                            for c in m.calls
-                        )
-                    )
+                calls = first_calls(m)
+                details = [f"assumption: {a}" for a in m.assumptions] + ([calls] if calls else [])
                 self.bullets(details, level=2)
         self.heading("What to do", 3)
         self.numbered([(f"{fix.text} (effort {fix.effort})", fix_details(fix)) for fix in f.fixes])

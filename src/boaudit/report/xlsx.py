@@ -89,12 +89,12 @@ def _wrapped_lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
-def _print_across(sheet: Worksheet, pages: int = 1) -> None:
-    """Print landscape, every column on ``pages`` pages across (as many pages down as
-    needed), the header row repeated on each page."""
+def _print_across(sheet: Worksheet) -> None:
+    """Print landscape, every column on one page across (as many pages down as needed), the
+    header row repeated on each page."""
     sheet.page_setup.orientation = "landscape"
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth = pages
+    sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.print_title_rows = "1:1"
 
@@ -305,7 +305,7 @@ def _claims(sheet: Worksheet, report: Report) -> None:
             round(g.answer_score, 1),
             round(g.data_score, 1),
             round(g.gap, 1),
-            "; ".join(m.facts() for m in verified[g.question].measured),
+            verified[g.question].facts(),
             g.follow_up or "",
         ]
         for g in claims.gaps
