@@ -77,20 +77,75 @@ def test_the_data_score_comes_from_the_metrics_of_the_same_exports(sample: dict[
     assert consistency["data_score"] == round(expected, 1) == 46.4
     assert [c["value"] for c in consistency["checks"]] == spread
     # data.2 (duplicates in the vendor list?): 1.13% exact duplicate invoices, past the 1.0%
-    # that reads as a problem: score 0
+    # that reads as a problem (0), and no near-identical vendor names (100): 50
     share = invoices["duplicate_suspects"]["exact"]["share"]
     assert share == 0.011333
-    assert _verified(sample, "full.data.2")["data_score"] == 0.0
-    # security.1 (access reviewed?): the weekend-posting test flags 46.9% of invoices
-    weekend = sample["metrics"]["invoices"]["tests"]["weekend-posting"]["share"]
+    tests = sample["metrics"]["invoices"]["tests"]
+    assert tests["vendor-near-duplicate"]["share"] == 0.0
+    assert [c["score"] for c in _verified(sample, "full.data.2")["checks"]] == [0.0, 100.0]
+    assert _verified(sample, "full.data.2")["data_score"] == 50.0
+    # security.1 (access reviewed?): the weekend tests flag 46.9% of invoice dates and
+    # 27.3% of payments, both past the 10% that reads as a problem
     security = _verified(sample, "full.security.1")
-    assert security["checks"][0]["value"] == weekend == 0.468667
+    assert (
+        [c["value"] for c in security["checks"]]
+        == [
+            tests["weekend-posting"]["share"],
+            tests["weekend-payment"]["share"],
+        ]
+        == [0.468667, 0.272661]
+    )
     assert security["data_score"] == 0.0
     # resources.3 (backlog age): invoices 29.9% open over 30 days (0), tasks none (100)
     assert _verified(sample, "full.resources.3")["data_score"] == 50.0
     # partner-governance.2 (service reviews?): tasks' SLA met 81.1% against 95% / 80%
+    # (7.37), and the partner's SLA met 15.1 points under in-house's, past the 10 points
+    # that read as a problem (0): 3.7
     assert tasks["sla_compliance"] == 0.811055
-    assert _verified(sample, "full.partner-governance.2")["data_score"] == 7.4
+    assert _verified(sample, "full.partner-governance.2")["data_score"] == 3.7
+    # technology.1 (typed by hand?): cost per invoice 58.7% of the way from APQC's median
+    # to its bottom quartile; healthy at 0, a problem at 100%: 41.3
+    apqc = next(
+        b
+        for b in sample["metrics"]["invoices"]["benchmarks"]
+        if b["benchmark"] == "apqc-ap-cost-per-invoice"
+    )
+    assert apqc["shortfall"] == 0.587
+    assert _verified(sample, "full.technology.1")["data_score"] == 41.3
+    # metrics.1 (which KPIs are tracked?): the invoices measure 14 of their 16 KPIs (no
+    # rework or SLA column): 0.875 scores (0.875 - 0.5) / 0.4 = 93.75; tasks 11 of 11: 100
+    measured = [v is not None for v in invoices.values()]
+    assert (sum(measured), len(measured)) == (14, 16)
+    assert sample["metrics"]["tasks"]["null_reasons"] == {}
+    assert _verified(sample, "full.metrics.1")["data_score"] == 96.9
+    # data.3 (bad data stopped at entry?): no blank and no unreadable value: 100
+    assert sample["metrics"]["invoices"]["data_quality"]["worst_missing"] is None
+    assert _verified(sample, "full.data.3")["data_score"] == 100.0
+
+
+def test_the_partner_gap_is_the_partner_minus_in_house(sample: dict[str, Any]) -> None:
+    """partner-governance.4 (do the partner's errors recur?): the partner's error rate minus
+    in-house's, from ``metrics --by provider``, healthy at 0 and a problem at +5 points."""
+    by = {}
+    for kind in ("tasks", "invoices"):
+        done = runner.invoke(
+            app,
+            [
+                *("metrics", kind, str(SAMPLE / "exports" / f"{kind}.csv")),
+                *("--by", "provider", "--format", "json"),
+            ],
+        )
+        assert done.exit_code == 0, done.output
+        groups = json.loads(done.stdout)["groups"]["provider"]
+        by[kind] = groups["Outsourcing partner"]["error_rate"] - groups["In-house"]["error_rate"]
+    assert by["tasks"] == pytest.approx(0.107658 - 0.048226)
+    assert by["invoices"] == pytest.approx(0.162083 - 0.05732)
+    checks = _verified(sample, "full.partner-governance.4")["checks"]
+    assert [c["value"] for c in checks] == pytest.approx([by["tasks"], by["invoices"]])
+    assert [c["score"] for c in checks] == [0.0, 0.0]
+    gap = _gap(sample, "AP team lead", "full.partner-governance.4")
+    assert "the partner's error rate minus in-house (tasks) 5.9 points" in gap["follow_up"]
+    assert "Outsourcing partner 10.8% against in-house 4.8%" in gap["follow_up"]
 
 
 def test_perception_gaps_and_follow_up_questions_carry_the_numbers(
@@ -127,15 +182,29 @@ def test_perception_gaps_and_follow_up_questions_carry_the_numbers(
 def test_respondents_are_ranked_from_the_closest_to_the_data(sample: dict[str, Any]) -> None:
     ranked = sample["claims"]["respondents"]
     assert [(r["respondent"], r["answers"], r["mean_gap"], r["distance"]) for r in ranked] == [
-        ("Finance manager", 6, 11.9, 28.5),
-        ("AP team lead", 6, 3.5, 36.9),
-        ("Outsourcing manager", 6, 7.7, 48.2),
+        ("Finance manager", 10, 1.2, 40.6),
+        ("AP team lead", 10, -16.3, 41.3),
+        ("Outsourcing manager", 10, -13.8, 48.1),
     ]
-    # the Finance manager's six gaps: 28.6, 25 - 0 = 25 (answer 1 -> 0 - 0 = 0), ...: checked
-    # through their mean size against the gaps listed
-    own = [g["gap"] for g in sample["claims"]["gaps"] if g["respondent"] == "Finance manager"]
-    assert len(own) == 6
-    assert sum(abs(g) for g in own) / 6 == pytest.approx(28.5, abs=0.05)
+    # the Finance manager's ten gaps, each their answer's score minus the data score
+    own = {
+        g["question"]: g["gap"]
+        for g in sample["claims"]["gaps"]
+        if g["respondent"] == "Finance manager"
+    }
+    assert own == {
+        "full.processes.2": 28.6,  # 75 - 46.36
+        "full.technology.1": 33.7,  # 75 - 41.3
+        "full.data.2": -50.0,  # 0 - 50
+        "full.data.3": -75.0,  # 25 - 100
+        "full.metrics.1": -21.9,  # 75 - 96.875
+        "full.resources.1": -50.0,  # 50 - 100
+        "full.resources.3": 0.0,  # 50 - 50
+        "full.security.1": 75.0,  # 75 - 0
+        "full.partner-governance.2": 21.3,  # 25 - 3.69
+        "full.partner-governance.4": 50.0,  # 50 - 0
+    }
+    assert sum(abs(g) for g in own.values()) / 10 == pytest.approx(40.6, abs=0.05)
 
 
 def test_every_format_shows_the_follow_up_questions(tmp_path: Path) -> None:
@@ -143,7 +212,7 @@ def test_every_format_shows_the_follow_up_questions(tmp_path: Path) -> None:
     for fmt, needle in (
         ("markdown", "## Interviews against the data"),
         ("html", question),
-        ("table", "Interviews against the data: 6 question(s) verified by the exports"),
+        ("table", "Interviews against the data: 10 question(s) verified by the exports"),
     ):
         out = tmp_path / f"report.{fmt}"
         done = runner.invoke(app, [*SAMPLE_REPORT, "--format", fmt, "-o", str(out)])
@@ -156,9 +225,10 @@ def test_the_questionnaire_says_which_questions_the_data_verifies() -> None:
     assert done.exit_code == 0, done.output
     questions = {q["id"]: q for p in json.loads(done.stdout)["pitfalls"] for q in p["questions"]}
     assert questions["full.partner-governance.2"]["verify"] == [
-        {"metric": "tasks.sla_compliance", "healthy": 0.95, "unhealthy": 0.8}
+        {"metric": "tasks.sla_compliance", "healthy": 0.95, "unhealthy": 0.8},
+        {"metric": "tasks.partner_gap.sla_compliance", "healthy": 0.0, "unhealthy": -0.1},
     ]
-    assert sum(1 for q in questions.values() if "verify" in q) == 6
+    assert sum(1 for q in questions.values() if "verify" in q) == 10
     assert "verify" not in questions["full.processes.1"]
 
 

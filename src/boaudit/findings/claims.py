@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from boaudit.document import JsonObject
+from boaudit.findings.rules import readable
 from boaudit.questionnaire.scoring import Assessment, question_score
 
 if TYPE_CHECKING:
@@ -51,10 +52,18 @@ class Measured:
     score: float
     detail: str = ""
     """What else the data says about it (the fastest and slowest assignees' medians)."""
+    label: str = ""
+    """The check in words where the metric's path does not say it (a benchmark's KPI)."""
 
     def facts(self) -> str:
         """``slowest median over fastest (invoices) 2.8x (healthy at 1.5x, a problem at 3.0x)``,
         with its detail."""
+        if ".benchmarks." in self.metric:
+            return (
+                f"{self.label or _label(self.metric)}: {_number(self.metric, self.value)} "
+                f"(healthy at the median or better, a problem at the bottom quartile"
+                f"{'; ' + self.detail if self.detail else ''})"
+            )
         return (
             f"{_label(self.metric)} {_number(self.metric, self.value)} (healthy at "
             f"{_number(self.metric, self.healthy)}, a problem at "
@@ -185,42 +194,123 @@ class ClaimChecks:
 
 
 def metric_value(results: Mapping[str, MetricsResult], path: str) -> float | None:
-    """The number at ``KIND.path`` in the metrics (``invoices.tests.TEST.share`` for an audit
-    test), or None where the exports do not measure it."""
+    """The number at ``KIND.path`` in the metrics, or None where the exports do not measure it.
+
+    ``path`` is any path an evidence rule reads (a metric, ``data_quality.*``,
+    ``tests.TEST.share`` for an audit test that ran, ``process.*`` for an event log), or:
+
+    * ``benchmarks.BENCHMARK.shortfall``: the comparison with a published benchmark (0 at or
+      better than its median, 1 at or worse than its bottom quartile);
+    * ``coverage.measured_share``: the share of the kind's KPIs the exports measure;
+    * ``data_quality.worst_missing.share`` is 0 when no column has a missing value.
+    """
     kind, _, rest = path.partition(".")
     result = results.get(kind)
     if result is None:
         return None
-    node: Any
-    if rest.startswith("tests."):
-        node, rest = result.tests, rest[len("tests.") :]
-        test, _, rest = rest.partition(".")
-        node = node.get(test)
-        if not node or node.get("status") != "ran":
+    head, _, tail = rest.partition(".")
+    if head == "benchmarks":
+        benchmark, _, field_name = tail.partition(".")
+        for comparison in result.benchmarks:
+            if comparison.benchmark == benchmark:
+                return _finite(comparison.to_dict().get(field_name))
+        return None
+    if rest == "coverage.measured_share":
+        values = list(result.metrics.values())
+        return sum(v is not None for v in values) / len(values) if values else None
+    missing = rest == "data_quality.worst_missing.share" and result.data_quality.get("read")
+    if missing and result.data_quality.get("worst_missing") is None:
+        return 0.0
+    if head == "tests":
+        test = result.tests.get(tail.partition(".")[0]) if result.tests else None
+        if not test or test.get("status") != "ran":
             return None
-    else:
-        node = result.metrics
+    node: Any = readable(result)
     for key in rest.split("."):
         if not isinstance(node, Mapping) or key not in node:
             return None
         node = node[key]
+    return _finite(node)
+
+
+def _finite(node: Any) -> float | None:
     if isinstance(node, bool) or not isinstance(node, int | float) or math.isnan(node):
         return None
     return float(node)
 
 
+def _partner_gap(check: Check, results: Mapping[str, MetricsResult]) -> Measured | None:
+    """``KIND.partner_gap.METRIC``: each outsourcing partner's METRIC minus in-house work's
+    (the ``provider`` breakdown); the check scores the partner furthest on the wrong side."""
+    from boaudit.findings.scorecard import IN_HOUSE, PROVIDER
+
+    kind, _, metric = check.metric.partition(".partner_gap.")
+    result = results.get(kind)
+    if result is None:
+        return None
+    groups = result.all_groups().get(PROVIDER, {})
+    homes = [v.get(metric) for name, v in groups.items() if IN_HOUSE.search(name)]
+    home = _finite(homes[0]) if len(homes) == 1 else None
+    if home is None:
+        return None
+    gaps = [
+        (name, value - home)
+        for name, values in groups.items()
+        if not IN_HOUSE.search(name) and (value := _finite(values.get(metric))) is not None
+    ]
+    if not gaps:
+        return None
+    name, gap = min(gaps, key=lambda item: (check.score(item[1]), item[0]))
+    partner = _finite(groups[name].get(metric))
+    assert partner is not None
+    detail = (
+        f"{name} {_number(f'{kind}.{metric}', partner)} against in-house "
+        f"{_number(f'{kind}.{metric}', home)}"
+    )
+    return Measured(check.metric, gap, check.healthy, check.unhealthy, check.score(gap), detail)
+
+
+def _detail(metric: str, results: Mapping[str, MetricsResult]) -> str:
+    """What else the data says about a check's metric: the benchmark's position, the column
+    most often empty, the KPIs the exports cannot measure."""
+    from boaudit.metrics.display import label
+
+    kind, path = metric.split(".", 1)
+    result = results[kind]
+    if path.startswith("benchmarks."):
+        benchmark = path.split(".")[1]
+        return next((c.position for c in result.benchmarks if c.benchmark == benchmark), "")
+    if path == "data_quality.worst_missing.share":
+        worst = result.data_quality.get("worst_missing")
+        return f"{worst['column']} is the emptiest column" if worst else "no column has a blank"
+    if path == "coverage.measured_share":
+        missing = [name for name, value in result.metrics.items() if value is None]
+        return "not measured: " + ", ".join(_lower(label(m)) for m in missing) if missing else ""
+    return ""
+
+
 def _measure(check: Check, results: Mapping[str, MetricsResult]) -> Measured | None:
+    if ".partner_gap." in check.metric:
+        return _partner_gap(check, results)
     value = metric_value(results, check.metric)
     if value is None:
         return None
-    detail = ""
+    detail = _detail(check.metric, results)
+    words = ""
+    if ".benchmarks." in check.metric:
+        kind, _, rest = check.metric.partition(".benchmarks.")
+        benchmark = rest.partition(".")[0]
+        compared = next(c for c in results[kind].benchmarks if c.benchmark == benchmark)
+        words = f"{_lower(compared.kpi)} against {compared.who} ({kind})"
     if check.metric.endswith(".consistency.spread"):
         base = check.metric.removesuffix(".spread")
         low = metric_value(results, f"{base}.min_median_days")
         high = metric_value(results, f"{base}.max_median_days")
         if low is not None and high is not None:
             detail = f"assignees' medians from {low:.1f} to {high:.1f} days"
-    return Measured(check.metric, value, check.healthy, check.unhealthy, check.score(value), detail)
+    return Measured(
+        check.metric, value, check.healthy, check.unhealthy, check.score(value), detail, words
+    )
 
 
 def claim_checks(
@@ -288,26 +378,59 @@ def _ranked(gaps: list[Gap], assessment: Assessment) -> tuple[InLine, ...]:
     return tuple(sorted(rows, key=lambda r: (r.distance, r.respondent)))
 
 
+_SHARES = (
+    "coverage.measured_share",
+    "data_quality.worst_missing.share",
+    "data_quality.problem_share",
+)
+_WORDS = {
+    "coverage.measured_share": "KPIs the exports measure",
+    "data_quality.worst_missing.share": "items missing a value in the emptiest column",
+    "data_quality.problem_share": "rows quarantined or with an unreadable value",
+}
+
+
 def _number(metric: str, value: float) -> str:
     """The value in its unit, as the metrics tables print it."""
-    from boaudit.metrics.display import shown
+    from boaudit.metrics.display import fixed, shown, unit
 
-    if ".tests." in metric and metric.endswith(".share"):
-        return f"{value * 100:.1f}%"
-    return shown(metric.split(".", 1)[1], value, None)
+    path = metric.split(".", 1)[1]
+    if (path.startswith("tests.") and path.endswith(".share")) or path in _SHARES:
+        return f"{fixed(value * 100, 1)}%"
+    if path.startswith("benchmarks."):
+        return f"{fixed(value * 100, 0)}% of the way from the median to the bottom quartile"
+    if path.startswith("partner_gap."):
+        base = path.removeprefix("partner_gap.")
+        if unit(base) == "share":
+            return f"{fixed(value * 100, 1)} points".replace("-", "\N{MINUS SIGN}")
+        return f"{'+' if value > 0 else ''}{shown(base, value, None)}".replace(
+            "-", "\N{MINUS SIGN}"
+        )
+    return shown(path, value, None)
 
 
 def _label(metric: str) -> str:
     from boaudit.metrics.display import label
 
-    if ".tests." in metric:
-        test = metric.split(".tests.", 1)[1].rsplit(".", 1)[0]
-        return f"the {test.replace('-', ' ')} test flags"
     kind, path = metric.split(".", 1)
-    words = label(path)
-    if len(words) > 1 and words[1].islower():  # "Workload ..." mid-sentence; "SLA met" stays
-        words = words[0].lower() + words[1:]
-    return f"{words} ({kind})"
+    if path.startswith("tests."):
+        test = path.removeprefix("tests.").rsplit(".", 1)[0]
+        return f"the {test.replace('-', ' ')} test flags"
+    if path in _WORDS:
+        return f"{_WORDS[path]} ({kind})"
+    if path.startswith("benchmarks."):
+        return f"against the {path.split('.')[1]} benchmark ({kind})"
+    if path.startswith("partner_gap."):
+        base = _lower(label(path.removeprefix("partner_gap.")))
+        return f"the partner's {base} minus in-house ({kind})"
+    return f"{_lower(label(path))} ({kind})"
+
+
+def _lower(words: str) -> str:
+    """A label mid-sentence: "Workload ..." becomes "workload ..."; "SLA met" stays."""
+    if len(words) > 1 and words[1].islower():
+        return words[0].lower() + words[1:]
+    return words
 
 
 def follow_up(gap: Gap, verified: Verified) -> str:

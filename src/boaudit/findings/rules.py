@@ -167,7 +167,7 @@ def _parent(block: Mapping[str, Any], path: str) -> dict[str, Any]:
     }
 
 
-def _overall(result: MetricsResult) -> dict[str, Any]:
+def readable(result: MetricsResult) -> dict[str, Any]:
     """What a rule reads over all items: the metrics, ``data_quality``, the audit tests'
     results (``tests.ID.share``, ``tests.ID.flagged``) and, for event logs, ``process``."""
     process = {"process": result.process} if result.process is not None else {}
@@ -182,7 +182,7 @@ def _overall(result: MetricsResult) -> dict[str, Any]:
 def _blocks(
     rule: Rule, result: MetricsResult
 ) -> list[tuple[tuple[str, str] | None, Mapping[str, Any]]]:
-    overall = _overall(result)
+    overall = readable(result)
     if rule.group_column is None:
         return [(None, overall)]
     groups = result.all_groups().get(rule.group_column, {})
@@ -200,7 +200,7 @@ def _severity(rule: Rule, value: float) -> float:
 
 def _evaluate_rule(rule: Rule, result: MetricsResult) -> list[EvidenceItem]:
     found: list[EvidenceItem] = []
-    overall = _overall(result)
+    overall = readable(result)
     for group, block in _blocks(rule, result):
         count = block.get("count")
         if isinstance(count, int) and count < rule.min_count:
