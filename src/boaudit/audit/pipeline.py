@@ -71,15 +71,6 @@ def run_audit(
             "nothing to report on: give interview answers (--answers) and/or exports "
             "(--tasks, --invoices, --events)"
         )
-    seen: set[str] = set()
-    for source in inputs.sources:
-        if source.kind in seen:
-            raise UsageError(
-                f"{source.kind} given twice; list every {source.kind} file in one source"
-            )
-        seen.add(source.kind)
-    if inputs.sources:
-        warm_up([file for source in inputs.sources for file in source.files])
     assessment = None
     if inputs.answers:
         if on_progress:
@@ -93,23 +84,7 @@ def run_audit(
     metrics_options = inputs.metrics
     if inputs.report.as_of and not metrics_options.as_of:
         metrics_options = replace(metrics_options, as_of=inputs.report.as_of)
-    loads: dict[str, LoadResult] = {}
-    results: dict[str, MetricsResult] = {}
-    backend: Backend | None = None
-    try:
-        for source in sorted(inputs.sources, key=lambda s: KIND_ORDER.index(s.kind)):
-            if on_progress:
-                on_progress(f"reading the {source.kind}")
-            result = load(list(source.files), source.kind, source.ingest, on_progress, stdin)
-            loads[source.kind] = result
-            if on_progress:
-                on_progress(f"measuring the {source.kind}")
-            backend = backend or engine_backend(metrics_options.engine)
-            measured = metrics_from_load(result, metrics_options, backend=backend)
-            results[source.kind] = with_evidence(measured)
-    finally:
-        if backend is not None:
-            backend.close()
+    loads, results = measure_sources(inputs.sources, metrics_options, on_progress, stdin)
     quarantined = [
         {
             "kind": kind,
@@ -133,6 +108,44 @@ def run_audit(
     return AuditResult(report, assessment, loads)
 
 
+def measure_sources(
+    sources: Sequence[DataSource],
+    options: MetricsOptions,
+    on_progress: Callable[[str], None] | None = None,
+    stdin: BinaryIO | None = None,
+) -> tuple[dict[str, LoadResult], dict[str, MetricsResult]]:
+    """Load and measure each kind of export (invoices, then tasks, then events), with the
+    evidence its metrics give: the loads (row accounts, quarantine) and the results."""
+    seen: set[str] = set()
+    for source in sources:
+        if source.kind in seen:
+            raise UsageError(
+                f"{source.kind} given twice; list every {source.kind} file in one source"
+            )
+        seen.add(source.kind)
+    loads: dict[str, LoadResult] = {}
+    results: dict[str, MetricsResult] = {}
+    if not sources:
+        return loads, results
+    warm_up([file for source in sources for file in source.files])
+    backend: Backend | None = None
+    try:
+        for source in sorted(sources, key=lambda s: KIND_ORDER.index(s.kind)):
+            if on_progress:
+                on_progress(f"reading the {source.kind}")
+            result = load(list(source.files), source.kind, source.ingest, on_progress, stdin)
+            loads[source.kind] = result
+            if on_progress:
+                on_progress(f"measuring the {source.kind}")
+            backend = backend or engine_backend(options.engine)
+            measured = metrics_from_load(result, options, backend=backend)
+            results[source.kind] = with_evidence(measured)
+    finally:
+        if backend is not None:
+            backend.close()
+    return loads, results
+
+
 def sources_from_files(
     files: dict[DataKind, Sequence[str]], ingest: IngestOptions
 ) -> tuple[DataSource, ...]:
@@ -144,6 +157,7 @@ __all__ = [
     "AuditInputs",
     "AuditResult",
     "DataSource",
+    "measure_sources",
     "run_audit",
     "sources_from_files",
 ]

@@ -12,16 +12,24 @@ from rich.text import Text
 from boaudit.cli.common import (
     display,
     handles_errors,
+    note,
     reject_flag_values,
     rendered_xlsx,
     write_output,
 )
+from boaudit.cli.ingest_options import INGEST_OPTIONS, write_quarantine
+from boaudit.cli.metrics_options import METRICS_OPTIONS
 from boaudit.errors import UsageError
 
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from boaudit.findings.claims import ClaimChecks
+    from boaudit.ingest.options import IngestOptions
+    from boaudit.metrics import MetricsOptions
     from boaudit.questionnaire.scoring import Assessment
+
+_DATA = "Checking the answers against exports"
 
 # The questionnaire package (pydantic models, krippendorff) and openpyxl are imported inside
 # the commands: importing this module must stay cheap, every command's start-up pays for it.
@@ -88,7 +96,20 @@ def template(
     )
 
 
+GuideOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--guide",
+        help="Write the interview guide here (Markdown): each respondent's follow-up "
+        "questions, with the numbers in them, for the next round of interviews.",
+        rich_help_panel=_DATA,
+    ),
+]
+
+
 @handles_errors
+@INGEST_OPTIONS
+@METRICS_OPTIONS
 def assess(
     answers: Annotated[
         list[Path],
@@ -115,8 +136,38 @@ def assess(
             "their names in comments too.",
         ),
     ] = False,
+    tasks: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tasks",
+            help="Task or ticket export to check the answers against; repeat.",
+            rich_help_panel=_DATA,
+        ),
+    ] = None,
+    invoices: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--invoices",
+            help="Invoice export to check the answers against; repeat.",
+            rich_help_panel=_DATA,
+        ),
+    ] = None,
+    events: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--events",
+            help="Event log to check the answers against; repeat.",
+            rich_help_panel=_DATA,
+        ),
+    ] = None,
+    guide: GuideOpt = None,
+    *,
+    metrics_options: MetricsOptions,
+    ingest_options: IngestOptions,
+    quarantine: Path | None,
 ) -> None:
-    """Score interview answers per pitfall and overall, across respondents.
+    """Score interview answers per pitfall and overall, across respondents; with exports
+    (--invoices, --tasks, --events), check each answer against the data.
 
     \b
     Scoring (redo it by hand):
@@ -138,23 +189,124 @@ def assess(
       question within its pitfall (weight x mean confidence weight)
     - agreement: Krippendorff's alpha (ordinal) with 2+ respondents; 0.8 and above
       reliable, below 0.667 needs follow-up interviews
+    With exports, each question the questionnaire links to a metric is checked:
+    - data score = 100 at the check's healthy value, 0 at its unhealthy one, linear
+      between; the mean over the question's checks the exports measure
+    - perception gap = the answer's score minus the data score (positive: rosier
+      than the data); respondents ranked by the mean size of their gaps
+    - a gap of 25 points or more either way gives a follow-up question with the
+      numbers in it (--guide writes them per respondent)
+    The CSV format holds the pitfall scores only; the checks are in the other formats.
     """
-    from boaudit.questionnaire.render import (
-        assessment_csv,
-        assessment_json,
-        assessment_markdown,
-    )
+    from boaudit.questionnaire.render import assessment_csv
 
     reject_flag_values(answers, "--by-role")
+    files = {"tasks": tasks or [], "invoices": invoices or [], "events": events or []}
+    if not any(files.values()):
+        for given, flag in ((quarantine, "--quarantine"), (guide, "--guide")):
+            if given is not None:
+                raise UsageError(f"{flag} needs exports (--tasks, --invoices or --events)")
     assessment = run_assessment(answers, questionnaire, by_role=by_role, anonymise=anonymise)
+    claims = None
+    if any(files.values()):
+        claims = check_answers(assessment, files, metrics_options, ingest_options, quarantine)
     if format is AssessFormat.json:
-        write_output(assessment_json(assessment), output)
+        write_output(_json(assessment, claims, any(files.values())), output)
     elif format is AssessFormat.markdown:
-        write_output(assessment_markdown(assessment), output)
+        write_output(_markdown(assessment, claims), output)
     elif format is AssessFormat.csv:
         write_output(assessment_csv(assessment), output)
     else:
-        display(lambda console: print_assessment(assessment, console), output)
+        display(lambda console: _print(assessment, claims, console), output)
+    if guide is not None:
+        from boaudit.report.markdown import interview_guide
+
+        if claims is None:
+            raise UsageError(
+                f"--guide {guide}: no question of the questionnaire could be checked against "
+                "these exports, so there is no follow-up question to write"
+            )
+        write_output(interview_guide(claims, assessment.questionnaire_title), guide)
+        note(f"wrote {guide}: {len(claims.follow_ups)} follow-up question(s)")
+
+
+def check_answers(
+    assessment: Assessment,
+    files: dict[str, list[str]],
+    metrics_options: MetricsOptions,
+    ingest_options: IngestOptions,
+    quarantine: Path | None,
+) -> ClaimChecks | None:
+    """Load and measure the exports, and check the answers against them (None: no question
+    could be checked)."""
+    from boaudit.audit.pipeline import measure_sources, sources_from_files
+    from boaudit.findings.claims import claim_checks
+
+    sources = sources_from_files(files, ingest_options)  # type: ignore[arg-type]
+    loads, results = measure_sources(sources, metrics_options)
+    if quarantine is not None:
+        write_quarantine(
+            quarantine, [r for load in loads.values() for r in load.account.quarantined]
+        )
+    claims = claim_checks(assessment, results)
+    if claims is None:
+        note(
+            "no question of the questionnaire could be checked against these exports "
+            "(no verify link, or no metric it links to is measured)"
+        )
+    return claims
+
+
+def _json(assessment: Assessment, claims: ClaimChecks | None, with_data: bool) -> str:
+    from boaudit.fileio import dumps_json
+
+    document = assessment.to_dict()
+    if with_data:
+        document["claims"] = None if claims is None else claims.to_dict()
+    return dumps_json(document)
+
+
+def _markdown(assessment: Assessment, claims: ClaimChecks | None) -> str:
+    from boaudit.questionnaire.render import assessment_markdown
+    from boaudit.report.markdown import claims_markdown
+
+    text = assessment_markdown(assessment)
+    lines = claims_markdown(claims)
+    return text if not lines else text.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
+
+
+def _print(assessment: Assessment, claims: ClaimChecks | None, console: object) -> None:
+    print_assessment(assessment, console)
+    if claims is not None:
+        print_claims(claims, console)
+
+
+def print_claims(claims: ClaimChecks, console: object) -> None:
+    """The answers checked against the data, as rich tables on ``console``."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from boaudit.report.text import claim_tables
+
+    assert isinstance(console, Console)
+    tables = claim_tables(claims)
+    assert tables is not None
+    questions = Table(title="Interviews against the data", caption=tables.rule)
+    for i, header in enumerate(tables.questions_header):
+        questions.add_column(header, justify="right" if i == 3 else "left")
+    for row in tables.questions:
+        questions.add_row(*row)
+    console.print(questions)
+    ranked = Table(title="Respondents from the closest to the data to the furthest")
+    for i, header in enumerate(tables.respondents_header):
+        ranked.add_column(header, justify="right" if i in {0, 3, 4, 5} else "left")
+    for row in tables.respondents:
+        ranked.add_row(*row)
+    console.print(ranked)
+    for who, asked in tables.follow_ups:
+        console.print(Text(f"Follow-up questions for {who}", style="bold"))
+        for number, question in enumerate(asked, start=1):
+            console.print(f"{number}. {question}", markup=False)
 
 
 def run_assessment(

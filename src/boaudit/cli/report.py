@@ -242,6 +242,15 @@ def report(
     annual_volume: AnnualVolumeOpt = None,
     contracts: ContractsOpt = None,
     plan: PlanOpt = None,
+    guide: Annotated[
+        Path | None,
+        typer.Option(
+            "--guide",
+            help="Also write the interview guide (Markdown): each respondent's follow-up "
+            "questions where their answers and the exports disagree, with the numbers.",
+            rich_help_panel=_REPORT,
+        ),
+    ] = None,
     *,
     metrics_options: MetricsOptions,
     ingest_options: IngestOptions,
@@ -276,6 +285,8 @@ def report(
 
     if quarantine is not None and not (tasks or invoices or events):
         raise UsageError("--quarantine needs exports (--tasks, --invoices or --events)")
+    if guide is not None and not (answers and (tasks or invoices or events)):
+        raise UsageError("--guide needs interview answers (--answers) and exports to check them")
     format.require()
     if format.binary and output is None and sys.stdout.isatty():
         kind = "an XLSX" if format is ReportFormat.xlsx else "a Word (DOCX)"
@@ -318,6 +329,8 @@ def report(
         rows = [row for loaded in result.loads.values() for row in loaded.account.quarantined]
         write_quarantine(quarantine, rows)
     write_report(result, format, output)
+    if guide is not None:
+        write_guide(result, guide)
     if plan_file is not None and outcome is not None:
         write_plan(plan_file.path, outcome)
         note(outcome.summary(str(plan_file.path)))
@@ -329,6 +342,20 @@ def write_plan(path: Path, outcome: PlanOutcome) -> None:
     from boaudit.findings.plan import render_plan
 
     atomic_write(path, rendered_xlsx(lambda: render_plan(outcome.rows), path))
+
+
+def write_guide(result: AuditResult, path: Path) -> None:
+    """The interview guide of ``result``'s claim checks, to ``path``."""
+    from boaudit.report.markdown import interview_guide
+
+    claims = result.report.claims
+    if claims is None or result.assessment is None:
+        raise UsageError(
+            f"--guide {path}: no question of the questionnaire could be checked against these "
+            "exports, so there is no follow-up question to write"
+        )
+    write_output(interview_guide(claims, result.assessment.questionnaire_title), path)
+    note(f"wrote {path}: {len(claims.follow_ups)} follow-up question(s)")
 
 
 def audit_with_progress(inputs: AuditInputs) -> AuditResult:

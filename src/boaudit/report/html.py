@@ -96,7 +96,7 @@ def render_html(report: Report) -> str:
             for kind, result in report.metrics.items()
         },
         process_views=process_views,
-        claims=claim_tables(report),
+        claims=claim_tables(report.claims),
         process_maps={
             kind: _chart(charts.process_map(result.process))
             for kind, result in report.metrics.items()

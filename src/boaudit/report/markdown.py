@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from boaudit.findings.claims import ClaimChecks
 from boaudit.findings.model import Finding
 from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.render import fed_by, respondent_table, role_table, section_table
@@ -162,7 +163,7 @@ def render_markdown(report: Report) -> str:
         lines += _finding_section(finding)
     if assessment:
         lines += _interviews(assessment)
-    lines += _claims(report)
+    lines += claims_markdown(report.claims)
     for kind, result in report.metrics.items():
         lines += ["", f"## Key metrics: {kind}", "", "| Metric | Value |", "|---|---:|"]
         lines += [
@@ -224,10 +225,10 @@ def render_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _claims(report: Report) -> list[str]:
-    """The interviews checked against the data: each verified question, the respondents
-    ranked, and the follow-up questions to ask each one."""
-    tables = claim_tables(report)
+def claims_markdown(claims: ClaimChecks | None) -> list[str]:
+    """The interviews checked against the data (a report's, or ``assess --data``'s): each
+    verified question, the respondents ranked, and the follow-up questions to ask each one."""
+    tables = claim_tables(claims)
     if tables is None:
         return []
     lines = ["", "## Interviews against the data", "", f"How: {md_escape(tables.rule)}.", ""]
@@ -395,3 +396,71 @@ def _finding_section(finding: Finding) -> list[str]:
         lines.append(f"{n}. {md_escape(fix.text)} (effort {fix.effort})")
         lines += [f"   - {md_escape(detail)}" for detail in fix_details(fix)]
     return lines
+
+
+def interview_guide(claims: ClaimChecks, questionnaire: str) -> str:
+    """The interview guide: each respondent's follow-up questions (answers 25 points or more
+    from what the exports show), furthest from the data first, with the numbers to put to them
+    and room for the answer."""
+    from boaudit.findings.claims import FOLLOW_UP_POINTS, RULE
+
+    verified = {v.question: v for v in claims.verified}
+    lines = [
+        "# Interview guide: follow-up questions",
+        "",
+        f"Questionnaire: {md_escape(questionnaire)}. {len(claims.verified)} question(s) were "
+        f"checked against the exports; an answer {FOLLOW_UP_POINTS:.0f} points or more from "
+        "the score the data implies gets a follow-up question. Respondents are listed from the "
+        "furthest from the data to the closest, and each one's questions from the largest gap.",
+        "",
+        f"How the data score is worked out: {md_escape(RULE)}.",
+    ]
+    in_line: list[str] = []
+    for person in reversed(claims.respondents):
+        own = [g for g in claims.follow_ups if g.respondent == person.respondent]
+        who = person.respondent + (
+            f" ({person.role})" if person.role and person.role != person.respondent else ""
+        )
+        if not own:
+            in_line.append(who)
+            continue
+        rosier = sum(1 for g in own if g.gap > 0)
+        lines += [
+            "",
+            f"## {md_escape(who)}",
+            "",
+            f"{person.answers} verified answer(s), {person.distance:.1f} points from the data "
+            f"on average; {rosier} follow-up(s) where the answer is better than the data, "
+            f"{len(own) - rosier} where it is worse.",
+        ]
+        for n, gap in enumerate(own, start=1):
+            question = verified[gap.question]
+            lines += [
+                "",
+                f"### {n}. {md_escape(question.text)}",
+                "",
+                f"- Question `{gap.question}` ({question.pitfall}): answered {gap.answer} "
+                f"(score {gap.answer_score:.0f}); the data scores it {gap.data_score:.0f} "
+                f"(gap {_signed(gap.gap)} points).",
+            ]
+            lines += [f"- The data: {md_escape(m.facts())}." for m in question.measured]
+            lines += [
+                f"- Ask: you answered {gap.answer}, and the data scores it "
+                f"{gap.data_score:.0f}; you see it {'better' if gap.gap > 0 else 'worse'} than "
+                "the data: what explains the gap?",
+                "- Their explanation:",
+            ]
+    if in_line:
+        lines += [
+            "",
+            "## In line with the data",
+            "",
+            "No answer of theirs is far enough from the data to ask again: "
+            + md_escape(", ".join(in_line))
+            + ".",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.0f}".replace("-", "\N{MINUS SIGN}")

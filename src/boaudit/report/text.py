@@ -17,6 +17,7 @@ from boaudit.questionnaire.render import md_escape, role_scores
 from boaudit.questionnaire.scoring import InterviewMeta, confidence_rule, round_score
 
 if TYPE_CHECKING:
+    from boaudit.findings.claims import ClaimChecks
     from boaudit.findings.impact import Total
     from boaudit.findings.model import EvidenceItem, Finding, Fix, Money
     from boaudit.findings.scorecard import KindScorecard
@@ -503,11 +504,10 @@ def _signed(value: float) -> str:
     return f"{value:+.1f}".replace("-", "\N{MINUS SIGN}")
 
 
-def claim_tables(report: Report) -> ClaimTables | None:
-    """The printed claim checks of ``report``, or None without any."""
+def claim_tables(claims: ClaimChecks | None) -> ClaimTables | None:
+    """The printed claim checks (a report's, or ``assess --data``'s), or None without any."""
     from boaudit.findings.claims import RULE
 
-    claims = report.claims
     if claims is None:
         return None
     answers: dict[str, dict[str, int]] = {}

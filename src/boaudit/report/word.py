@@ -474,7 +474,7 @@ class _Writer:
 
     def _claims(self) -> None:
         """The interviews checked against the data, and the follow-up questions."""
-        tables = claim_tables(self.report)
+        tables = claim_tables(self.report.claims)
         if tables is None:
             return
         self.heading("Interviews against the data", 1)
