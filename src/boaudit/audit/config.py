@@ -29,6 +29,7 @@ from boaudit.audit.pipeline import AuditInputs, DataSource
 from boaudit.errors import ConfigError, InputMissingError, UsageError
 from boaudit.fileio import parse_problem
 from boaudit.findings.impact import ImpactAssumptions
+from boaudit.findings.interview_plan import Role, RolesFile
 from boaudit.findings.scorecard import Contract
 from boaudit.ingest import IngestOptions, read_map_file
 from boaudit.metrics import MetricsOptions, SlaTarget, load_benchmarks, load_sla_map
@@ -48,7 +49,7 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-_ModelT = TypeVar("_ModelT", bound=_Model)
+_ModelT = TypeVar("_ModelT", bound=BaseModel)
 
 
 class SourceConfig(_Model):
@@ -295,6 +296,11 @@ def load_contracts(path: Path) -> tuple[Contract, ...]:
     """The ``[contracts.NAME]`` tables of a TOML file (``--contracts FILE``), checked."""
     found = _load(path, ContractsFile)
     return tuple(terms.terms(name) for name, terms in found.contracts.items())
+
+
+def load_roles(path: Path) -> tuple[Role, ...]:
+    """The ``[[roles]]`` of a TOML file (``boaudit plan --roles FILE``), checked."""
+    return _load(path, RolesFile).roles
 
 
 def _load(path: Path, model: type[_ModelT]) -> _ModelT:

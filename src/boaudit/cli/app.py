@@ -9,6 +9,7 @@ import typer
 from boaudit.cli import assess, interview, questionnaires, version_line
 from boaudit.cli import inspect as inspect_cmd
 from boaudit.cli import metrics as metrics_cmd
+from boaudit.cli import plan as plan_cmd
 from boaudit.cli import report as report_cmd
 from boaudit.cli import run as run_cmd
 from boaudit.cli.common import State, clean_up_on_signals
@@ -55,6 +56,7 @@ app.command("assess", cls=BoauditCommand)(assess.assess)
 app.command("interview", cls=BoauditCommand)(interview.interview)
 app.command("inspect", cls=BoauditCommand)(inspect_cmd.inspect)
 app.command("metrics", cls=BoauditCommand)(metrics_cmd.metrics)
+app.command("plan", cls=BoauditCommand)(plan_cmd.plan)
 app.command("report", cls=BoauditCommand)(report_cmd.report)
 app.command("run", cls=BoauditCommand)(run_cmd.run)
 app.command("history", cls=BoauditCommand)(run_cmd.history)

@@ -289,7 +289,8 @@ def _detail(metric: str, results: Mapping[str, MetricsResult]) -> str:
     return ""
 
 
-def _measure(check: Check, results: Mapping[str, MetricsResult]) -> Measured | None:
+def measure(check: Check, results: Mapping[str, MetricsResult]) -> Measured | None:
+    """What the data says about one check, or None where the exports do not measure it."""
     if ".partner_gap." in check.metric:
         return _partner_gap(check, results)
     value = metric_value(results, check.metric)
@@ -328,7 +329,7 @@ def claim_checks(
             if not question.verify:
                 continue
             measured = tuple(
-                m for m in (_measure(c, results) for c in question.verify) if m is not None
+                m for m in (measure(c, results) for c in question.verify) if m is not None
             )
             if not measured:
                 unverified.append(question.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from boaudit.findings.claims import ClaimChecks
+from boaudit.findings.interview_plan import InterviewPlan, PlannedQuestion
 from boaudit.findings.model import Finding
 from boaudit.metrics.model import MetricsResult
 from boaudit.questionnaire.render import fed_by, respondent_table, role_table, section_table
@@ -464,3 +465,74 @@ def interview_guide(claims: ClaimChecks, questionnaire: str) -> str:
 
 def _signed(value: float) -> str:
     return f"{value:+.0f}".replace("-", "\N{MINUS SIGN}")
+
+
+def interview_plan_markdown(plan: InterviewPlan, sources: Sequence[str]) -> str:
+    """``boaudit plan``: per role, the numbers to bring, the probes, what the data already
+    answers and what to ask in full."""
+    from boaudit.findings.interview_plan import RULE
+
+    titles = ", ".join(f"{title} (`{qid}`)" for qid, title in plan.questionnaires)
+    lines = [
+        "# Interview plan",
+        "",
+        f"Worked out from the exports before the interviews, for the questions of {titles}.",
+        "",
+        *(f"- {md_escape(source)}" for source in sources),
+        "",
+        f"How: {md_escape(RULE)}.",
+        "",
+    ]
+    lines += _md_table(
+        ("Role", "Probes", "Answered by the data", "Ask in full"),
+        [
+            (r.role.name, str(len(r.probes)), str(len(r.answered)), str(len(r.ask)))
+            for r in plan.roles
+        ],
+        numeric=(1, 2, 3),
+    )
+    if plan.uncovered:
+        lines += [
+            "",
+            "No role covers "
+            + ", ".join(f"`{p}`" for p in plan.uncovered)
+            + ": its questions are asked of nobody; add it to a role (`--roles FILE.toml`).",
+        ]
+    for role_plan in plan.roles:
+        role = role_plan.role
+        lines += ["", f"## {md_escape(role.name)}", ""]
+        if role.who:
+            lines += [f"Who: {md_escape(role.who)}.", ""]
+        lines += [f"Pitfalls: {', '.join(f'`{p}`' for p in role.pitfalls)}.", ""]
+        lines += ["### Numbers to bring", ""]
+        lines += [f"1. {md_escape(n)}" for n in role_plan.numbers] or [
+            "Nothing in the exports stands out for this role."
+        ]
+        lines += ["", f"### Probes: where the data raised a flag ({len(role_plan.probes)})", ""]
+        shown: dict[str, str] = {}
+        for q in role_plan.probes:
+            lines.append(_planned_item(q, shown.get(q.pitfall) if not q.measured else None))
+            if q.flags and not q.measured:
+                shown.setdefault(q.pitfall, q.question)
+        if not role_plan.probes:
+            lines.append("None.")
+        lines += [
+            "",
+            f"### Answered by the data: ask briefly, or skip ({len(role_plan.answered)})",
+            "",
+        ]
+        lines += [_planned_item(q) for q in role_plan.answered] or ["None."]
+        lines += ["", f"### Ask in full ({len(role_plan.ask)})", ""]
+        lines += [_planned_item(q) for q in role_plan.ask] or ["None."]
+    return "\n".join(lines) + "\n"
+
+
+def _planned_item(question: PlannedQuestion, same_as: str | None = None) -> str:
+    """One question of the plan with what the data says; ``same_as``: the question above whose
+    flags (on the same pitfall) it shares, said instead of repeating them."""
+    score = "" if question.data_score is None else f" Data score {question.data_score:.0f}."
+    if same_as is not None:
+        facts = f"\n  - the flags on `{question.pitfall}` as for `{same_as}` above"
+    else:
+        facts = "".join(f"\n  - {md_escape(fact)}" for fact in question.facts())
+    return f"- `{question.question}` {md_escape(question.text)}{score}{facts}"
