@@ -35,6 +35,7 @@ from boaudit.ingest import IngestOptions, read_map_file
 from boaudit.metrics import MetricsOptions, SlaTarget, load_benchmarks, load_sla_map
 from boaudit.metrics import parse_duration as parse_sla
 from boaudit.metrics.compute import METRIC_NAMES
+from boaudit.metrics.process import parse_expected
 from boaudit.report.build import ReportOptions
 from boaudit.report.writers import ReportFormat
 from boaudit.taxonomy import load_taxonomy
@@ -75,6 +76,17 @@ class MetricsConfig(_Model):
     sla_map: str | None = None
     hourly_rate: float | None = Field(default=None, gt=0)
     benchmarks: str | None = None
+    variants: int = Field(default=10, ge=1)
+    """Event logs: how many of the most frequent variants to list (``--variants``)."""
+    expected: str | list[str] | None = None
+    """Event logs: the expected route, ``"A > B > C"`` or a list (``--expected``)."""
+
+    @field_validator("expected")
+    @classmethod
+    def _expected_steps(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if value is not None:
+            _steps(value)
+        return value
 
     @field_validator("sla")
     @classmethod
@@ -303,6 +315,37 @@ def load_roles(path: Path) -> tuple[Role, ...]:
     return _load(path, RolesFile).roles
 
 
+class ExpectedFile(_Model):
+    """An expected route of a case (``--expected FILE.toml``)."""
+
+    steps: list[str] = Field(min_length=2)
+    """The activities in order, as the log names them."""
+
+    @field_validator("steps")
+    @classmethod
+    def _named(cls, value: list[str]) -> list[str]:
+        _steps(value)
+        return value
+
+
+def load_expected(path: Path) -> tuple[str, ...]:
+    """The ``steps`` of an expected-route TOML file, checked."""
+    return _steps(_load(path, ExpectedFile).steps)
+
+
+def _steps(value: str | list[str]) -> tuple[str, ...]:
+    """An expected route as its activities: ``"A > B"`` or a list; empty steps refused."""
+    if isinstance(value, str):
+        try:
+            return parse_expected(value)
+        except UsageError as exc:
+            raise ValueError(exc.message) from None
+    steps = tuple(step.strip() for step in value)
+    if not all(steps):
+        raise ValueError("an empty step; name every activity, in order")
+    return steps
+
+
 def _load(path: Path, model: type[_ModelT]) -> _ModelT:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -433,6 +476,8 @@ def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) ->
             as_of=as_of,
             benchmarks=load_benchmarks(_path(base, metrics.benchmarks)),
             tests={name: dict(values) for name, values in config.tests.items()},
+            variants=metrics.variants,
+            expected=_steps(metrics.expected) if metrics.expected is not None else (),
         ),
         report=ReportOptions(
             title=config.title,

@@ -111,16 +111,19 @@ def _test_params(values: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _steps(expected: str | None) -> tuple[str, ...]:
-    """``--expected "A > B > C"`` as its activities; an empty step is a UsageError."""
+    """``--expected "A > B > C"`` (or a ``.toml`` file of ``steps``) as its activities."""
     if expected is None:
         return ()
-    steps = tuple(step.strip() for step in expected.split(">"))
-    if not all(steps):
-        raise UsageError(
-            f"--expected {expected!r}: an empty step; write the activities in order, "
-            'separated by ">", e.g. --expected "Receive > Approve > Pay"'
-        )
-    return steps
+    if expected.strip().lower().endswith(".toml"):
+        from boaudit.audit.config import load_expected
+
+        return load_expected(Path(expected))
+    from boaudit.metrics.process import parse_expected
+
+    try:
+        return parse_expected(expected)
+    except UsageError as exc:
+        raise UsageError(f"--expected {expected!r}: {exc.message}") from None
 
 
 def _benchmarks(path: Path | None) -> tuple[Benchmark, ...] | None:
@@ -210,8 +213,9 @@ ExpectedOpt = Annotated[
     str | None,
     typer.Option(
         "--expected",
-        help='Event logs: the expected activities in order, e.g. "Receive > Approve > Pay"; '
-        "gives the share of cases that follow it and the common deviations.",
+        help='Event logs: the expected activities in order, e.g. "Receive > Approve > Pay", '
+        "or a .toml file with steps = [...]; gives the share of cases that follow it and "
+        "the common deviations.",
         rich_help_panel=PANEL,
     ),
 ]

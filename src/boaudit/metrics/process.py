@@ -40,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from boaudit.document import JsonObject
+from boaudit.errors import UsageError
 from boaudit.metrics.registry import rounded
 
 if TYPE_CHECKING:
@@ -67,6 +68,17 @@ class ProcessOptions:
     conformance."""
     deviations: int = 10
     """How many of the most common deviations the conformance lists."""
+
+
+def parse_expected(text: str) -> tuple[str, ...]:
+    """``"Receive > Approve > Pay"`` as its activities; an empty step is a UsageError."""
+    steps = tuple(step.strip() for step in text.split(">"))
+    if not all(steps):
+        raise UsageError(
+            'an empty step; write the activities in order, separated by ">", '
+            'e.g. "Receive > Approve > Pay"'
+        )
+    return steps
 
 
 def process_metrics(events: pa.Table, options: ProcessOptions | None = None) -> JsonObject:
