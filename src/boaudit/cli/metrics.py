@@ -69,6 +69,8 @@ def metrics(
     - error_rate, rework_rate, dispute_rate: share of items where the value is known
     - sla_compliance: the export's sla_met, or cycle time within --sla / --sla-map
     - on_time_payment_rate: paid invoices paid on or before the due date
+    - on_time_completion_rate (tasks, events): completed items with a due_at (a case's
+      first deadline value) completed at or before it
     - cost_per_transaction: sum of cost (else handling minutes x --hourly-rate) / items
     - backlog: open items at --as-of, aged 0-7, 8-30, 31-90, >90 days
     - consistency: per-assignee median cycle time (10+ completed items), spread and CV
@@ -222,6 +224,7 @@ def print_metrics(result: MetricsResult, console: Console) -> None:
                 "error_rate",
                 "sla_compliance",
                 "on_time_payment_rate",
+                "on_time_completion_rate",
                 "cost_per_transaction",
             )
             if n in result.metrics

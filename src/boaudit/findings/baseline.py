@@ -25,6 +25,7 @@ KPIS: tuple[tuple[str, str, Unit], ...] = (
     ("rework_rate", "rework rate", "share"),
     ("sla_compliance", "SLA compliance", "share"),
     ("on_time_payment_rate", "invoices paid on time", "share"),
+    ("on_time_completion_rate", "items completed by their due date", "share"),
     ("cost_per_transaction", "cost per item", "amount"),
     ("backlog.open", "open items", "count"),
     ("backlog.over_30_share", "open items older than 30 days", "share"),

@@ -9,7 +9,8 @@
   default), else null (the case is open);
 * ``assignee`` = the resource with most events in the case (ties: the first to appear), and
   ``team`` likewise from the event's team;
-* ``status`` = the last activity; ``category`` and ``priority`` = the first value in the case;
+* ``status`` = the last activity; ``category``, ``priority`` and ``due_at`` (a deadline case
+  attribute) = the first value in the case;
 * ``rework_count`` = events minus distinct activities (an activity repeated in the case).
 
 When no case matches a completion pattern, :func:`completion_summary` says so: the most
@@ -112,6 +113,9 @@ def collapse_events(events: pd.DataFrame, patterns: Sequence[str]) -> pd.DataFra
         if column in events.columns:
             values = ordered.dropna(subset=[column]).groupby("case_id", sort=False)[column].first()
             tasks[column] = values.reindex(cases).to_numpy()
+    if "due_at" in events.columns:  # a case attribute: the case's first value in time order
+        due = ordered.dropna(subset=["due_at"]).groupby("case_id", sort=False)["due_at"].first()
+        tasks["due_at"] = due.reindex(cases).array
     return tasks
 
 

@@ -87,6 +87,7 @@ SCHEMAS: dict[Kind, dict[str, ColumnType]] = {
         "team": "text",
         "category": "text",
         "priority": "text",
+        "due_at": "datetime",
     },
 }
 """Canonical columns per kind (DESIGN.md section 3) and the type each is parsed as."""

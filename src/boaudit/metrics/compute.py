@@ -112,6 +112,7 @@ METRIC_NAMES: dict[str, tuple[str, ...]] = {
         "error_rate",
         "rework_rate",
         "sla_compliance",
+        "on_time_completion_rate",
         "cost_per_transaction",
         "throughput",
         "backlog",
@@ -145,6 +146,7 @@ COMPLETION_ANCHORED = frozenset(
         "cycle_time_days",
         "sla_compliance",
         "on_time_payment_rate",
+        "on_time_completion_rate",
         "days_late",
         "consistency",
         "workload_gini",
@@ -162,6 +164,7 @@ PERIOD_METRICS = (
     "rework_rate",
     "sla_compliance",
     "on_time_payment_rate",
+    "on_time_completion_rate",
     "days_late",
     "dispute_rate",
     "cost_per_transaction",
@@ -558,6 +561,19 @@ def prepare(
             work["disputed"] = _flag(frame["disputed"])
         else:
             prep.reasons["dispute_rate"] = "no disputed column in the export"
+
+    else:
+        if has_end and available(frame, "due_at"):
+            due = frame["due_at"]
+            work["due"] = (end <= due).astype("float64").where(end.notna() & due.notna())
+            prep.basis["on_time_completion_rate"] = (
+                f"{roles.end} at or before due_at, over completed items with one"
+            )
+        else:
+            missing = roles.end if not has_end else "due_at"
+            prep.reasons["on_time_completion_rate"] = (
+                f'no {missing} column in the export: map one in a --map file ({missing} = "Column")'
+            )
 
     if available(frame, "error"):
         work["error"] = _flag(frame["error"])
@@ -1032,6 +1048,7 @@ RATE_COLUMNS = (
     "rework",
     "sla",
     "ontime",
+    "due",
     "disputed",
     "cost",
     "open",
@@ -1043,7 +1060,7 @@ FLAG_COLUMNS = tuple(c for c in RATE_COLUMNS if c not in {"cost", "dup_extra"})
 """Work columns holding only 1.0, 0.0 and NaN (the rates; cost and extra money are sums)."""
 DIST_COLUMNS = ("cycle", "approval", "late", "age")
 DUPLICATE_COLUMNS = ("dup_exact", "dup_near", "dup_extra")
-LIGHT_COLUMNS = ("completed", "error", "rework", "sla", "ontime", "disputed", "cost")
+LIGHT_COLUMNS = ("completed", "error", "rework", "sla", "ontime", "due", "disputed", "cost")
 """The rate columns behind :data:`RATE_METRICS`, all a light breakdown sums."""
 
 
@@ -1249,6 +1266,7 @@ EMPTY_REASONS: dict[str, str] = {
     "rework_rate": "rework_count not known for any item",
     "sla_compliance": "no completed item with an SLA judgement",
     "on_time_payment_rate": "no paid invoice with a due date",
+    "on_time_completion_rate": "no completed item with a due_at",
     "days_late": "no paid invoice with a due date",
     "dispute_rate": "disputed not known for any item",
     "cost_per_transaction": "no item with a cost",
@@ -1275,6 +1293,7 @@ def block(
         "rework_rate": lambda: _rate(agg, "rework", index),
         "sla_compliance": lambda: _rate(agg, "sla", index),
         "on_time_payment_rate": lambda: _rate(agg, "ontime", index),
+        "on_time_completion_rate": lambda: _rate(agg, "due", index),
         "days_late": lambda: _days_late(agg, index),
         "dispute_rate": lambda: _rate(agg, "disputed", index),
         "cost_per_transaction": lambda: _rate(agg, "cost", index),
@@ -1488,6 +1507,7 @@ RATE_METRICS: dict[str, tuple[str, ...]] = {
             "rework_rate",
             "sla_compliance",
             "on_time_payment_rate",
+            "on_time_completion_rate",
             "dispute_rate",
             "cost_per_transaction",
         )

@@ -27,6 +27,7 @@ LABELS: dict[str, tuple[str, Unit]] = {
     "rework_rate": ("Rework rate", "share"),
     "sla_compliance": ("SLA met", "share"),
     "on_time_payment_rate": ("Paid on time", "share"),
+    "on_time_completion_rate": ("Completed by the due date", "share"),
     "dispute_rate": ("Disputed", "share"),
     "cost_per_transaction": ("Cost per item", "amount"),
     "throughput.per": ("Throughput, counted per", "text"),

@@ -208,6 +208,7 @@ def _none(table: ir.Table) -> dict[str, ir.Scalar]:
 
 ALL: frozenset[Kind] = frozenset({"tasks", "invoices", "events"})
 INVOICES: frozenset[Kind] = frozenset({"invoices"})
+WORK_ITEMS: frozenset[Kind] = frozenset({"tasks", "events"})
 
 KPIS: tuple[Kpi, ...] = (
     Kpi(
@@ -302,6 +303,18 @@ KPIS: tuple[Kpi, ...] = (
         period="completion",
         light=True,
         work=("w_ontime",),
+    ),
+    Kpi(
+        "on_time_completion_rate",
+        WORK_ITEMS,
+        ("completed_at", "due_at"),
+        "rate",
+        _rate("on_time_completion_rate", "w_due"),
+        _rate_value("on_time_completion_rate"),
+        "no completed item with a due_at",
+        period="completion",
+        light=True,
+        work=("w_due",),
     ),
     Kpi(
         "days_late",

@@ -299,6 +299,18 @@ def derive(table: ir.Table, kind: Kind, options: MetricsOptions, facts: Facts) -
 
     if kind == "invoices":
         _invoice_columns(table, work, columns, start, start_label, end, has_end)
+    elif end is not None and facts.available("due_at"):
+        columns["w_due"] = ibis.ifelse(
+            end.notnull() & table["due_at"].notnull(), flag(end <= table["due_at"]), None
+        )
+        work.basis["on_time_completion_rate"] = (
+            f"{roles.end} at or before due_at, over completed items with one"
+        )
+    else:
+        missing = roles.end if end is None else "due_at"
+        work.reasons["on_time_completion_rate"] = (
+            f'no {missing} column in the export: map one in a --map file ({missing} = "Column")'
+        )
 
     if facts.available("error"):
         columns["w_error"] = flag(table["error"])

@@ -14,6 +14,7 @@ KEY_METRICS = (
     "rework_rate",
     "sla_compliance",
     "on_time_payment_rate",
+    "on_time_completion_rate",
     "dispute_rate",
     "cost_per_transaction",
     "cycle_time_days.median",
