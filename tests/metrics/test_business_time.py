@@ -163,3 +163,20 @@ def test_events_transitions_in_business_hours(tmp_path: Path) -> None:
     assert transition["waiting_business_hours"] == {"median": 2.0, "p90": 2.0, "total": 4.0}
     assert document["process"]["business_clock"].startswith("business hours")
     assert document["business_time"]["clock"].startswith("business hours")
+
+
+def test_run_config_takes_a_calendar(tmp_path: Path) -> None:
+    from boaudit.audit.config import load_config, to_inputs
+
+    tasks, _ = _files(tmp_path)
+    (tmp_path / "cal.toml").write_text('country = "GB"\n', encoding="utf-8")
+    config = tmp_path / "boaudit.toml"
+    config.write_text(
+        f'[[sources]]\nkind = "tasks"\nfiles = ["{tasks.name}"]\n\n'
+        '[metrics]\ncalendar = "cal.toml"\n\n'
+        '[[outputs]]\nformat = "json"\npath = "out.json"\n',
+        encoding="utf-8",
+    )
+    inputs = to_inputs(load_config(config), config)
+    assert inputs.metrics.calendar is not None
+    assert inputs.metrics.calendar.country == "GB"

@@ -34,6 +34,7 @@ from boaudit.findings.scorecard import Contract
 from boaudit.ingest import IngestOptions, read_map_file
 from boaudit.metrics import MetricsOptions, SlaTarget, load_benchmarks, load_sla_map
 from boaudit.metrics import parse_duration as parse_sla
+from boaudit.metrics.calendar import BusinessCalendar
 from boaudit.metrics.compute import METRIC_NAMES
 from boaudit.report.build import ReportOptions
 from boaudit.report.writers import ReportFormat
@@ -75,6 +76,8 @@ class MetricsConfig(_Model):
     sla_map: str | None = None
     hourly_rate: float | None = Field(default=None, gt=0)
     benchmarks: str | None = None
+    calendar: str | None = None
+    """A business calendar file (``--calendar``): durations also in business hours."""
 
     @field_validator("sla")
     @classmethod
@@ -381,6 +384,14 @@ def output_paths(
     return out
 
 
+def _calendar(path: Path | None) -> BusinessCalendar | None:
+    if path is None:
+        return None
+    from boaudit.metrics.calendar import load_calendar
+
+    return load_calendar(path)
+
+
 def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) -> AuditInputs:
     """The :class:`AuditInputs` this configuration describes."""
     base = config_path.parent
@@ -433,6 +444,7 @@ def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) ->
             as_of=as_of,
             benchmarks=load_benchmarks(_path(base, metrics.benchmarks)),
             tests={name: dict(values) for name, values in config.tests.items()},
+            calendar=_calendar(_path(base, metrics.calendar)),
         ),
         report=ReportOptions(
             title=config.title,
