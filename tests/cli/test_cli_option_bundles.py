@@ -197,6 +197,7 @@ METRICS = [
     "--no-tests",
     "--variants",
     "--expected",
+    "--calendar",
 ]
 
 

@@ -34,6 +34,7 @@ from boaudit.findings.scorecard import Contract
 from boaudit.ingest import IngestOptions, read_map_file
 from boaudit.metrics import MetricsOptions, SlaTarget, load_benchmarks, load_sla_map
 from boaudit.metrics import parse_duration as parse_sla
+from boaudit.metrics.calendar import BusinessCalendar
 from boaudit.metrics.compute import METRIC_NAMES
 from boaudit.metrics.process import parse_expected
 from boaudit.report.build import ReportOptions
@@ -80,6 +81,8 @@ class MetricsConfig(_Model):
     """Event logs: how many of the most frequent variants to list (``--variants``)."""
     expected: str | list[str] | None = None
     """Event logs: the expected route, ``"A > B > C"`` or a list (``--expected``)."""
+    calendar: str | None = None
+    """A business calendar file (``--calendar``): durations also in business hours."""
 
     @field_validator("expected")
     @classmethod
@@ -424,6 +427,14 @@ def output_paths(
     return out
 
 
+def _calendar(path: Path | None) -> BusinessCalendar | None:
+    if path is None:
+        return None
+    from boaudit.metrics.calendar import load_calendar
+
+    return load_calendar(path)
+
+
 def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) -> AuditInputs:
     """The :class:`AuditInputs` this configuration describes."""
     base = config_path.parent
@@ -478,6 +489,7 @@ def to_inputs(config: RunConfig, config_path: Path, as_of: str | None = None) ->
             tests={name: dict(values) for name, values in config.tests.items()},
             variants=metrics.variants,
             expected=_steps(metrics.expected) if metrics.expected is not None else (),
+            calendar=_calendar(_path(base, metrics.calendar)),
         ),
         report=ReportOptions(
             title=config.title,

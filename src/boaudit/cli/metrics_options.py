@@ -56,6 +56,7 @@ def build_options(
     no_tests: bool = False,
     variants: int = 10,
     expected: str | None = None,
+    calendar: Path | None = None,
 ) -> MetricsOptions:
     """Turn the command's options into :class:`MetricsOptions` (reads the SLA map and the
     benchmarks file)."""
@@ -92,7 +93,17 @@ def build_options(
         engine=engine.value,
         variants=variants,
         expected=_steps(expected),
+        calendar=_calendar(calendar),
     )
+
+
+def _calendar(path: Path | None) -> Any:
+    """The business calendar of ``--calendar FILE`` (checked now), or None."""
+    if path is None:
+        return None
+    from boaudit.metrics.calendar import load_calendar
+
+    return load_calendar(path)
 
 
 def _test_params(values: list[str]) -> dict[str, dict[str, Any]]:
@@ -240,6 +251,17 @@ NoTestsOpt = Annotated[
 ]
 
 
+CalendarOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--calendar",
+        help='A TOML file of working days, hours (hours = "09:00-17:00"), country for public '
+        "holidays and closed dates: the durations are also given in business hours.",
+        rich_help_panel=PANEL,
+    ),
+]
+
+
 def _received(values: Mapping[str, Any]) -> dict[str, Any]:
     return {"metrics_options": build_options(**values)}
 
@@ -258,6 +280,7 @@ METRICS_OPTIONS = OptionBundle(
         option("no_tests", NoTestsOpt, False),
         option("variants", VariantsOpt, 10),
         option("expected", ExpectedOpt),
+        option("calendar", CalendarOpt),
     ),
     gives=("metrics_options",),
     build=_received,

@@ -223,6 +223,7 @@ def annual_volumes(values: list[str] | None) -> dict[str, float] | None:
     "no_tests",
     "variants",
     "expected",
+    "calendar",
 )
 def report(
     answers: AnswersOpt = None,

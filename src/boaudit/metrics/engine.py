@@ -120,7 +120,10 @@ def metrics_from_load(
         result = replace(
             result,
             process=process_metrics(
-                events, ProcessOptions(variants=chosen.variants, expected=chosen.expected)
+                events,
+                ProcessOptions(
+                    variants=chosen.variants, expected=chosen.expected, calendar=chosen.calendar
+                ),
             ),
         )
     short = getattr(load, "short_rows", None)
@@ -175,6 +178,7 @@ def compute_table(
         *(c for c in (*options.by, *options.evidence_groups) if c in canonical.columns),
         *(c for c in ("_source", "_row", roles.id, "vendor", "amount") if c in canonical.columns),
         *((work.end_column,) if work.end_column else ()),
+        *(("approved_at",) if options.calendar and "w_approval" in work.table.columns else ()),
     }
     work.table = work.table.select(*(c for c in work.table.columns if c in kept))
     if kind == "invoices" and "duplicate_suspects" not in work.reasons:
@@ -211,9 +215,11 @@ def compute_table(
         }
         for what in ("negative", "implausible")
     )
+    business = _business_time(work, backend, options) if options.calendar else None
     return MetricsResult(
         kind=kind,
         as_of=_iso(work.as_of) if work.as_of is not None else None,
+        business_time=business,
         sources=tuple(sources),
         rows=account,
         columns=dict(columns),
@@ -231,6 +237,47 @@ def compute_table(
         test_population=tested.population.to_dict() if tested and tested.population else None,
         exceptions=tested.exceptions if tested else (),
     )
+
+
+def _business_time(work: Work, backend: Backend, options: MetricsOptions) -> JsonObject:
+    """The duration KPIs again in business hours (``--calendar``): the same items and the same
+    two timestamps as the calendar-day figures, the working seconds between them."""
+    calendar = options.calendar
+    assert calendar is not None
+    table = work.table
+    block: JsonObject = {
+        "clock": calendar.clock(),
+        "calendar": calendar.label,
+        "clocks": {},
+    }
+    pairs = [("cycle_time", "w_cycle", work.end_column)]
+    if "approved_at" in table.columns:
+        pairs.append(("approval_time", "w_approval", "approved_at"))
+    for name, days, end in pairs:
+        if days not in table.columns or end is None or "w_start" not in table.columns:
+            continue
+        timed = table.filter(table[days].notnull()).select("w_start", end)
+        arrow = backend.arrow(timed)
+        start = arrow.column("w_start").cast("int64").to_numpy()
+        stop = arrow.column(end).cast("int64").to_numpy()
+        hours = calendar.hours_between(start, stop)
+        block["clocks"][f"{name}_days"] = "calendar days (24 hours a day, every day)"
+        block["clocks"][f"{name}_hours"] = calendar.clock()
+        block[f"{name}_hours"] = hour_distribution(hours)
+    return block
+
+
+def hour_distribution(hours: np.ndarray[Any, np.dtype[np.float64]]) -> JsonObject | None:
+    """``{mean, median, p90, n}`` of business hours (exact quantiles, linear interpolation, as
+    the calendar-day figures); None without values."""
+    if not len(hours):
+        return None
+    return {
+        "mean": _rounded(float(hours.mean())),
+        "median": _rounded(float(np.quantile(hours, 0.5))),
+        "p90": _rounded(float(np.quantile(hours, 0.9))),
+        "n": len(hours),
+    }
 
 
 def _completion_reasons(work: Work, completion: Mapping[str, Any] | None) -> None:

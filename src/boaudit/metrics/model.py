@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     # The benchmarks' pydantic models load only when a comparison is made; their module
     # imports nothing of this one, so the arrow runs one way.
     from boaudit.metrics.benchmarks import Benchmark, BenchmarkComparison
+    from boaudit.metrics.calendar import BusinessCalendar
 
 SCHEMA_VERSION = 1
 """Version of the JSON document; bumped only when a key changes meaning or disappears."""
@@ -89,6 +90,9 @@ class MetricsOptions:
     expected: tuple[str, ...] = ()
     """Event logs: the expected sequence of activities for the conformance (``--expected``);
     empty: none."""
+    calendar: BusinessCalendar | None = None
+    """Working days, hours and holidays (``--calendar FILE``): the durations are also given in
+    business hours; None: calendar days only."""
 
 
 class RuleEvidence(Protocol):
@@ -165,6 +169,8 @@ class MetricsResult:
     process: Mapping[str, Any] | None = None
     """Event logs: variants, transitions, bottlenecks, rework and handovers
     (:mod:`boaudit.metrics.process`); None when the events were not kept."""
+    business_time: Mapping[str, Any] | None = None
+    """The durations in business hours under ``--calendar`` (None without one)."""
     schema_version: int = SCHEMA_VERSION
     """Version of :meth:`to_dict`'s shape."""
 
@@ -197,6 +203,11 @@ class MetricsResult:
                 else {}
             ),
             **({"process": _plain(self.process)} if self.kind == "events" else {}),
+            **(
+                {"business_time": _plain(self.business_time)}
+                if self.business_time is not None
+                else {}
+            ),
         }
 
 

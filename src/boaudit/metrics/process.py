@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa  # type: ignore[import-untyped]
 
+    from boaudit.metrics.calendar import BusinessCalendar
+
 CLOCK = "calendar"
 """The clock of every duration here (business time is not computed yet)."""
 
@@ -68,6 +70,8 @@ class ProcessOptions:
     conformance."""
     deviations: int = 10
     """How many of the most common deviations the conformance lists."""
+    calendar: BusinessCalendar | None = None
+    """Working days and hours (``--calendar``): the waiting times also in business hours."""
 
 
 def parse_expected(text: str) -> tuple[str, ...]:
@@ -90,7 +94,7 @@ def process_metrics(events: pa.Table, options: ProcessOptions | None = None) -> 
     try:
         # no progress bar on stdout (the JSON document goes there)
         connection.execute("SET enable_progress_bar = false")
-        return _Queries(connection, events).block(options)
+        return _Queries(connection, events, options.calendar).block(options)
     finally:
         connection.close()
 
@@ -141,7 +145,12 @@ class _Queries:
     event of the same case, the runs of one resource) is read off the arrays, and DuckDB
     does every grouping, count and quantile over the resulting columns."""
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, events: pa.Table) -> None:
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        events: pa.Table,
+        calendar: BusinessCalendar | None = None,
+    ) -> None:
         import pyarrow as pa
 
         self.con = connection
@@ -156,8 +165,16 @@ class _Queries:
         next2[:-2] = case[2:] == case[:-2]
         wait = np.zeros(length, dtype=np.float64)
         wait[:-1] = (stamp[1:] - stamp[:-1]) / US_PER_DAY
+        self.calendar = calendar
+        business: dict[str, pa.Array] = {}
+        if calendar is not None:
+            hours = np.zeros(length, dtype=np.float64)
+            if length > 1:
+                hours[:-1] = calendar.hours_between(stamp[:-1], stamp[1:])
+            business["h"] = pa.array(hours, mask=~next1)
         steps = pa.table(
             {
+                **business,
                 "c": case,
                 "i": np.arange(length, dtype=np.int64),
                 "a": activity,
@@ -215,8 +232,12 @@ class _Queries:
         handovers = self.handovers() if self.has_resource else None
         if handovers is None:
             reasons["handovers"] = "no resource column in the event log"
+        clocks: JsonObject = {}
+        if self.calendar is not None:
+            clocks = {"business_clock": self.calendar.clock()}
         return {
             "clock": CLOCK,
+            **clocks,
             "cases": int(cases),
             "events": int(events),
             "variants": self.variants(options.variants, int(cases)),
@@ -313,13 +334,19 @@ class _Queries:
     def transitions(self) -> tuple[list[JsonObject], list[float]]:
         """The transitions, most frequent first (ties: first seen), and their unrounded total
         waiting times."""
+        business = (
+            ", quantile_cont(h, 0.5), quantile_cont(h, 0.9), sum(h)"
+            if self.calendar is not None
+            else ""
+        )
         rows = self.rows(
             "SELECT a, b, count(*) AS n, quantile_cont(w, 0.5), quantile_cont(w, 0.9), sum(w), "
-            f"min(i) AS first FROM {_EVENTS} WHERE b IS NOT NULL GROUP BY a, b "
+            f"min(i) AS first{business} FROM {_EVENTS} WHERE b IS NOT NULL GROUP BY a, b "
             "ORDER BY n DESC, first"
         )
-        listed = [
-            {
+        listed: list[JsonObject] = []
+        for a, b, n, median, p90, total, _, *hours in rows:
+            entry: JsonObject = {
                 "from": self.name(a),
                 "to": self.name(b),
                 "count": int(n),
@@ -329,8 +356,13 @@ class _Queries:
                     "total": rounded(total),
                 },
             }
-            for a, b, n, median, p90, total, _ in rows
-        ]
+            if hours:
+                entry["waiting_business_hours"] = {
+                    "median": rounded(hours[0]),
+                    "p90": rounded(hours[1]),
+                    "total": rounded(hours[2]),
+                }
+            listed.append(entry)
         return listed, [float(row[5]) for row in rows]
 
     def rework(self) -> dict[str, int]:
