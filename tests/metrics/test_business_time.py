@@ -133,6 +133,17 @@ def test_cli_json_business_time(tmp_path: Path) -> None:
     assert "business_time" not in json.loads(plain.stdout)
 
 
+def test_cli_table_shows_the_business_hours_and_their_clock(tmp_path: Path) -> None:
+    tasks, calendar = _files(tmp_path)
+    out = runner.invoke(app, ["metrics", "tasks", str(tasks), "--calendar", str(calendar)])
+    assert out.exit_code == 0, out.output
+    row = next(line for line in out.stdout.splitlines() if line.startswith("cycle_time_hours"))
+    assert "mean 5, median 5, p90 7.4" in row
+    assert row.rstrip().endswith("business hours (Mon-Fri 09:00-17:00, GB holidays)")
+    plain = runner.invoke(app, ["metrics", "tasks", str(tasks)])
+    assert "cycle_time_hours" not in plain.stdout
+
+
 def test_cli_bad_calendar_exits_78_with_one_line(tmp_path: Path) -> None:
     tasks, calendar = _files(tmp_path)
     calendar.write_text('hours = "17:00-09:00"\n', encoding="utf-8")

@@ -214,6 +214,15 @@ def print_metrics(result: MetricsResult, console: Console) -> None:
     for name, value in result.metrics.items():
         extra = "\n".join(positions.get(name, [])) or result.null_reasons.get(name, "")
         table.add_row(name, _summary(name, value), extra)
+    business = result.business_time
+    if business is not None:
+        clock = str(business.get("clock", "business hours"))
+        for name, figures in business.items():
+            if name.endswith("_hours") and isinstance(figures, dict):
+                summary = ", ".join(
+                    f"{k} {_value(v)}" for k, v in figures.items() if k in ("mean", "median", "p90")
+                )
+                table.add_row(name, summary or "n/a", clock)
     console.print(table)
     for column, groups in result.groups.items():
         names = [
