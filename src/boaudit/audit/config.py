@@ -10,24 +10,21 @@ from __future__ import annotations
 import difflib
 import glob
 import re
-import tomllib
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from boaudit.audit.pipeline import AuditInputs, DataSource
 from boaudit.errors import ConfigError, InputMissingError, UsageError
-from boaudit.fileio import parse_problem
 from boaudit.findings.impact import ImpactAssumptions
 from boaudit.findings.interview_plan import Role, RolesFile
 from boaudit.findings.scorecard import Contract
@@ -40,6 +37,7 @@ from boaudit.metrics.process import parse_expected
 from boaudit.report.build import ReportOptions
 from boaudit.report.writers import ReportFormat
 from boaudit.taxonomy import load_taxonomy
+from boaudit.tomlfile import load_model
 
 KINDS = ("tasks", "invoices", "events")
 THRESHOLD_PATH = re.compile(
@@ -49,9 +47,6 @@ THRESHOLD_PATH = re.compile(
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-_ModelT = TypeVar("_ModelT", bound=BaseModel)
 
 
 class SourceConfig(_Model):
@@ -290,32 +285,20 @@ class RunConfig(_Model):
         return self
 
 
-def _location(loc: tuple[int | str, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if item == "[key]":  # pydantic's marker for a bad dict key: the key itself is named
-            continue
-        if isinstance(item, int):
-            parts[-1:] = [f"{parts[-1]}[{item}]" if parts else f"[{item}]"]
-        else:
-            parts.append(str(item))
-    return ".".join(parts) or "(top level)"
-
-
 def load_config(path: Path) -> RunConfig:
     """Read and validate ``path``; every problem is one line naming its key."""
-    return _load(path, RunConfig)
+    return load_model(path, RunConfig)
 
 
 def load_contracts(path: Path) -> tuple[Contract, ...]:
     """The ``[contracts.NAME]`` tables of a TOML file (``--contracts FILE``), checked."""
-    found = _load(path, ContractsFile)
+    found = load_model(path, ContractsFile)
     return tuple(terms.terms(name) for name, terms in found.contracts.items())
 
 
 def load_roles(path: Path) -> tuple[Role, ...]:
     """The ``[[roles]]`` of a TOML file (``boaudit plan --roles FILE``), checked."""
-    return _load(path, RolesFile).roles
+    return load_model(path, RolesFile).roles
 
 
 class ExpectedFile(_Model):
@@ -333,7 +316,7 @@ class ExpectedFile(_Model):
 
 def load_expected(path: Path) -> tuple[str, ...]:
     """The ``steps`` of an expected-route TOML file, checked."""
-    return _steps(_load(path, ExpectedFile).steps)
+    return _steps(load_model(path, ExpectedFile).steps)
 
 
 def _steps(value: str | list[str]) -> tuple[str, ...]:
@@ -347,31 +330,6 @@ def _steps(value: str | list[str]) -> tuple[str, ...]:
     if not all(steps):
         raise ValueError("an empty step; name every activity, in order")
     return steps
-
-
-def _load(path: Path, model: type[_ModelT]) -> _ModelT:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputMissingError(f"{path}: no such configuration file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from exc
-    try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {parse_problem(exc)}") from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            message = str(error["msg"]).removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = "unknown key; remove it or check its spelling"
-            elif error["type"] == "missing":
-                message = "missing; add this key"
-            problems.append(f"{path}: {_location(error['loc'])}: {message}")
-        raise ConfigError(problems[0], problems[1:]) from exc
 
 
 def _resolve(base: Path, pattern: str, key: str, config_path: Path) -> list[str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from boaudit.errors import ConfigError, InputMissingError
-from boaudit.fileio import parse_problem
+from boaudit.errors import ConfigError
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -156,7 +154,7 @@ def _day_text(days: tuple[int, ...]) -> str:
 def load_calendar(path: Path) -> BusinessCalendar:
     """Read and check a calendar file; a problem is one :class:`ConfigError` line naming the
     file and the key."""
-    from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+    from pydantic import BaseModel, ConfigDict, field_validator
 
     class _File(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True)
@@ -202,23 +200,9 @@ def load_calendar(path: Path) -> BusinessCalendar:
                 raise ValueError(f"'{value}' is not a time zone (e.g. Europe/London)") from None
             return value
 
-    try:
-        text = path.read_text("utf-8-sig")
-    except OSError as exc:
-        raise InputMissingError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    try:
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {parse_problem(exc)}") from None
-    try:
-        found = _File.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = f"unknown key; use {', '.join(sorted(_KEYS))}"
-        raise ConfigError(f"{path}: {key}: {message}") from None
+    from boaudit.tomlfile import load_model
+
+    found = load_model(path, _File, unknown=f"unknown key; use {', '.join(sorted(_KEYS))}")
     if found.country:
         import holidays
 
