@@ -11,6 +11,7 @@ import typer
 from boaudit.cli.common import handles_errors, note, write_output
 from boaudit.cli.ingest_options import INGEST_OPTIONS, write_quarantine
 from boaudit.cli.metrics_options import METRICS_OPTIONS
+from boaudit.cli.report import EventsOpt, InvoicesOpt, TasksOpt
 from boaudit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -36,24 +37,9 @@ class PlanFormat(StrEnum):
 @INGEST_OPTIONS
 @METRICS_OPTIONS
 def plan(
-    tasks: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tasks", help="Task or ticket export; repeat. - for stdin.", rich_help_panel=_INPUTS
-        ),
-    ] = None,
-    invoices: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--invoices", help="Invoice export; repeat. - for stdin.", rich_help_panel=_INPUTS
-        ),
-    ] = None,
-    events: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--events", help="Event log (one row per event); repeat.", rich_help_panel=_INPUTS
-        ),
-    ] = None,
+    tasks: TasksOpt = None,
+    invoices: InvoicesOpt = None,
+    events: EventsOpt = None,
     questionnaire: Annotated[
         list[str] | None,
         typer.Option(
