@@ -80,16 +80,18 @@ def plan(
     """Plan the interviews from the exports, before anyone is interviewed.
 
     \b
-    Per role (Finance manager, Back-office team lead, Outsourcing manager, IT and
-    security lead; --roles FILE.toml for your own), the questionnaire's questions on
-    that role's pitfalls, sorted by what the data already says:
-    - answered by the data (ask briefly, or skip): a question linked to metrics
-      whose data score is 75 or more (100 at the healthy value, 0 at the unhealthy)
-    - probe: a linked question scoring below 50, or any question on a pitfall where
-      an evidence rule raised a flag (severity 0.5+), with the numbers to put
+    Per role (Finance manager, Back-office team lead, Outsourcing
+    manager, IT and security lead; --roles FILE.toml for your own),
+    the questions on that role's pitfalls, sorted by what the data says:
+    - answered by the data (ask briefly, or skip): a question linked
+      to metrics whose data score is 75 or more (100 at the healthy
+      value, 0 at the unhealthy one)
+    - probe: a linked question scoring below 50, or any question on a
+      pitfall where an evidence rule raised a flag (severity 0.5+),
+      with the numbers to put
     - ask in full: the rest
-    - three numbers to bring: the strongest flags on the role's pitfalls, then the
-      facts of its worst-scoring questions
+    - three numbers to bring: the strongest flags on the role's
+      pitfalls, then the facts of its worst-scoring questions
     """
     from boaudit.audit.config import load_roles
     from boaudit.audit.pipeline import measure_sources, sources_from_files
