@@ -447,3 +447,33 @@ def test_a_bad_approver_limit_on_the_command_line(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "above-limit.limits.J. Smith: expected a number of at least 0" in result.stderr
+
+
+COUNCIL = Path(__file__).parents[1] / "data" / "ingest" / "council_spend_lines.csv"
+
+
+def test_a_council_spend_file_of_invoice_lines() -> None:
+    # a hand-made "spend over 250" file: one row per invoice line, no line-number column; the
+    # lines of INV-1001 (3), INV-1002 (2) and INV-1005 (2) are one invoice each, INV-1003 is
+    # keyed twice with the same amount (a true duplicate), INV-1006 is a one-line invoice
+    result = runner.invoke(app, ["metrics", "invoices", str(COUNCIL), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["rows"] == {"read": 10, "accepted": 6, "quarantined": 0, "skipped": 4}
+    [note] = [n for n in document["notes"] if "lines in" in n]
+    assert "7 lines in 3 invoices" in note
+    # the 300.00 lines of INV-1001 and INV-1005 (one vendor, a week apart) are not compared:
+    # only the duplicate keyed twice is flagged, by the exact test and no other duplicate test
+    assert _flagged(document, "duplicate-exact") == ["INV-1003", "INV-1003"]
+    for test in (
+        "duplicate-near",
+        "duplicate-fuzzy-number",
+        "same-number-other-vendor",
+        "same-number-other-amount",
+    ):
+        assert _flagged(document, test) == [], test
+    amounts = {
+        e["invoice_id"]: e["amount"] for e in document["tests"]["one-time-vendor"]["examples"]
+    }
+    assert amounts == {"INV-1002": 1580.0}  # the sum of its two lines
+    assert document["tests"]["duplicate-exact"]["amount"] == {"(none)": 1280.0}
