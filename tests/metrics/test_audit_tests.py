@@ -168,7 +168,7 @@ def test_parameters_from_the_command_line(tmp_path: Path) -> None:
 def test_bad_parameters_are_refused_before_reading(tmp_path: Path) -> None:
     for option, message in (
         ("nosuch.limit=1", "no test 'nosuch'"),
-        ("above-limit.cap=1", "above-limit has no parameter 'cap' (its parameters: limit)"),
+        ("above-limit.cap=1", "above-limit has no parameter 'cap' (its parameters: limit, limits)"),
         ("above-limit.limit=lots", "expected a number"),
         ("above-limit", "expected ID.PARAM=VALUE"),
     ):
@@ -342,3 +342,138 @@ def test_recurring_charges_are_not_paired_one_by_one(tmp_path: Path) -> None:
     assert _flagged(document, "duplicate-near") == ["S-1", "S-2"]
     assert document["tests"]["split-below-limit"]["groups_not_paired"] == 1
     assert document["tests"]["split-below-limit"]["flagged"] == 0
+
+
+APPROVER_HEADER = "Invoice Number,Vendor,Invoice Date,Amount,Currency,Status,Approved By\n"
+APPROVER_ROWS = [
+    "P-1,Acme Ltd,2026-03-02,6000.00,GBP,Open,J. Smith",  # above J. Smith's 5,000
+    "P-2,Bolt Co,2026-03-03,4000.00,GBP,Open,J. Smith",  # below both limits
+    "P-3,Crane Co,2026-03-04,9000.00,GBP,Open,A. Jones",  # below the general 10,000
+    "P-4,Drill Co,2026-03-05,12000.00,EUR,Open,A. Jones",  # above the general limit
+    "P-5,Eagle Co,2026-03-06,11000.00,GBP,Open,",  # no approver: the general limit
+    "P-6,Fox Co,2026-03-07,50000.00,GBP,Cancelled,J. Smith",  # cancelled: never flagged
+    "P-7,Gull Co,2026-03-08,7000.00,EUR,Open,j. smith",  # J. Smith, spelled in lower case
+    "P-8,Hawk Co,2026-03-09,8000.00,GBP,Open,B. Lee",  # above B. Lee's 7,500, below 10,000
+    "P-9,Ibis Co,2026-03-10,9500.00,GBP,Open,C. Wu",  # below C. Wu's 20,000 and the general
+]
+
+
+def _approvers(tmp_path: Path, *extra: str, header: str = APPROVER_HEADER) -> dict[str, Any]:
+    path = tmp_path / "approved.csv"
+    path.write_text(header + "\n".join(APPROVER_ROWS) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["metrics", "invoices", str(path), "--format", "json", *extra])
+    assert result.exit_code == 0, result.output
+    document: dict[str, Any] = json.loads(result.output)
+    return document
+
+
+def test_above_limit_per_approver(tmp_path: Path) -> None:
+    document = _approvers(
+        tmp_path,
+        "--test",
+        "above-limit.limit=10000",
+        "--test",
+        "above-limit.limits.J. Smith=5000",
+        "--test",
+        "above-limit.limits.B. Lee=7500",
+        "--test",
+        "above-limit.limits.C. Wu=20000",
+    )
+    test = document["tests"]["above-limit"]
+    # not flagged: P-2 and P-3 (below their limits), P-9 (above nobody's), P-6 (cancelled)
+    assert sorted(e["invoice_id"] for e in test["examples"]) == ["P-1", "P-4", "P-5", "P-7", "P-8"]
+    details = {e["invoice_id"]: e["detail"] for e in test["examples"]}
+    assert details == {
+        "P-1": "approved by J. Smith, above the approver's limit of 5,000.00",
+        "P-4": "approved by A. Jones, above the general limit of 10,000.00",
+        "P-5": "above the limit of 10,000.00 (no approver)",
+        "P-7": "approved by j. smith, above the approver's limit of 5,000.00",
+        "P-8": "approved by B. Lee, above the approver's limit of 7,500.00",
+    }
+    assert test["tested"] == 8
+    assert test["amount"] == {"EUR": 19000.0, "GBP": 25000.0}
+    assert test["by_approver"] == {
+        "(none)": {"flagged": 1, "limit": 10000.0, "amount": {"GBP": 11000.0}},
+        "A. Jones": {"flagged": 1, "limit": 10000.0, "amount": {"EUR": 12000.0}},
+        "B. Lee": {"flagged": 1, "limit": 7500.0, "amount": {"GBP": 8000.0}},
+        # one approver, two currencies: never added together
+        "J. Smith": {"flagged": 2, "limit": 5000.0, "amount": {"EUR": 7000.0, "GBP": 6000.0}},
+    }
+    assert "note" not in test
+
+
+def test_above_limit_per_approver_without_an_approver_column(tmp_path: Path) -> None:
+    header = "Invoice Number,Vendor,Invoice Date,Amount,Currency,Status,Remarks\n"
+    document = _approvers(
+        tmp_path,
+        "--test",
+        "above-limit.limit=10000",
+        "--test",
+        "above-limit.limits.J. Smith=5000",
+        header=header,
+    )
+    test = document["tests"]["above-limit"]
+    assert sorted(e["invoice_id"] for e in test["examples"]) == ["P-4", "P-5"]
+    assert "no approver column" in test["note"]
+
+
+def test_above_limit_per_approver_only(tmp_path: Path) -> None:
+    # no general limit: only the invoices of approvers with a limit are tested
+    document = _approvers(tmp_path, "--test", "above-limit.limits.J. Smith=5000")
+    test = document["tests"]["above-limit"]
+    assert test["status"] == "ran" and test["tested"] == 3  # P-1, P-2, P-7
+    assert sorted(e["invoice_id"] for e in test["examples"]) == ["P-1", "P-7"]
+
+
+def test_approver_limits_from_the_config_table() -> None:
+    params = resolve_params({"above-limit": {"limit": 10000, "limits": {"J. Smith": 5000}}})
+    assert params["above-limit"] == {"limit": 10000.0, "limits": {"J. Smith": 5000.0}}
+    assert parse_test_option("above-limit.limits.J. Smith=5000") == (
+        "above-limit",
+        "limits.J. Smith",
+        "5000",
+    )
+    with pytest.raises(UsageError, match=r"above-limit\.limits\.J\. Smith: expected a number"):
+        resolve_params({"above-limit": {"limits.J. Smith": "lots"}})
+    with pytest.raises(UsageError, match="expected a table of name = number"):
+        resolve_params({"above-limit": {"limits": 5}})
+
+
+def test_a_bad_approver_limit_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "approved.csv"
+    path.write_text(APPROVER_HEADER + "\n".join(APPROVER_ROWS) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["metrics", "invoices", str(path), "--test", "above-limit.limits.J. Smith=-1"]
+    )
+    assert result.exit_code == 2
+    assert "above-limit.limits.J. Smith: expected a number of at least 0" in result.stderr
+
+
+COUNCIL = Path(__file__).parents[1] / "data" / "ingest" / "council_spend_lines.csv"
+
+
+def test_a_council_spend_file_of_invoice_lines() -> None:
+    # a hand-made "spend over 250" file: one row per invoice line, no line-number column; the
+    # lines of INV-1001 (3), INV-1002 (2) and INV-1005 (2) are one invoice each, INV-1003 is
+    # keyed twice with the same amount (a true duplicate), INV-1006 is a one-line invoice
+    result = runner.invoke(app, ["metrics", "invoices", str(COUNCIL), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["rows"] == {"read": 10, "accepted": 6, "quarantined": 0, "skipped": 4}
+    [note] = [n for n in document["notes"] if "lines in" in n]
+    assert "7 lines in 3 invoices" in note
+    # the 300.00 lines of INV-1001 and INV-1005 (one vendor, a week apart) are not compared:
+    # only the duplicate keyed twice is flagged, by the exact test and no other duplicate test
+    assert _flagged(document, "duplicate-exact") == ["INV-1003", "INV-1003"]
+    for test in (
+        "duplicate-near",
+        "duplicate-fuzzy-number",
+        "same-number-other-vendor",
+        "same-number-other-amount",
+    ):
+        assert _flagged(document, test) == [], test
+    amounts = {
+        e["invoice_id"]: e["amount"] for e in document["tests"]["one-time-vendor"]["examples"]
+    }
+    assert amounts == {"INV-1002": 1580.0}  # the sum of its two lines
+    assert document["tests"]["duplicate-exact"]["amount"] == {"(none)": 1280.0}

@@ -253,7 +253,7 @@ class RunConfig(_Model):
     history: str | None = None
     plan: str | None = None
     """The fix plan (``--plan``): an XLSX file read back and rewritten by every run."""
-    tests: dict[str, dict[str, str | float | int | list[str]]] = {}
+    tests: dict[str, dict[str, str | float | int | list[str] | dict[str, float]]] = {}
     """``[tests.ID]``: parameters of the invoice audit tests (``--test ID.PARAM=VALUE``)."""
     contracts: dict[str, ContractConfig] = {}
     """``[contracts.NAME]``: outsourcing contracts' fees, SLA targets and credits."""

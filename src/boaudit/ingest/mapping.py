@@ -78,6 +78,7 @@ SCHEMAS: dict[Kind, dict[str, ColumnType]] = {
         "handling_minutes": "minutes",
         "cost": "amount",
         "provider": "text",
+        "approver": "text",
     },
     "events": {
         "case_id": "text",

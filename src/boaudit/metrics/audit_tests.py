@@ -350,6 +350,11 @@ def build_table(canonical: ir.Table, facts: Facts) -> ir.Table:
         ("t_due", "due_date"),
     ):
         days[name] = work.day_ordinal(table[column]) if has(column) else ibis.null("int64")
+    if has("approver"):
+        text = table["approver"].cast("string").strip()
+        days["t_appr"] = ibis.ifelse(text == "", ibis.null("string"), text)
+    else:
+        days["t_appr"] = ibis.null("string")
     table = table.mutate(t_amount=amount, **days)
     table = table.mutate(
         t_class=ibis.ifelse(table["t_amount"] < 0, ibis.literal("credit"), table["t_class"]).cast(
@@ -852,12 +857,63 @@ def _split_below_limit(ctx: Context, params: Mapping[str, Any]) -> Outcome:
 
 
 def _above_limit(ctx: Context, params: Mapping[str, Any]) -> Outcome:
+    import ibis
+
     limit = _limit(params)
-    if limit is None:
+    limits: Mapping[str, float] = params.get("limits") or {}
+    by_approver = bool(limits) and ctx.has("approver")
+    if limit is None and not by_approver:
         return Outcome([], 0, skipped=LIMIT_REASON.format(id="above-limit"))
     e = ctx.eligible
-    rows = ctx.rows(e.filter(e["t_amount"] > limit).select(POS, "t_amount"))
-    return Outcome(_single(rows, lambda r: f"above the limit of {limit:,.2f}"), ctx.eligible_count)
+    general = ibis.null("float64") if limit is None else ibis.literal(limit)
+    applied: ir.Value = general
+    if by_approver:
+        # an approver's own limit (names compared case-folded); the general one otherwise
+        key = e["t_appr"].lower()
+        applied = ibis.cases(
+            *((key == name.strip().casefold(), float(value)) for name, value in limits.items()),
+            else_=general,
+        )
+    e = e.mutate(t_limit=applied.cast("float64"))
+    tested = (
+        ctx.eligible_count if limit is not None else _count(ctx, e.filter(e["t_limit"].notnull()))
+    )
+    rows = ctx.rows(
+        e.filter(e["t_amount"] > e["t_limit"]).select(
+            POS, "t_amount", "t_ckey", "t_appr", "t_limit"
+        )
+    )
+
+    def detail(r: Mapping[str, Any]) -> str:
+        who = r["t_appr"]
+        if who is None:
+            return f"above the limit of {float(r['t_limit']):,.2f} (no approver)"
+        own = by_approver and str(who).casefold() in {n.strip().casefold() for n in limits}
+        kind = "the approver's limit" if own else "the general limit"
+        return f"approved by {who}, above {kind} of {float(r['t_limit']):,.2f}"
+
+    extra: JsonObject = {}
+    if ctx.has("approver") or limits:
+        counts: dict[str, dict[str, Any]] = {}
+        named = {n.strip().casefold(): n.strip() for n in limits}
+        for r in rows:
+            who = "(none)" if r["t_appr"] is None else str(r["t_appr"])
+            who = named.get(who.casefold(), who)  # j. smith counts under "J. Smith"
+            entry = counts.setdefault(
+                who, {"flagged": 0, "limit": float(r["t_limit"]), "amount": {}}
+            )
+            entry["flagged"] += 1
+            currency = str(r["t_ckey"]).upper() or "(none)"
+            entry["amount"][currency] = round(
+                entry["amount"].get(currency, 0.0) + float(r["t_amount"]), 2
+            )
+        extra["by_approver"] = {k: counts[k] for k in sorted(counts)}
+    if limits and not ctx.has("approver"):
+        extra["note"] = (
+            "per-approver limits are set but the export has no approver column: every invoice "
+            "was tested against the general limit"
+        )
+    return Outcome(_single(rows, detail), tested, extra)
 
 
 def _amount_outlier(ctx: Context, params: Mapping[str, Any]) -> Outcome:
@@ -1124,7 +1180,7 @@ TESTS: tuple[AuditTest, ...] = (
         "invoices above limit",
         "spend above the approval limit: check it was approved at the right level",
         (),
-        {"limit": None},
+        {"limit": None, "limits": {}},
         0.4,
         _above_limit,
     ),
@@ -1177,6 +1233,9 @@ def resolve_params(overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, dict
         if test_id not in BY_ID:
             raise UsageError(f"tests: no test {test_id!r}; the tests are: {', '.join(BY_ID)}")
         for name, value in values.items():
+            head, dot, key = name.partition(".")
+            if dot and isinstance(BY_ID[test_id].params.get(head), dict):
+                name, value = head, {**params[test_id][head], key: value}
             if name not in params[test_id]:
                 names = ", ".join(params[test_id]) or "none"
                 raise UsageError(
@@ -1188,6 +1247,13 @@ def resolve_params(overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, dict
 
 def _typed(test_id: str, name: str, default: Any, value: Any) -> Any:
     where = f"tests: {test_id}.{name}"
+    if isinstance(default, dict):
+        if not isinstance(value, Mapping):
+            raise UsageError(f"{where}: expected a table of name = number, got {value!r}")
+        return {
+            str(key).strip(): _typed(test_id, f"{name}.{key}", 0.0, number)
+            for key, number in value.items()
+        }
     if isinstance(default, list):
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
@@ -1210,9 +1276,10 @@ def _typed(test_id: str, name: str, default: Any, value: Any) -> Any:
 
 
 def parse_test_option(text: str) -> tuple[str, str, str]:
-    """``ID.param=value`` (``--test``) -> (id, param, value)."""
+    """``ID.param=value`` (``--test``) -> (id, param, value); the param of a table parameter
+    keeps its key after a dot (``above-limit.limits.J. Smith=5000``: ``limits.J. Smith``)."""
     head, sep, value = text.partition("=")
-    test_id, dot, name = head.strip().rpartition(".")
+    test_id, dot, name = head.strip().partition(".")
     if not sep or not dot or not test_id or not name:
         raise UsageError(
             f"--test {text!r}: expected ID.PARAM=VALUE, e.g. duplicate-near.window_days=10"
