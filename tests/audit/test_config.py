@@ -465,7 +465,7 @@ def test_audit_test_parameters_reach_the_metrics(tmp_path: Path) -> None:
         ("[tests.nosuch]\nx = 1\n", "(top level): [tests] no test 'nosuch'; the tests are: "),
         (
             "[tests.above-limit]\ncap = 1\n",
-            "(top level): [tests] above-limit has no parameter 'cap' (its parameters: limit)",
+            "(top level): [tests] above-limit has no parameter 'cap' (its parameters: limit, limits)",
         ),
     ],
 )
@@ -474,3 +474,20 @@ def test_unknown_audit_tests_or_parameters_are_config_errors(
 ) -> None:
     [line] = problems(config_file(tmp_path, 'answers = ["a.csv"]\n' + OUTPUT + table))
     assert line.startswith(expected)
+
+
+def test_per_approver_limits_in_the_config(tmp_path: Path) -> None:
+    path = config_file(
+        tmp_path,
+        '[[sources]]\nkind = "invoices"\nfiles = ["i.csv"]\n'
+        '[tests.above-limit]\nlimit = 10000\n[tests.above-limit.limits]\n"J. Smith" = 5000\n'
+        + OUTPUT,
+    )
+    tests = to_inputs(load_config(path), path).metrics.tests
+    assert tests == {"above-limit": {"limit": 10000, "limits": {"J. Smith": 5000}}}
+    path.write_text(
+        '[[sources]]\nkind = "invoices"\nfiles = ["i.csv"]\n'
+        '[tests.above-limit.limits]\n"J. Smith" = "lots"\n' + OUTPUT,
+        encoding="utf-8",
+    )
+    assert any("above-limit" in line for line in problems(path))
