@@ -75,6 +75,7 @@ def test_xes_derived_event_log_with_offsets(tmp_path: Path) -> None:
         "timestamp": "time:timestamp",
         "resource": "org:resource",
         "team": "org:group",
+        "lifecycle": "lifecycle:transition",
     }
     frame = result.frame
     assert frame["created_at"].tolist() == [utc("2012-10-09 12:50:17"), utc("2012-11-03 23:00")]

@@ -345,6 +345,21 @@ def _print_process(process: Mapping[str, Any], console: Console) -> None:
             f"({conformance['share'] * 100:.1f}%)"
             + (f"; deviations: {deviations}" if deviations else "")
         )
+    processing = process.get("processing")
+    if processing:
+        days = processing["processing_days"]
+        share = processing["share_of_case_time"]
+        console.print(
+            f"processing (lifecycle start to complete): {processing['instances']:,} activity "
+            f"instance(s), median {_value(days['median'])} days, total {_value(days['total'])} "
+            "days"
+            + (f", {share * 100:.1f}% of the cases' time (the rest is waiting)" if share else "")
+            + (
+                f"; {processing['unpaired_starts']:,} start(s) without a complete"
+                if processing["unpaired_starts"]
+                else ""
+            )
+        )
     handovers = process.get("handovers")
     if handovers:
         per_case = handovers["reassignments_per_case"]

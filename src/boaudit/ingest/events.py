@@ -126,6 +126,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "team",
     "category",
     "priority",
+    "lifecycle",
 )
 """The canonical event columns kept in :func:`case_events` (beside ``case`` and ``_order``)."""
 

@@ -89,6 +89,7 @@ SCHEMAS: dict[Kind, dict[str, ColumnType]] = {
         "category": "text",
         "priority": "text",
         "due_at": "datetime",
+        "lifecycle": "text",
     },
 }
 """Canonical columns per kind (DESIGN.md section 3) and the type each is parsed as."""

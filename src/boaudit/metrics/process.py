@@ -24,6 +24,11 @@ other duration of the metrics):
   share of the cases with a resource that have one); reassignments per case count the
   handovers of every case with a resource. Teams likewise when the log has a team;
 * ``slowest_transition``: the first bottleneck, as the evidence rules read it;
+* **processing** (logs with a ``lifecycle`` column of ``start`` and ``complete`` events, as
+  XES logs carry): the k-th start of an activity in a case pairs with its k-th complete (a
+  complete before its start, or a start without a complete, is not paired and is counted);
+  processing time is complete minus start, and its share of the cases' first-to-last time
+  says how much of that time is work and how much waiting;
 * **conformance** (``--expected "A > B > C"``): the share of cases whose sequence is exactly
   the expected one, and the most common deviations with their cases: an expected step
   ``skipped`` (absent from the case), ``repeated`` (more than once), ``extra`` (an activity
@@ -172,9 +177,21 @@ class _Queries:
             if length > 1:
                 hours[:-1] = calendar.hours_between(stamp[:-1], stamp[1:])
             business["h"] = pa.array(hours, mask=~next1)
+        lifecycle: dict[str, Any] = {}
+        self.has_lifecycle = False
+        if "lifecycle" in events.column_names:
+            codes, names = _codes(events.column("lifecycle"))
+            kinds = np.array(
+                [{"start": 1, "complete": 2}.get(n.strip().casefold(), 0) for n in names] + [0],
+                dtype=np.int8,
+            )
+            lc = kinds[codes]  # a null (-1) takes the trailing 0
+            self.has_lifecycle = bool((lc == 1).any() and (lc == 2).any())
+            lifecycle["lc"] = lc
         steps = pa.table(
             {
                 **business,
+                **lifecycle,
                 "c": case,
                 "i": np.arange(length, dtype=np.int64),
                 "a": activity,
@@ -252,7 +269,54 @@ class _Queries:
                 if options.expected
                 else None
             ),
+            **({"processing": self.processing(options.bottlenecks)} if self.has_lifecycle else {}),
             "null_reasons": reasons,
+        }
+
+    def processing(self, top: int) -> JsonObject:
+        """Processing time from the lifecycle's start and complete events (see the module)."""
+        pairs = (
+            "WITH s AS (SELECT c, a, t, row_number() OVER (PARTITION BY c, a ORDER BY t, i) AS n "
+            f"FROM {_EVENTS} WHERE lc = 1), "
+            "e AS (SELECT c, a, t, row_number() OVER (PARTITION BY c, a ORDER BY t, i) AS n "
+            f"FROM {_EVENTS} WHERE lc = 2) "
+            f"SELECT s.a, (e.t - s.t) / {US_PER_DAY} AS d FROM s JOIN e USING (c, a, n) "
+            "WHERE e.t >= s.t"
+        )
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE boaudit_processing AS {pairs}")
+        figures = "count(*), quantile_cont(d, 0.5), quantile_cont(d, 0.9), coalesce(sum(d), 0)"
+        instances, median, p90, total = self.rows(f"SELECT {figures} FROM boaudit_processing")[0]
+        (starts,) = self.rows(f"SELECT count(*) FROM {_EVENTS} WHERE lc = 1")[0]
+        (case_time,) = self.rows(
+            f"SELECT coalesce(sum(d), 0) FROM (SELECT (max(t) - min(t)) / {US_PER_DAY} AS d "
+            f"FROM {_EVENTS} GROUP BY c)"
+        )[0]
+        by_activity = [
+            {
+                "activity": self.name(a),
+                "instances": int(n),
+                "processing_days": {
+                    "median": rounded(q50),
+                    "p90": rounded(q90),
+                    "total": rounded(sum_),
+                },
+            }
+            for a, n, q50, q90, sum_ in self.rows(
+                f"SELECT a, {figures} FROM boaudit_processing GROUP BY a "
+                f"ORDER BY 5 DESC, a LIMIT {int(top)}"
+            )
+        ]
+        return {
+            "rule": "the k-th start of an activity in a case pairs with its k-th complete",
+            "instances": int(instances),
+            "unpaired_starts": int(starts) - int(instances),
+            "processing_days": {
+                "median": rounded(median),
+                "p90": rounded(p90),
+                "total": rounded(total),
+            },
+            "share_of_case_time": rounded(total / case_time) if case_time else None,
+            "by_activity": by_activity,
         }
 
     def conformance(self, expected: tuple[str, ...], cases: int, top: int) -> JsonObject:
