@@ -113,10 +113,11 @@ def test_the_data_score_comes_from_the_metrics_of_the_same_exports(sample: dict[
     assert apqc["shortfall"] == 0.587
     assert _verified(sample, "full.technology.1")["data_score"] == 41.3
     # metrics.1 (which KPIs are tracked?): the invoices measure 14 of their 16 KPIs (no
-    # rework or SLA column): 0.875 scores (0.875 - 0.5) / 0.4 = 93.75; tasks 11 of 11: 100
+    # rework or SLA column): 0.875 scores (0.875 - 0.5) / 0.4 = 93.75; tasks 11 of 12 (no
+    # due date): 0.917, past the healthy 0.9: 100
     measured = [v is not None for v in invoices.values()]
     assert (sum(measured), len(measured)) == (14, 16)
-    assert sample["metrics"]["tasks"]["null_reasons"] == {}
+    assert list(sample["metrics"]["tasks"]["null_reasons"]) == ["on_time_completion_rate"]
     assert _verified(sample, "full.metrics.1")["data_score"] == 96.9
     # data.3 (bad data stopped at entry?): no blank and no unreadable value: 100
     assert sample["metrics"]["invoices"]["data_quality"]["worst_missing"] is None
